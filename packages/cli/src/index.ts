@@ -1,0 +1,6 @@
+/**
+ * `@comity/cli`: The comity command.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,115 @@
+/**
+ * node:crypto provider: `KeyObject`s are cached by key material, ECDSA uses IEEE P1363
+ * signatures directly, hashing is synchronous under the promise. Chosen on Node by the
+ * `#platform-crypto` import condition.
+ *
+ * @module
+ */
+import {
+  constants,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+  randomBytes as nodeRandomBytes,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
+import { ComityError } from '../errors.js';
+import type { Jwk } from '../jwk.js';
+import { BoundedCache, checkKeyForAlg, jwkCacheKey } from './key-check.js';
+import { algorithmInfo, type CryptoProvider, type HashAlgorithm, hashName, type SignatureAlgorithm } from './types.js';
+
+const publicKeys = new BoundedCache<KeyObject>(4096);
+const privateKeys = new BoundedCache<KeyObject>(256);
+
+function publicKeyObject(jwk: Jwk): KeyObject {
+  const id = jwkCacheKey({ ...jwk, d: undefined });
+  let key = publicKeys.get(id);
+  if (key === undefined) {
+    try {
+      const { kty, crv, x, y, n, e } = jwk;
+      key = createPublicKey({ key: { kty, crv, x, y, n, e } as import('node:crypto').JsonWebKey, format: 'jwk' });
+    } catch (cause) {
+      throw new ComityError('ERR_KEY_INVALID', 'public key could not be imported', { cause });
+    }
+    publicKeys.set(id, key);
+  }
+  return key;
+}
+
+function privateKeyObject(jwk: Jwk): KeyObject {
+  const id = jwkCacheKey(jwk);
+  let key = privateKeys.get(id);
+  if (key === undefined) {
+    try {
+      key = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    } catch (cause) {
+      throw new ComityError('ERR_KEY_INVALID', 'private key could not be imported', { cause });
+    }
+    privateKeys.set(id, key);
+  }
+  return key;
+}
+
+function keyInput(alg: SignatureAlgorithm, key: KeyObject, pss: boolean | undefined) {
+  if (alg.startsWith('ES')) return { key, dsaEncoding: 'ieee-p1363' as const };
+  if (pss) return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+  return key;
+}
+
+/** The node:crypto provider. */
+export const nodeCrypto: CryptoProvider = {
+  name: 'node:crypto',
+  async digest(alg: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
+    return new Uint8Array(createHash(hashName(alg)).update(data).digest());
+  },
+  async verify(alg, publicKey, data, signature) {
+    const info = checkKeyForAlg(alg, publicKey);
+    if (info.sigLength !== 0 && signature.length !== info.sigLength) return false;
+    const key = publicKeyObject(publicKey);
+    try {
+      return nodeVerify(info.hash === null ? null : hashName(info.hash), data, keyInput(alg, key, info.pss), signature);
+    } catch {
+      return false;
+    }
+  },
+  async sign(alg, privateKey, data) {
+    const info = checkKeyForAlg(alg, privateKey);
+    const key = privateKeyObject(privateKey);
+    return new Uint8Array(nodeSign(info.hash === null ? null : hashName(info.hash), data, keyInput(alg, key, info.pss)));
+  },
+  randomBytes(length) {
+    return new Uint8Array(nodeRandomBytes(length));
+  },
+  async generateKeyPair(alg) {
+    const { kty, crv } = algorithmInfo(alg);
+    const pair =
+      kty === 'EC'
+        ? generateKeyPairSync('ec', { namedCurve: crv as string })
+        : kty === 'OKP'
+          ? generateKeyPairSync('ed25519')
+          : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const privateJwk = pair.privateKey.export({ format: 'jwk' }) as Jwk;
+    const publicJwk = pair.publicKey.export({ format: 'jwk' }) as Jwk;
+    return { privateJwk, publicJwk };
+  },
+  async ecdh(privateKey, publicKey) {
+    if (privateKey.kty !== 'EC' || publicKey.kty !== 'EC' || privateKey.crv !== publicKey.crv) {
+      throw new ComityError('ERR_KEY_ALG_MISMATCH', 'ECDH needs two EC keys on the same curve');
+    }
+    return new Uint8Array(diffieHellman({ privateKey: privateKeyObject(privateKey), publicKey: publicKeyObject(publicKey) }));
+  },
+  async hkdf(hash, ikm, salt, info, length) {
+    return new Uint8Array(hkdfSync(hashName(hash), ikm, salt, info, length));
+  },
+  async hmac(hash, key, data) {
+    return new Uint8Array(createHmac(hashName(hash), key).update(data).digest());
+  },
+};
+
+export { nodeCrypto as platformCrypto };

@@ -1,0 +1,183 @@
+/**
+ * Strict decoders for untrusted text: base64url without padding or stray characters,
+ * fatal UTF-8, bounded JSON that accepts only plain objects where objects are expected.
+ *
+ * @module
+ */
+import { ComityError } from './errors.js';
+
+const B64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const DECODE_TABLE = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64URL_ALPHABET.length; i++) DECODE_TABLE[B64URL_ALPHABET.charCodeAt(i)] = i;
+
+const hasBuffer = typeof globalThis.Buffer === 'function';
+
+/** Encodes bytes as base64url without padding (RFC 4648 §5). */
+export function base64urlEncode(bytes: Uint8Array): string {
+  if (hasBuffer) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  let bin = '';
+  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i] as number);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Encodes a string's UTF-8 bytes as base64url. */
+export function base64urlEncodeText(text: string): string {
+  return base64urlEncode(utf8Encode(text));
+}
+
+/**
+ * Decodes strict base64url: only the URL-safe alphabet, no padding, no whitespace, and
+ * canonical trailing bits (so one byte string has exactly one encoding).
+ *
+ * @throws ComityError `ERR_ENCODING_BASE64URL`
+ */
+export function base64urlDecode(text: string, what = 'value'): Uint8Array {
+  const n = text.length;
+  if (n % 4 === 1) throw new ComityError('ERR_ENCODING_BASE64URL', `${what} is not valid base64url`);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || DECODE_TABLE[c] === -1) throw new ComityError('ERR_ENCODING_BASE64URL', `${what} is not valid base64url`);
+  }
+  // Reject non-canonical encodings: the unused low bits of the last character must be zero.
+  const rem = n % 4;
+  if (rem !== 0) {
+    const last = DECODE_TABLE[text.charCodeAt(n - 1)] as number;
+    const mask = rem === 2 ? 0x0f : 0x03;
+    if ((last & mask) !== 0) throw new ComityError('ERR_ENCODING_BASE64URL', `${what} is not canonical base64url`);
+  }
+  if (hasBuffer) {
+    const b = Buffer.from(text, 'base64url');
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+  const out = new Uint8Array(Math.floor((n * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < n; i += 4) {
+    const a = DECODE_TABLE[text.charCodeAt(i)] as number;
+    const b = DECODE_TABLE[text.charCodeAt(i + 1)] as number;
+    const c = i + 2 < n ? (DECODE_TABLE[text.charCodeAt(i + 2)] as number) : 0;
+    const d = i + 3 < n ? (DECODE_TABLE[text.charCodeAt(i + 3)] as number) : 0;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = (v >> 16) & 0xff;
+    if (i + 2 < n) out[o++] = (v >> 8) & 0xff;
+    if (i + 3 < n) out[o++] = v & 0xff;
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** UTF-8 encodes a string. */
+export function utf8Encode(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/**
+ * Decodes UTF-8 fatally: invalid sequences are an error, never U+FFFD.
+ *
+ * @throws ComityError `ERR_ENCODING_UTF8`
+ */
+export function utf8Decode(bytes: Uint8Array, what = 'value'): string {
+  try {
+    return fatalDecoder.decode(bytes);
+  } catch (cause) {
+    throw new ComityError('ERR_ENCODING_UTF8', `${what} is not valid UTF-8`, { cause });
+  }
+}
+
+/** A JSON object with a plain prototype. */
+export type JsonObject = { [key: string]: JsonValue };
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+/** True for a plain (JSON-like) object: not null, not an array, not a class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Default upper bound on JSON text size read from untrusted input (1 MiB). */
+export const DEFAULT_MAX_JSON_BYTES = 1 << 20;
+
+/**
+ * Parses JSON text from untrusted input; `__proto__` keys are refused (prototype poisoning).
+ *
+ * @throws ComityError `ERR_ENCODING_JSON`
+ */
+export function parseJson(text: string, what = 'value', maxLength = DEFAULT_MAX_JSON_BYTES): JsonValue {
+  if (text.length > maxLength) throw new ComityError('ERR_ENCODING_JSON', `${what} exceeds the size limit`);
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch (cause) {
+    throw new ComityError('ERR_ENCODING_JSON', `${what} is not valid JSON`, { cause: stripCause(cause) });
+  }
+  if (text.includes('"__proto__"')) assertNoProtoKeys(value, what);
+  return value;
+}
+
+/** Parses JSON that must be an object. @throws ComityError `ERR_ENCODING_JSON` */
+export function parseJsonObject(text: string, what = 'value', maxLength = DEFAULT_MAX_JSON_BYTES): JsonObject {
+  const value = parseJson(text, what, maxLength);
+  if (!isPlainObject(value)) throw new ComityError('ERR_ENCODING_JSON', `${what} is not a JSON object`);
+  return value as JsonObject;
+}
+
+/** Decodes a base64url segment holding a UTF-8 JSON object (a JWS header or payload). */
+export function decodeJsonSegment(segment: string, what: string): JsonObject {
+  return parseJsonObject(utf8Decode(base64urlDecode(segment, what), what), what);
+}
+
+function assertNoProtoKeys(value: JsonValue, what: string): void {
+  if (Array.isArray(value)) {
+    for (const v of value) assertNoProtoKeys(v, what);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') throw new ComityError('ERR_ENCODING_JSON', `${what} contains a forbidden "__proto__" member`);
+      assertNoProtoKeys(value[key] as JsonValue, what);
+    }
+  }
+}
+
+// JSON.parse messages quote the input; keep the error type only.
+function stripCause(cause: unknown): Error {
+  return new Error(cause instanceof Error ? cause.name : 'JSON parse error');
+}
+
+/** Lower-case hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += (bytes[i] as number).toString(16).padStart(2, '0');
+  return s;
+}
+
+/** Strict hex decoding (even length, hex digits only, case-insensitive). @throws ComityError `ERR_ENCODING_HEX` */
+export function fromHex(hex: string, what = 'value'): Uint8Array {
+  const clean = hex.trim();
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) throw new ComityError('ERR_ENCODING_HEX', `${what} is not valid hex`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Constant-time-ish equality of two byte arrays (length leaks, content does not). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

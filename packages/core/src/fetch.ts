@@ -1,0 +1,93 @@
+/**
+ * Bounded network reads through the injected fetch: HTTPS only (loopback HTTP on
+ * request, for tests and local services), a timeout, a size limit, no redirects.
+ *
+ * @module
+ */
+import type { ComityContext } from './context.js';
+import { type JsonValue, parseJson, utf8Decode } from './encoding.js';
+import { ComityError } from './errors.js';
+
+/** Limits of a fetch. */
+export interface FetchOptions {
+  /** Largest body accepted, in bytes (default 256 KiB). */
+  maxBytes?: number;
+  /** Timeout in milliseconds (default 5000). */
+  timeoutMs?: number;
+  /** Allow `http:` to 127.0.0.0/8, `localhost` and `[::1]` (default false). */
+  allowLoopbackHttp?: boolean;
+  /** `Accept` header. */
+  accept?: string;
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/;
+
+/** Checks a URL before any request. @throws ComityError `ERR_FETCH_URL_NOT_ALLOWED` */
+export function checkFetchUrl(url: string, allowLoopbackHttp = false): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ComityError('ERR_FETCH_URL_NOT_ALLOWED', 'URL is not valid');
+  }
+  const ok = parsed.protocol === 'https:' || (allowLoopbackHttp && parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname));
+  if (!ok || parsed.username !== '' || parsed.password !== '') {
+    throw new ComityError('ERR_FETCH_URL_NOT_ALLOWED', 'only https URLs may be fetched', { details: { protocol: parsed.protocol } });
+  }
+  return parsed;
+}
+
+/**
+ * GETs a URL and returns the body bytes, within the limits.
+ *
+ * @throws ComityError `ERR_FETCH_UNAVAILABLE`, `ERR_FETCH_URL_NOT_ALLOWED`, `ERR_FETCH_FAILED`, `ERR_FETCH_STATUS`, `ERR_FETCH_TOO_LARGE`
+ */
+export async function fetchBytes(ctx: ComityContext, url: string, options: FetchOptions = {}): Promise<Uint8Array> {
+  if (ctx.fetch === undefined) throw new ComityError('ERR_FETCH_UNAVAILABLE', 'no fetch function was configured');
+  checkFetchUrl(url, options.allowLoopbackHttp);
+  const maxBytes = options.maxBytes ?? 256 * 1024;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 5000);
+  try {
+    const response = await ctx.fetch(url, {
+      signal: controller.signal,
+      redirect: 'error',
+      headers: options.accept === undefined ? {} : { accept: options.accept },
+    });
+    if (!response.ok) throw new ComityError('ERR_FETCH_STATUS', 'the server answered with an error status', { details: { status: response.status } });
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > maxBytes) throw new ComityError('ERR_FETCH_TOO_LARGE', 'the response is larger than allowed');
+    const reader = response.body?.getReader();
+    if (reader === undefined) return new Uint8Array(0);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel();
+        throw new ComityError('ERR_FETCH_TOO_LARGE', 'the response is larger than allowed');
+      }
+      chunks.push(value);
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  } catch (cause) {
+    if (cause instanceof ComityError) throw cause;
+    throw new ComityError('ERR_FETCH_FAILED', 'the request failed', { cause });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GETs and parses a JSON document. @throws as {@link fetchBytes}, plus `ERR_ENCODING_*` */
+export async function fetchJson(ctx: ComityContext, url: string, options: FetchOptions = {}): Promise<{ json: JsonValue; bytes: Uint8Array }> {
+  const bytes = await fetchBytes(ctx, url, { accept: 'application/json', ...options });
+  return { json: parseJson(utf8Decode(bytes, 'response'), 'response', bytes.length + 1), bytes };
+}

@@ -1,0 +1,17 @@
+/**
+ * `@comity/core`: the base every comity package builds on. Encoding, the crypto provider,
+ * JWK and JWS, X.509 chains, the error model, and the injected clock and fetch.
+ *
+ * @module
+ */
+
+export * from './context.js';
+export * from './crypto/types.js';
+export * from './encoding.js';
+export * from './errors.js';
+export * from './fetch.js';
+export * from './jwk.js';
+export * from './jws.js';
+export * from './signer.js';
+export * from './x509.js';
+export * from './x509-create.js';

@@ -1,0 +1,107 @@
+/**
+ * Compact JWS (RFC 7515) decode, verify and sign, on the crypto provider. The policy
+ * (allowed algorithms) always comes from the caller, never from the header.
+ *
+ * @module
+ */
+
+import { type CryptoProvider, isSignatureAlgorithm, type SignatureAlgorithm, type Signer } from './crypto/types.js';
+import { base64urlDecode, base64urlEncode, decodeJsonSegment, type JsonObject, utf8Encode } from './encoding.js';
+import { ComityError } from './errors.js';
+import type { Jwk } from './jwk.js';
+
+/** A compact JWS split and decoded, with the exact received segments kept. */
+export interface DecodedJws {
+  readonly header: JsonObject;
+  readonly payload: JsonObject;
+  /** ASCII bytes of `header.payload` as received: what the signature covers. */
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly segments: readonly [string, string, string];
+}
+
+/**
+ * Splits and decodes a compact JWS whose payload is a JSON object. Checks only the form:
+ * three segments, strict base64url, UTF-8 JSON objects, a string `alg`, no `crit`.
+ *
+ * @throws ComityError `<prefix>_MALFORMED`, `ERR_ENCODING_*`, `<prefix>_CRIT_UNSUPPORTED`
+ */
+export function decodeCompactJws(token: string, what = 'JWS', codePrefix = 'ERR_JWS'): DecodedJws {
+  if (typeof token !== 'string') throw new ComityError(`${codePrefix}_MALFORMED`, `${what} is not a string`);
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) {
+    throw new ComityError(`${codePrefix}_MALFORMED`, `${what} is not a compact JWS`);
+  }
+  const segments = [token.slice(0, first), token.slice(first + 1, second), token.slice(second + 1)] as const;
+  let header: JsonObject;
+  let payload: JsonObject;
+  let signature: Uint8Array;
+  try {
+    header = decodeJsonSegment(segments[0], `${what} header`);
+    payload = decodeJsonSegment(segments[1], `${what} payload`);
+    signature = base64urlDecode(segments[2], `${what} signature`);
+  } catch (cause) {
+    const code = cause instanceof ComityError ? cause.code : 'ERR_ENCODING_JSON';
+    throw new ComityError(`${codePrefix}_MALFORMED`, `${what} is malformed`, { cause, details: { reason: code } });
+  }
+  if (typeof header.alg !== 'string') throw new ComityError(`${codePrefix}_MALFORMED`, `${what} header lacks "alg"`);
+  if (header.crit !== undefined) throw new ComityError(`${codePrefix}_CRIT_UNSUPPORTED`, `${what} has critical header parameters comity does not process`);
+  return { header, payload, signingInput: utf8Encode(`${segments[0]}.${segments[1]}`), signature, segments };
+}
+
+/**
+ * Checks the header `alg` against the caller's allow-list. `none` and HMAC are refused
+ * whatever the list says.
+ *
+ * @throws ComityError `<prefix>_ALG_NOT_ALLOWED`
+ */
+export function checkAlgorithm(alg: unknown, allowed: readonly SignatureAlgorithm[], what = 'JWS', codePrefix = 'ERR_JWS'): SignatureAlgorithm {
+  if (!isSignatureAlgorithm(alg) || !allowed.includes(alg)) {
+    throw new ComityError(`${codePrefix}_ALG_NOT_ALLOWED`, `${what} algorithm is not allowed`, {
+      details: { alg: typeof alg === 'string' ? alg.slice(0, 16) : typeof alg },
+    });
+  }
+  return alg;
+}
+
+/**
+ * Verifies a decoded JWS's signature with `key` after the allow-list check.
+ *
+ * @throws ComityError `<prefix>_ALG_NOT_ALLOWED`, `<prefix>_SIGNATURE_INVALID`, `ERR_KEY_*`
+ */
+export async function verifyJwsSignature(
+  jws: DecodedJws,
+  key: Jwk,
+  options: { algorithms: readonly SignatureAlgorithm[]; crypto: CryptoProvider; what?: string; codePrefix?: string },
+): Promise<SignatureAlgorithm> {
+  const what = options.what ?? 'JWS';
+  const prefix = options.codePrefix ?? 'ERR_JWS';
+  const alg = checkAlgorithm(jws.header.alg, options.algorithms, what, prefix);
+  let ok: boolean;
+  try {
+    ok = await options.crypto.verify(alg, key, jws.signingInput, jws.signature);
+  } catch (cause) {
+    if (cause instanceof ComityError && cause.code === 'ERR_KEY_ALG_MISMATCH') {
+      throw new ComityError(`${prefix}_SIGNATURE_INVALID`, `${what} key does not match its algorithm`, { cause });
+    }
+    throw cause;
+  }
+  if (!ok) throw new ComityError(`${prefix}_SIGNATURE_INVALID`, `${what} signature is invalid`);
+  return alg;
+}
+
+/**
+ * Signs a compact JWS. `header.alg` is set from the signer.
+ *
+ * @example
+ * ```ts
+ * const jws = await signCompactJws({ typ: 'JWT' }, { iss: 'https://issuer.example' }, signer);
+ * ```
+ */
+export async function signCompactJws(header: Record<string, unknown>, payload: Record<string, unknown>, signer: Signer): Promise<string> {
+  const h = base64urlEncode(utf8Encode(JSON.stringify({ alg: signer.alg, ...header })));
+  const p = base64urlEncode(utf8Encode(JSON.stringify(payload)));
+  const signature = await signer.sign(utf8Encode(`${h}.${p}`));
+  return `${h}.${p}.${base64urlEncode(signature)}`;
+}

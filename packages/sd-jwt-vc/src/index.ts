@@ -1,0 +1,6 @@
+/**
+ * `@comity/sd-jwt-vc`: RFC 9901 SD-JWT and SD-JWT VC: issue, present and verify primitives.
+ *
+ * @module
+ */
+export {};
