@@ -15,3 +15,4 @@ export * from './jws.js';
 export * from './signer.js';
 export * from './x509.js';
 export * from './x509-create.js';
+export * from './result.js';
