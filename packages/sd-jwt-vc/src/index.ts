@@ -1,6 +1,7 @@
 /**
- * `@comity/sd-jwt-vc`: RFC 9901 SD-JWT and SD-JWT VC: issue, present and verify primitives.
+ * `@comity/sd-jwt-vc`: RFC 9901 SD-JWT and SD-JWT VC issue, present and verify primitives.
  *
  * @module
  */
-export {};
+export * from './issuer-key/index.js';
+export * from './type-metadata/index.js';

@@ -1,0 +1,21 @@
+/**
+ * Issuer key resolution for SD-JWT VC: pinned JWKs, x5c chains, JWT VC Issuer Metadata and DIDs.
+ *
+ * @module
+ */
+import type { ComityContext, IssuerInfo, JsonObject, Jwk } from '@comity/core';
+
+/** What a resolver sees: the issuer-signed JWT's header and payload, as signed. */
+export interface IssuerKeyInput {
+  readonly header: JsonObject;
+  readonly payload: JsonObject;
+}
+
+/** A key that may have signed the credential, with how it was established. */
+export interface IssuerKeyCandidate {
+  readonly jwk: Jwk;
+  readonly issuer: IssuerInfo;
+}
+
+/** Finds the keys that may verify an issuer signature; throws a ComityError when none can be established. */
+export type IssuerKeyResolver = (input: IssuerKeyInput, ctx: ComityContext) => Promise<readonly IssuerKeyCandidate[]>;

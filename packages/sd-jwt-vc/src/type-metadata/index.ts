@@ -1,0 +1,6 @@
+/**
+ * SD-JWT VC Type Metadata: resolution, `#integrity` checks, `extends` chains and claim validation.
+ *
+ * @module
+ */
+export {};

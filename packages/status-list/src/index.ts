@@ -1,0 +1,6 @@
+/**
+ * `@comity/status-list`: IETF Token Status List.
+ *
+ * @module
+ */
+export {};
