@@ -3,5 +3,12 @@
  *
  * @module
  */
+export { isClaimPath, pathMatches } from './claim-path.js';
+export * from './decode.js';
+export * from './issue.js';
 export * from './issuer-key/index.js';
+export * from './key-binding.js';
+export * from './parse.js';
+export * from './present.js';
 export * from './type-metadata/index.js';
+export * from './verify.js';

@@ -1,0 +1,136 @@
+/**
+ * RFC 9901 §7.1 steps 3–5: rebuilds the claims from the signed payload and the
+ * disclosures, enforcing every structural rule on the way.
+ */
+import { type ClaimPath, ComityError, isPlainObject } from '@comity/core';
+import type { Disclosure } from './disclosure.js';
+
+/** Where a disclosure landed in the processed claims. */
+export interface PlacedDisclosure {
+  readonly index: number;
+  readonly path: ClaimPath;
+  /** Index of the disclosure whose value contained this one's digest, if any. */
+  readonly parent: number | undefined;
+}
+
+/** The processed SD-JWT payload. */
+export interface ProcessedClaims {
+  /** The payload with disclosures applied, `_sd`, `...` and `_sd_alg` removed. */
+  readonly claims: Record<string, unknown>;
+  /** Disclosures in the order they were reached, with their paths. */
+  readonly placed: readonly PlacedDisclosure[];
+  /** Objects and arrays that still hold digests for which no disclosure was presented. */
+  readonly undisclosedParents: readonly ClaimPath[];
+}
+
+const MAX_DEPTH = 64;
+
+/**
+ * @throws ComityError `ERR_SDJWT_DISCLOSURE_DUPLICATE`, `ERR_SDJWT_DIGEST_DUPLICATE`, `ERR_SDJWT_SD_INVALID`,
+ *   `ERR_SDJWT_ARRAY_ELEMENT_INVALID`, `ERR_SDJWT_DISCLOSURE_SHAPE`, `ERR_SDJWT_DISCLOSURE_RESERVED_NAME`,
+ *   `ERR_SDJWT_CLAIM_NAME_COLLISION`, `ERR_SDJWT_SD_ALG_NESTED`, `ERR_SDJWT_DISCLOSURE_UNREFERENCED`, `ERR_SDJWT_TOO_DEEP`
+ */
+export function processClaims(payload: Record<string, unknown>, disclosures: readonly Disclosure[]): ProcessedClaims {
+  const byDigest = new Map<string, number>();
+  disclosures.forEach((d, index) => {
+    if (byDigest.has(d.digest)) throw new ComityError('ERR_SDJWT_DISCLOSURE_DUPLICATE', 'the same disclosure was sent twice', { details: { index } });
+    byDigest.set(d.digest, index);
+  });
+  const seen = new Set<string>();
+  const used = new Uint8Array(disclosures.length);
+  const placed: PlacedDisclosure[] = [];
+  const undisclosed: ClaimPath[] = [];
+  const undisclosedKeys = new Set<string>();
+
+  const noteUndisclosed = (path: ClaimPath) => {
+    const key = JSON.stringify(path);
+    if (!undisclosedKeys.has(key)) {
+      undisclosedKeys.add(key);
+      undisclosed.push(path);
+    }
+  };
+  const claimDigest = (digest: unknown, path: ClaimPath, code: string): number | undefined => {
+    if (typeof digest !== 'string') throw new ComityError(code, 'digest is not a string', { details: { path } });
+    if (seen.has(digest)) throw new ComityError('ERR_SDJWT_DIGEST_DUPLICATE', 'a digest appears more than once', { details: { path } });
+    seen.add(digest);
+    return byDigest.get(digest);
+  };
+  const place = (index: number, path: ClaimPath, parent: number | undefined): Disclosure => {
+    used[index] = 1;
+    placed.push({ index, path, parent });
+    return disclosures[index] as Disclosure;
+  };
+
+  const walk = (value: unknown, path: ClaimPath, parent: number | undefined, depth: number): unknown => {
+    if (depth > MAX_DEPTH) throw new ComityError('ERR_SDJWT_TOO_DEEP', 'claims are nested too deeply');
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const element of value) {
+        if (isPlainObject(element) && Object.hasOwn(element, '...')) {
+          if (Object.keys(element).length !== 1) {
+            throw new ComityError('ERR_SDJWT_ARRAY_ELEMENT_INVALID', 'array element digest object has extra members', { details: { path } });
+          }
+          const index = claimDigest(element['...'], path, 'ERR_SDJWT_ARRAY_ELEMENT_INVALID');
+          if (index === undefined) {
+            noteUndisclosed(path);
+            continue;
+          }
+          const elementPath = [...path, out.length];
+          const d = place(index, elementPath, parent);
+          if (d.name !== undefined)
+            throw new ComityError('ERR_SDJWT_DISCLOSURE_SHAPE', 'array digest refers to an object property disclosure', { details: { path: elementPath } });
+          out.push(walk(d.value, elementPath, index, depth + 1));
+        } else {
+          out.push(walk(element, [...path, out.length], parent, depth + 1));
+        }
+      }
+      return out;
+    }
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        if (key === '_sd') continue;
+        if (key === '_sd_alg') {
+          if (path.length > 0) throw new ComityError('ERR_SDJWT_SD_ALG_NESTED', '"_sd_alg" may appear only at the top level', { details: { path } });
+          continue;
+        }
+        define(out, key, walk(value[key], [...path, key], parent, depth + 1));
+      }
+      if (Object.hasOwn(value, '_sd')) {
+        const sd = value._sd;
+        if (!Array.isArray(sd)) throw new ComityError('ERR_SDJWT_SD_INVALID', '"_sd" is not an array', { details: { path } });
+        for (const digest of sd) {
+          const index = claimDigest(digest, path, 'ERR_SDJWT_SD_INVALID');
+          if (index === undefined) {
+            noteUndisclosed(path);
+            continue;
+          }
+          const d = disclosures[index] as Disclosure;
+          if (d.name === undefined)
+            throw new ComityError('ERR_SDJWT_DISCLOSURE_SHAPE', '"_sd" digest refers to an array element disclosure', { details: { path } });
+          if (d.name === '_sd' || d.name === '...')
+            throw new ComityError('ERR_SDJWT_DISCLOSURE_RESERVED_NAME', 'disclosure uses a reserved claim name', { details: { path } });
+          const claimPath = [...path, d.name];
+          if (Object.hasOwn(out, d.name))
+            throw new ComityError('ERR_SDJWT_CLAIM_NAME_COLLISION', 'disclosed claim name already exists at this level', { details: { path: claimPath } });
+          place(index, claimPath, parent);
+          define(out, d.name, walk(d.value, claimPath, index, depth + 1));
+        }
+      }
+      return out;
+    }
+    return value;
+  };
+
+  const claims = walk(payload, [], undefined, 0) as Record<string, unknown>;
+  const unreferenced = used.indexOf(0);
+  if (unreferenced !== -1)
+    throw new ComityError('ERR_SDJWT_DISCLOSURE_UNREFERENCED', 'a disclosure is not referenced by any digest', { details: { index: unreferenced } });
+  return { claims, placed, undisclosedParents: undisclosed };
+}
+
+// Plain assignment of "__proto__" would change the prototype: define it as data instead.
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

@@ -1,0 +1,193 @@
+/**
+ * Issuance of SD-JWTs (RFC 9901 §4.2) and SD-JWT VCs: claims plus a disclosure policy
+ * given as claim paths, 128-bit CSPRNG salts, shuffled digests, optional decoys.
+ *
+ * @module
+ */
+import {
+  base64urlEncode,
+  type ClaimPath,
+  type ComityContext,
+  ComityUsageError,
+  epochSeconds,
+  type HashAlgorithm,
+  isPlainObject,
+  type Jwk,
+  type Signer,
+  signCompactJws,
+  toPublicJwk,
+  utf8Encode,
+} from '@comity/core';
+import { isClaimPath, pathMatches } from './claim-path.js';
+import { digestOf } from './internal/disclosure.js';
+import { NEVER_DISCLOSABLE_VC_CLAIMS } from './verify.js';
+
+/** Input of {@link issueSdJwt}. */
+export interface IssueSdJwtInput {
+  /** The complete claim set (the payload before selective disclosure). */
+  readonly claims: Record<string, unknown>;
+  /**
+   * Claims to make selectively disclosable, as paths: `['given_name']`, `['address', 'locality']`,
+   * `['nationalities', null]` (every element), `['nationalities', 0]`. A path and its parent may both be
+   * listed (recursive disclosure).
+   */
+  readonly disclosable?: readonly ClaimPath[];
+  /** Decoy digests to add: a number for the top level, or per object/array path. */
+  readonly decoys?: number | ReadonlyArray<{ readonly path: ClaimPath; readonly count: number }>;
+  /** `_sd_alg` (default sha-256). */
+  readonly hashAlg?: HashAlgorithm;
+  /** Extra protected header members (`typ`, `kid`, `x5c`...). `alg` comes from the signer. */
+  readonly header?: Record<string, unknown>;
+  readonly signer: Signer;
+}
+
+/**
+ * Issues an SD-JWT. Returns the compact serialization `<JWT>~<D1>~…~<Dn>~`.
+ *
+ * @example
+ * ```ts
+ * const sdJwt = await issueSdJwt({ claims, disclosable: [['given_name'], ['address', 'locality']], signer }, ctx);
+ * ```
+ * @throws ComityUsageError `ERR_USAGE_SD_PATH` when a path is malformed or names no claim
+ * @see RFC 9901 §4.2
+ */
+export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Promise<string> {
+  const hashAlg = input.hashAlg ?? 'sha-256';
+  const patterns = input.disclosable ?? [];
+  for (const p of patterns) if (!isClaimPath(p)) throw new ComityUsageError('ERR_USAGE_SD_PATH', 'a disclosable path is not a valid claim path');
+  const matched = new Uint8Array(patterns.length);
+  const decoysAt = (path: ClaimPath): number => {
+    if (typeof input.decoys === 'number') return path.length === 0 ? input.decoys : 0;
+    return (input.decoys ?? []).filter((d) => pathMatches(d.path, path)).reduce((n, d) => n + d.count, 0);
+  };
+  const isDisclosable = (path: ClaimPath): boolean => {
+    let hit = false;
+    patterns.forEach((p, i) => {
+      if (pathMatches(p, path)) {
+        matched[i] = 1;
+        hit = true;
+      }
+    });
+    return hit;
+  };
+  const disclosures: string[] = [];
+  const disclose = async (content: unknown[]): Promise<string> => {
+    const encoded = base64urlEncode(utf8Encode(JSON.stringify(content)));
+    disclosures.push(encoded);
+    return digestOf(encoded, hashAlg, ctx.crypto);
+  };
+  const salt = () => base64urlEncode(ctx.crypto.randomBytes(16));
+  const decoy = async () => digestOf(base64urlEncode(ctx.crypto.randomBytes(32)), hashAlg, ctx.crypto);
+
+  const encode = async (value: unknown, path: ClaimPath): Promise<unknown> => {
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i++) {
+        const childPath = [...path, i];
+        const child = await encode(value[i], childPath);
+        out.push(isDisclosable(childPath) ? { '...': await disclose([salt(), child]) } : child);
+      }
+      for (let n = decoysAt(path); n > 0; n--) out.splice(randomIndex(ctx, out.length + 1), 0, { '...': await decoy() });
+      return out;
+    }
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      const digests: string[] = [];
+      for (const [key, v] of Object.entries(value)) {
+        if (key === '_sd' || key === '...' || key === '_sd_alg')
+          throw new ComityUsageError('ERR_USAGE_RESERVED_CLAIM', `claim name "${key}" is reserved by SD-JWT`);
+        const childPath = [...path, key];
+        const child = await encode(v, childPath);
+        if (isDisclosable(childPath)) digests.push(await disclose([salt(), key, child]));
+        else out[key] = child;
+      }
+      for (let n = decoysAt(path); n > 0; n--) digests.push(await decoy());
+      if (digests.length > 0) out._sd = shuffle(ctx, digests);
+      return out;
+    }
+    return value;
+  };
+
+  const payload = (await encode(structuredClone(input.claims), [])) as Record<string, unknown>;
+  const missing = matched.indexOf(0);
+  if (missing !== -1) throw new ComityUsageError('ERR_USAGE_SD_PATH', `disclosable path ${JSON.stringify(patterns[missing])} names no claim`);
+  if (disclosures.length > 0 || hashAlg !== 'sha-256') payload._sd_alg = hashAlg;
+  const jwt = await signCompactJws(input.header ?? {}, payload, input.signer);
+  return `${jwt}~${shuffle(ctx, disclosures).join('~')}${disclosures.length > 0 ? '~' : ''}`;
+}
+
+/** Input of {@link issueSdJwtVc}. */
+export interface IssueSdJwtVcInput extends Omit<IssueSdJwtInput, 'claims'> {
+  /** The credential type (`vct`). */
+  readonly vct: string;
+  /** SRI integrity of the type metadata (`vct#integrity`). */
+  readonly vctIntegrity?: string;
+  /** Issuer identifier (`iss`); optional when the issuer is identified by `x5c`. */
+  readonly issuer?: string;
+  /** The credential's own claims (PID attributes etc.). */
+  readonly claims: Record<string, unknown>;
+  /** Holder public key for key binding (`cnf.jwk`). */
+  readonly holderKey?: Jwk;
+  /** `iat` (default now), `nbf`, `exp` as NumericDates. `iat: null` omits it. */
+  readonly issuedAt?: number | null;
+  readonly notBefore?: number;
+  readonly expiresAt?: number;
+  /** Status reference, e.g. `{ status_list: { idx, uri } }`. */
+  readonly status?: Record<string, unknown>;
+}
+
+/**
+ * Issues an SD-JWT VC (`typ: dc+sd-jwt`). Refuses to make `iss nbf exp cnf vct vct#integrity
+ * status aka_vcts` (or anything inside them) selectively disclosable.
+ *
+ * @example
+ * ```ts
+ * const credential = await issueSdJwtVc({
+ *   vct: 'urn:eudi:pid:1', issuer: 'https://pid.example.de', holderKey,
+ *   claims: { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12' },
+ *   disclosable: [['given_name'], ['family_name'], ['birthdate']],
+ *   expiresAt: now + 86400 * 365, signer, header: { kid: 'pid-2026' },
+ * }, ctx);
+ * ```
+ * @throws ComityUsageError `ERR_USAGE_SD_CLAIM_NOT_DISCLOSABLE`, `ERR_USAGE_SD_PATH`, `ERR_USAGE_CLAIM_CONFLICT`
+ * @see draft-ietf-oauth-sd-jwt-vc §3
+ */
+export async function issueSdJwtVc(input: IssueSdJwtVcInput, ctx: ComityContext): Promise<string> {
+  for (const p of input.disclosable ?? []) {
+    if (typeof p[0] === 'string' && NEVER_DISCLOSABLE_VC_CLAIMS.includes(p[0])) {
+      throw new ComityUsageError('ERR_USAGE_SD_CLAIM_NOT_DISCLOSABLE', `"${p[0]}" must not be selectively disclosable in an SD-JWT VC`);
+    }
+  }
+  const registered: Record<string, unknown> = {};
+  if (input.issuer !== undefined) registered.iss = input.issuer;
+  const iat = input.issuedAt === undefined ? epochSeconds(ctx) : input.issuedAt;
+  if (iat !== null && !Object.hasOwn(input.claims, 'iat')) registered.iat = iat;
+  if (input.notBefore !== undefined) registered.nbf = input.notBefore;
+  if (input.expiresAt !== undefined) registered.exp = input.expiresAt;
+  registered.vct = input.vct;
+  if (input.vctIntegrity !== undefined) registered['vct#integrity'] = input.vctIntegrity;
+  if (input.holderKey !== undefined) registered.cnf = { jwk: toPublicJwk(input.holderKey) };
+  if (input.status !== undefined) registered.status = input.status;
+  for (const key of Object.keys(registered)) {
+    if (Object.hasOwn(input.claims, key)) throw new ComityUsageError('ERR_USAGE_CLAIM_CONFLICT', `"${key}" is set by the issuance options, not by claims`);
+  }
+  return issueSdJwt({ ...input, claims: { ...input.claims, ...registered }, header: { ...(input.header ?? {}), typ: 'dc+sd-jwt' } }, ctx);
+}
+
+function randomIndex(ctx: ComityContext, bound: number): number {
+  // Rejection sampling keeps the choice uniform.
+  const limit = 0x100000000 - (0x100000000 % bound);
+  for (;;) {
+    const b = ctx.crypto.randomBytes(4);
+    const n = (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
+    if (n < limit) return n % bound;
+  }
+}
+
+function shuffle<T>(ctx: ComityContext, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomIndex(ctx, i + 1);
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}

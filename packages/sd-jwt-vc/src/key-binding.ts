@@ -1,0 +1,130 @@
+/**
+ * Key Binding JWT (RFC 9901 §4.3): creation by the holder and checks by the verifier.
+ *
+ * @module
+ */
+import {
+  base64urlEncode,
+  type ComityContext,
+  ComityError,
+  DEFAULT_SIGNATURE_ALGORITHMS,
+  decodeCompactJws,
+  epochSeconds,
+  type HashAlgorithm,
+  type Issue,
+  type Jwk,
+  type SignatureAlgorithm,
+  type Signer,
+  signCompactJws,
+  toIssue,
+  utf8Encode,
+  verifyJwsSignature,
+} from '@comity/core';
+
+/** What the verifier expects of the Key Binding JWT. */
+export interface KeyBindingPolicy {
+  /** Key binding required (default true). With false, an SD-JWT+KB is refused as unexpected. */
+  readonly required?: boolean;
+  /** Expected `nonce`: the one your request sent. Unchecked (with a warning) when absent. */
+  readonly nonce?: string;
+  /** Expected `aud`: your client_id, or `origin:<origin>` over the DC API. Unchecked (with a warning) when absent. */
+  readonly audience?: string;
+  /** Oldest acceptable `iat`, in seconds before now (default 300). */
+  readonly maxAgeSeconds?: number;
+  /** Allowed KB-JWT algorithms (default ES256, ES384, ES512, EdDSA). */
+  readonly algorithms?: readonly SignatureAlgorithm[];
+}
+
+/** Verified key binding facts. */
+export interface KeyBindingInfo {
+  readonly iat: number;
+  readonly aud: string;
+  readonly nonce: string;
+}
+
+/** `sd_hash`: hash over the ASCII of `<JWT>~<D1>~…~<Dn>~` with the `_sd_alg` (RFC 9901 §4.3.1). */
+export async function sdHash(sdJwtWithoutKb: string, alg: HashAlgorithm, ctx: ComityContext): Promise<string> {
+  return base64urlEncode(await ctx.crypto.digest(alg, utf8Encode(sdJwtWithoutKb)));
+}
+
+/**
+ * Creates a Key Binding JWT over a presentation.
+ *
+ * @example
+ * ```ts
+ * const kb = await createKeyBindingJwt({ sdJwtWithoutKb, hashAlg: 'sha-256', signer, audience: 'x509_san_dns:rp.example', nonce }, ctx);
+ * ```
+ * @see RFC 9901 §4.3
+ */
+export async function createKeyBindingJwt(
+  input: {
+    sdJwtWithoutKb: string;
+    hashAlg: HashAlgorithm;
+    signer: Signer;
+    audience: string;
+    nonce: string;
+    iat?: number;
+    extraClaims?: Record<string, unknown>;
+  },
+  ctx: ComityContext,
+): Promise<string> {
+  const payload = {
+    ...(input.extraClaims ?? {}),
+    iat: input.iat ?? epochSeconds(ctx),
+    aud: input.audience,
+    nonce: input.nonce,
+    sd_hash: await sdHash(input.sdJwtWithoutKb, input.hashAlg, ctx),
+  };
+  return signCompactJws({ typ: 'kb+jwt' }, payload, input.signer);
+}
+
+/**
+ * Checks a Key Binding JWT: form, `typ`, algorithm, signature by the `cnf` key, `iat`
+ * window, `nonce`, `aud`, `sd_hash`. Returns every failed rule and unchecked expectation.
+ *
+ * @see RFC 9901 §7.3
+ */
+export async function checkKeyBinding(
+  kbJwt: string,
+  input: { cnfJwk: Jwk; sdJwtWithoutKb: string; hashAlg: HashAlgorithm; policy: KeyBindingPolicy; skewSeconds: number },
+  ctx: ComityContext,
+): Promise<{ errors: Issue[]; warnings: Issue[]; info?: KeyBindingInfo }> {
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  let jws: ReturnType<typeof decodeCompactJws>;
+  try {
+    jws = decodeCompactJws(kbJwt, 'Key Binding JWT', 'ERR_SDJWT_KB');
+    if (jws.header.typ !== 'kb+jwt') throw new ComityError('ERR_SDJWT_KB_TYP', 'Key Binding JWT "typ" is not "kb+jwt"');
+    await verifyJwsSignature(jws, input.cnfJwk, {
+      algorithms: input.policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS,
+      crypto: ctx.crypto,
+      what: 'Key Binding JWT',
+      codePrefix: 'ERR_SDJWT_KB',
+    });
+  } catch (e) {
+    return { errors: [toIssue(e)], warnings };
+  }
+  const p = jws.payload;
+  const now = epochSeconds(ctx);
+  const fail = (code: string, message: string) => errors.push({ code, message });
+
+  if (typeof p.iat !== 'number' || !Number.isFinite(p.iat)) fail('ERR_SDJWT_KB_IAT_MISSING', 'Key Binding JWT lacks a numeric "iat"');
+  else if (p.iat > now + input.skewSeconds) fail('ERR_SDJWT_KB_IAT_FUTURE', 'Key Binding JWT "iat" is in the future');
+  else if (p.iat < now - (input.policy.maxAgeSeconds ?? 300) - input.skewSeconds) fail('ERR_SDJWT_KB_IAT_TOO_OLD', 'Key Binding JWT is too old');
+
+  if (typeof p.nonce !== 'string') fail('ERR_SDJWT_KB_NONCE_MISSING', 'Key Binding JWT lacks a string "nonce"');
+  else if (input.policy.nonce === undefined)
+    warnings.push({ code: 'WARN_SDJWT_KB_NONCE_UNCHECKED', message: 'no expected nonce was configured: replay is not prevented' });
+  else if (p.nonce !== input.policy.nonce) fail('ERR_SDJWT_KB_NONCE_MISMATCH', 'Key Binding JWT "nonce" is not the expected one');
+
+  if (typeof p.aud !== 'string') fail('ERR_SDJWT_KB_AUD_INVALID', 'Key Binding JWT "aud" is not a single string');
+  else if (input.policy.audience === undefined) warnings.push({ code: 'WARN_SDJWT_KB_AUD_UNCHECKED', message: 'no expected audience was configured' });
+  else if (p.aud !== input.policy.audience) fail('ERR_SDJWT_KB_AUD_MISMATCH', 'Key Binding JWT "aud" is not the expected audience');
+
+  if (typeof p.sd_hash !== 'string') fail('ERR_SDJWT_KB_SD_HASH_MISSING', 'Key Binding JWT lacks "sd_hash"');
+  else if (p.sd_hash !== (await sdHash(input.sdJwtWithoutKb, input.hashAlg, ctx))) {
+    fail('ERR_SDJWT_KB_SD_HASH_MISMATCH', 'Key Binding JWT "sd_hash" does not match the presented SD-JWT');
+  }
+  if (errors.length > 0) return { errors, warnings };
+  return { errors, warnings, info: { iat: p.iat as number, aud: p.aud as string, nonce: p.nonce as string } };
+}

@@ -1,0 +1,320 @@
+/**
+ * Verification of SD-JWT (RFC 9901 §7.1, §7.3) and SD-JWT VC: strict by default, every
+ * failed rule reported with a stable code, claims released only when all checks pass.
+ *
+ * @module
+ */
+import {
+  type ClaimPath,
+  type ComityContext,
+  ComityError,
+  ComityUsageError,
+  checkAlgorithm,
+  DEFAULT_SIGNATURE_ALGORITHMS,
+  decodeCompactJws,
+  epochSeconds,
+  type HashAlgorithm,
+  type Issue,
+  type IssuerInfo,
+  isPlainObject,
+  type JsonObject,
+  type Jwk,
+  parsePublicJwk,
+  type SignatureAlgorithm,
+  toIssue,
+  type VerificationResult,
+} from '@comity/core';
+import { parseDisclosure, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
+import { processClaims } from './internal/process.js';
+import type { IssuerKeyCandidate, IssuerKeyResolver } from './issuer-key/index.js';
+import { checkKeyBinding, type KeyBindingInfo, type KeyBindingPolicy } from './key-binding.js';
+import { splitSdJwt } from './parse.js';
+
+/** Claims of an SD-JWT VC that must never be selectively disclosed (SD-JWT VC §3.2.2). */
+export const NEVER_DISCLOSABLE_VC_CLAIMS: readonly string[] = ['iss', 'nbf', 'exp', 'cnf', 'vct', 'vct#integrity', 'status', 'aka_vcts'];
+
+/** What the verifier needs to know to check Type Metadata; return issues for every violated rule. */
+export type TypeMetadataCheck = (input: {
+  vct: string;
+  integrity: string | undefined;
+  claims: Record<string, unknown>;
+  disclosedPaths: readonly ClaimPath[];
+  undisclosedParents: readonly ClaimPath[];
+}) => Promise<readonly Issue[]>;
+
+/** Verification policy for a plain SD-JWT (RFC 9901). */
+export interface SdJwtVerifyPolicy {
+  /** How the issuer key is found (pinned JWKs, x5c, issuer metadata, DID): see `issuerKeyResolverFor`. */
+  readonly issuerKey: IssuerKeyResolver;
+  /** Allowed issuer signature algorithms (default ES256, ES384, ES512, EdDSA). `none` and HMAC are never allowed. */
+  readonly algorithms?: readonly SignatureAlgorithm[];
+  /** Allowed `_sd_alg` values (default sha-256, sha-384, sha-512). */
+  readonly hashAlgorithms?: readonly HashAlgorithm[];
+  /** Expected header `typ` (one or several). Plain SD-JWT: unchecked when absent. SD-JWT VC: default `dc+sd-jwt`. */
+  readonly typ?: string | readonly string[];
+  /** Key binding expectations; required by default. */
+  readonly keyBinding?: KeyBindingPolicy;
+  /** Tolerated clock difference in seconds (default 60). */
+  readonly clockSkewSeconds?: number;
+  /** Reject credentials without `exp` (default false). */
+  readonly requireExp?: boolean;
+}
+
+/** Verification policy for an SD-JWT VC. */
+export interface SdJwtVcVerifyPolicy extends SdJwtVerifyPolicy {
+  /** Accepted `vct` values (a credential matches through `vct` or `aka_vcts`); any when absent. */
+  readonly vctValues?: readonly string[];
+  /** Type Metadata validation (see `typeMetadataCheck`); skipped when absent. */
+  readonly typeMetadata?: TypeMetadataCheck;
+}
+
+/** Result of an SD-JWT (VC) verification. */
+export interface SdJwtVerificationResult extends VerificationResult {
+  /** The issuer-signed JWT header (after the signature verified). */
+  readonly header?: JsonObject;
+  /** Key binding facts, when a KB-JWT verified. */
+  readonly keyBinding?: KeyBindingInfo & { readonly jwk: Jwk };
+  /** Paths of the claims that came from disclosures. */
+  readonly disclosedPaths: readonly ClaimPath[];
+  /** Objects/arrays that still hold digests whose disclosures were not presented. */
+  readonly undisclosedParents: readonly ClaimPath[];
+}
+
+/**
+ * Verifies a plain RFC 9901 SD-JWT (no SD-JWT VC rules). Never throws on bad input.
+ *
+ * @example
+ * ```ts
+ * const result = await verifySdJwt(token, { issuerKey: pinnedIssuerKeys([jwk]), keyBinding: { nonce, audience } }, ctx);
+ * if (!result.valid) console.log(result.errors.map((e) => e.code));
+ * ```
+ * @see RFC 9901 §7.1, §7.3
+ */
+export function verifySdJwt(token: string, policy: SdJwtVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
+  return run(token, policy, ctx, false);
+}
+
+/**
+ * Verifies an SD-JWT VC: RFC 9901 plus `typ: dc+sd-jwt`, `vct`, never-disclosable claims,
+ * `cnf`, accepted types and (optionally) Type Metadata. Never throws on bad input.
+ *
+ * Error codes: `ERR_SDJWT_*` (see docs/error-codes.md).
+ * @example
+ * ```ts
+ * const result = await verifySdJwtVc(presentation, {
+ *   issuerKey: issuerKeyResolverFor({ trustAnchors }),
+ *   keyBinding: { nonce: request.nonce, audience: request.client_id },
+ *   vctValues: ['urn:eudi:pid:1'],
+ * }, createContext());
+ * ```
+ * @see draft-ietf-oauth-sd-jwt-vc §3, RFC 9901 §7
+ */
+export function verifySdJwtVc(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
+  return run(token, policy, ctx, true);
+}
+
+/**
+ * Like {@link verifySdJwtVc} but throws the first error as a ComityError.
+ *
+ * @throws ComityError with the code of the first failed rule
+ */
+export async function verifySdJwtVcOrThrow(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
+  const result = await verifySdJwtVc(token, policy, ctx);
+  const first = result.errors[0];
+  if (first !== undefined) throw new ComityError(first.code, first.message, first.path === undefined ? {} : { details: { path: first.path } });
+  return result;
+}
+
+function failed(format: string, errors: Issue[], warnings: Issue[] = [], issuer?: IssuerInfo): SdJwtVerificationResult {
+  return { valid: false, format, claims: {}, issuer, errors, warnings, disclosedPaths: [], undisclosedParents: [] };
+}
+
+async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContext, vc: boolean): Promise<SdJwtVerificationResult> {
+  const format = vc ? 'dc+sd-jwt' : 'sd-jwt';
+  if (typeof policy?.issuerKey !== 'function') throw new ComityUsageError('ERR_USAGE_POLICY', 'policy.issuerKey is required');
+  const skew = policy.clockSkewSeconds ?? 60;
+  const kbPolicy = policy.keyBinding ?? {};
+  const kbRequired = kbPolicy.required ?? true;
+
+  // 1. Form, header and issuer signature: any failure here stops processing.
+  let parts: ReturnType<typeof splitSdJwt>;
+  let header: JsonObject;
+  let payload: JsonObject;
+  let issuer: IssuerInfo;
+  let hashAlg: HashAlgorithm;
+  try {
+    parts = splitSdJwt(token);
+    const jws = decodeCompactJws(parts.jwt, 'issuer-signed JWT', 'ERR_SDJWT');
+    header = jws.header;
+    payload = jws.payload;
+    const expectedTyp = policy.typ ?? (vc ? ['dc+sd-jwt'] : undefined);
+    if (expectedTyp !== undefined) {
+      const list = typeof expectedTyp === 'string' ? [expectedTyp] : expectedTyp;
+      if (typeof header.typ !== 'string' || !list.includes(header.typ))
+        throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
+    }
+    const algorithms = policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
+    const alg = checkAlgorithm(header.alg, algorithms, 'issuer-signed JWT', 'ERR_SDJWT');
+    issuer = await verifyIssuerSignature(alg, jws.signingInput, jws.signature, await policy.issuerKey({ header, payload }, ctx), ctx);
+    hashAlg = sdAlgOf(payload, policy.hashAlgorithms ?? SD_HASH_ALGORITHMS);
+  } catch (e) {
+    return failed(format, [toIssue(e)]);
+  }
+
+  // 2. Disclosures (RFC 9901 §7.1 steps 3-5): structural errors stop processing.
+  let processed: ReturnType<typeof processClaims>;
+  try {
+    const disclosures = [];
+    for (let i = 0; i < parts.disclosures.length; i++) disclosures.push(await parseDisclosure(parts.disclosures[i] as string, hashAlg, ctx.crypto, i));
+    processed = processClaims(payload, disclosures);
+  } catch (e) {
+    return failed(format, [toIssue(e)], [], issuer);
+  }
+  const { claims } = processed;
+  const disclosedPaths = processed.placed.map((p) => p.path);
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const check = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      errors.push(toIssue(e));
+    }
+  };
+
+  // 3. Validity claims, after processing (§7.1 step 6).
+  check(() => checkValidity(claims, epochSeconds(ctx), skew, policy.requireExp ?? false));
+
+  // 4. SD-JWT VC rules.
+  if (vc) {
+    check(() => checkVcClaims(claims, disclosedPaths, policy.vctValues));
+    if (policy.typeMetadata !== undefined && typeof claims.vct === 'string') {
+      try {
+        const integrity = claims['vct#integrity'];
+        errors.push(
+          ...(await policy.typeMetadata({
+            vct: claims.vct,
+            integrity: typeof integrity === 'string' ? integrity : undefined,
+            claims,
+            disclosedPaths,
+            undisclosedParents: processed.undisclosedParents,
+          })),
+        );
+      } catch (e) {
+        errors.push(toIssue(e));
+      }
+    }
+  }
+
+  // 5. Key binding (§7.3): required or not is the policy's decision, not the token's.
+  let keyBinding: SdJwtVerificationResult['keyBinding'];
+  if (parts.kbJwt === undefined) {
+    if (kbRequired) errors.push({ code: 'ERR_SDJWT_KB_MISSING', message: 'key binding is required but no Key Binding JWT was presented' });
+  } else if (!kbRequired) {
+    errors.push({ code: 'ERR_SDJWT_KB_UNEXPECTED', message: 'a Key Binding JWT was presented where a plain SD-JWT was expected' });
+  } else {
+    let cnfJwk: Jwk | undefined;
+    try {
+      cnfJwk = cnfKeyOf(claims);
+    } catch (e) {
+      errors.push(toIssue(e));
+    }
+    if (cnfJwk !== undefined) {
+      const kb = await checkKeyBinding(parts.kbJwt, { cnfJwk, sdJwtWithoutKb: parts.sdJwtWithoutKb, hashAlg, policy: kbPolicy, skewSeconds: skew }, ctx);
+      errors.push(...kb.errors);
+      warnings.push(...kb.warnings);
+      if (kb.info !== undefined) keyBinding = { ...kb.info, jwk: cnfJwk };
+    }
+  }
+
+  if (errors.length > 0) return { ...failed(format, errors, warnings, issuer), header };
+  return { valid: true, format, claims, issuer, header, keyBinding, errors, warnings, disclosedPaths, undisclosedParents: processed.undisclosedParents };
+}
+
+async function verifyIssuerSignature(
+  alg: SignatureAlgorithm,
+  data: Uint8Array,
+  signature: Uint8Array,
+  candidates: readonly IssuerKeyCandidate[],
+  ctx: ComityContext,
+): Promise<IssuerInfo> {
+  if (candidates.length === 0) throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no issuer key could be established');
+  for (const candidate of candidates.slice(0, 8)) {
+    try {
+      if (await ctx.crypto.verify(alg, candidate.jwk, data, signature)) return candidate.issuer;
+    } catch (e) {
+      if (!(e instanceof ComityError)) throw e;
+      // A candidate of another key type cannot have made this signature: try the next.
+    }
+  }
+  throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'issuer signature does not verify with the issuer key');
+}
+
+function sdAlgOf(payload: JsonObject, allowed: readonly HashAlgorithm[]): HashAlgorithm {
+  const value = payload._sd_alg ?? 'sha-256';
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ComityError('ERR_SDJWT_SD_ALG_UNSUPPORTED', '"_sd_alg" is not an accepted hash algorithm', {
+      details: { sdAlg: typeof value === 'string' ? value.slice(0, 20) : typeof value },
+    });
+  }
+  return value as HashAlgorithm;
+}
+
+function numericDate(claims: Record<string, unknown>, name: string): number | undefined {
+  const v = claims[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ComityError('ERR_SDJWT_CLAIM_TYPE', `"${name}" is not a NumericDate`, { details: { path: [name] } });
+  return v;
+}
+
+function checkValidity(claims: Record<string, unknown>, now: number, skew: number, requireExp: boolean): void {
+  const exp = numericDate(claims, 'exp');
+  const nbf = numericDate(claims, 'nbf');
+  numericDate(claims, 'iat');
+  if (exp === undefined && requireExp) throw new ComityError('ERR_SDJWT_EXP_MISSING', 'the credential has no "exp"');
+  if (exp !== undefined && now > exp + skew) throw new ComityError('ERR_SDJWT_EXPIRED', 'the credential has expired');
+  if (nbf !== undefined && now + skew < nbf) throw new ComityError('ERR_SDJWT_NOT_YET_VALID', 'the credential is not yet valid');
+}
+
+function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly ClaimPath[], vctValues: readonly string[] | undefined): void {
+  for (const path of disclosedPaths) {
+    if (typeof path[0] === 'string' && NEVER_DISCLOSABLE_VC_CLAIMS.includes(path[0])) {
+      throw new ComityError('ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE', 'a claim that must not be selectively disclosed arrived in a disclosure', {
+        details: { path },
+      });
+    }
+  }
+  if (typeof claims.vct !== 'string' || claims.vct === '') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
+  if (claims.iss !== undefined && typeof claims.iss !== 'string')
+    throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"iss" is not a string', { details: { path: ['iss'] } });
+  if (claims['vct#integrity'] !== undefined && typeof claims['vct#integrity'] !== 'string') {
+    throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"vct#integrity" is not a string', { details: { path: ['vct#integrity'] } });
+  }
+  if (claims.status !== undefined && !isPlainObject(claims.status))
+    throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"status" is not an object', { details: { path: ['status'] } });
+  const aka = claims.aka_vcts;
+  if (aka !== undefined && (!Array.isArray(aka) || !aka.every((v) => typeof v === 'string'))) {
+    throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"aka_vcts" is not an array of strings', { details: { path: ['aka_vcts'] } });
+  }
+  if (vctValues !== undefined) {
+    const types = [claims.vct, ...((aka as string[] | undefined) ?? [])];
+    if (!types.some((t) => vctValues.includes(t)))
+      throw new ComityError('ERR_SDJWT_VC_VCT_NOT_ACCEPTED', 'the credential type is not one the verifier accepts');
+  }
+}
+
+function cnfKeyOf(claims: Record<string, unknown>): Jwk {
+  const cnf = claims.cnf;
+  if (cnf === undefined) throw new ComityError('ERR_SDJWT_CNF_MISSING', 'key binding is required but the credential has no "cnf"');
+  if (!isPlainObject(cnf)) throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"cnf" is not an object', { details: { path: ['cnf'] } });
+  if (cnf.jwk === undefined) {
+    // Remote key references (jku, x5u, kid URLs) would make the verifier fetch attacker-chosen URLs.
+    throw new ComityError('ERR_SDJWT_CNF_UNSUPPORTED', '"cnf" does not carry an embedded "jwk"', { details: { path: ['cnf'] } });
+  }
+  try {
+    return parsePublicJwk(cnf.jwk, 'cnf.jwk');
+  } catch (cause) {
+    throw new ComityError('ERR_SDJWT_CNF_INVALID', '"cnf.jwk" is not a valid public key', { cause, details: { path: ['cnf', 'jwk'] } });
+  }
+}

@@ -1,0 +1,51 @@
+import { createContext, type Jwk, localSigner } from '@comity/core';
+import { decodeSdJwt, type IssuerKeyResolver, issueSdJwtVc, presentSdJwt, verifySdJwtVc } from '@comity/sd-jwt-vc';
+import { describe, expect, it } from 'vitest';
+
+const ctx = createContext();
+const pinned =
+  (jwk: Jwk): IssuerKeyResolver =>
+  async () => [{ jwk, issuer: { keyMethod: 'jwk', jwk } }];
+
+describe('issue -> present -> verify', () => {
+  it('discloses only what was asked, with parents, and verifies with key binding', async () => {
+    const issuer = await ctx.crypto.generateKeyPair('ES256');
+    const holder = await ctx.crypto.generateKeyPair('ES256');
+    const now = Math.floor(Date.now() / 1000);
+    const credential = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        issuer: 'https://pid.example.de',
+        holderKey: holder.publicJwk,
+        expiresAt: now + 3600,
+        claims: { given_name: 'Erika', family_name: 'Mustermann', address: { locality: 'Berlin', street: 'Heidestraße 17' }, nationalities: ['DE', 'FR'] },
+        disclosable: [['given_name'], ['family_name'], ['address'], ['address', 'locality'], ['address', 'street'], ['nationalities', null]],
+        decoys: 2,
+        signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto),
+      },
+      ctx,
+    );
+    const decoded = await decodeSdJwt(credential, ctx);
+    expect(decoded.disclosures).toHaveLength(7);
+    const vp = await presentSdJwt(
+      credential,
+      {
+        disclose: [
+          ['address', 'locality'],
+          ['nationalities', null],
+        ],
+        keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-1' },
+      },
+      ctx,
+    );
+    const result = await verifySdJwtVc(vp, { issuerKey: pinned(issuer.publicJwk), keyBinding: { nonce: 'n-1', audience: 'https://rp.example' } }, ctx);
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(result.claims.address).toEqual({ locality: 'Berlin' });
+    expect(result.claims.nationalities).toEqual(['DE', 'FR']);
+    expect(result.claims.given_name).toBeUndefined();
+    const wrongNonce = await verifySdJwtVc(vp, { issuerKey: pinned(issuer.publicJwk), keyBinding: { nonce: 'n-2', audience: 'https://rp.example' } }, ctx);
+    expect(wrongNonce.errors.map((e) => e.code)).toEqual(['ERR_SDJWT_KB_NONCE_MISMATCH']);
+    expect(wrongNonce.claims).toEqual({});
+  });
+});
