@@ -57,7 +57,7 @@ export async function presentSdJwt(token: string, input: PresentSdJwtInput, ctx:
   const decoded = await receiveSdJwt(token, ctx);
   const selected = new Set<number>();
   if (input.disclose === 'all') {
-    decoded.disclosures.forEach((_, i) => selected.add(i));
+    for (let i = 0; i < decoded.disclosures.length; i++) selected.add(i);
   } else {
     for (const pattern of input.disclose) {
       if (!isClaimPath(pattern)) throw new ComityUsageError('ERR_USAGE_CLAIM_PATH', 'a requested claim path is malformed');
