@@ -1,6 +1,6 @@
 /**
- * `@comity/cli`: The comity command.
+ * `@comity/cli`: the `comity` command, also callable in-process through `main`.
  *
  * @module
  */
-export {};
+export { main } from './main.js';

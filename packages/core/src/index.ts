@@ -12,7 +12,7 @@ export * from './errors.js';
 export * from './fetch.js';
 export * from './jwk.js';
 export * from './jws.js';
+export * from './result.js';
 export * from './signer.js';
 export * from './x509.js';
 export * from './x509-create.js';
-export * from './result.js';

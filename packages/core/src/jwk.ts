@@ -34,7 +34,7 @@ const EC_COORD_LENGTH: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-5
 
 /**
  * Checks an untrusted public JWK: known key type and curve, coordinates of the right
- * length, no private members. Returns a clean copy holding only the key material and `kid`.
+ * length, no private members. Returns a clean, frozen copy holding only the key material and `kid`.
  *
  * @throws ComityError `ERR_KEY_INVALID`, `ERR_KEY_PRIVATE_MEMBER`
  */
@@ -79,7 +79,7 @@ export function parsePublicJwk(value: unknown, what = 'key'): Jwk {
 
 function withKid(jwk: Jwk, kid: string | undefined): Jwk {
   if (kid !== undefined) jwk.kid = kid;
-  return jwk;
+  return Object.freeze(jwk);
 }
 
 /** The public part of a JWK (drops private members and metadata other than `kid`). */

@@ -1,6 +1,9 @@
 /**
- * `@comity/verifier`: comity verifier role API: verify presentations strictly and decide trust.
+ * `@comity/verifier`: the verifier role API. Verify SD-JWT VC and mdoc presentations
+ * strictly, with trust decisions and reasons.
  *
  * @module
  */
-export {};
+export * from './detect-format.js';
+export type { SdJwtExpectations } from './formats/sd-jwt.js';
+export * from './verifier.js';

@@ -27,7 +27,13 @@ import { algorithmInfo, type CryptoProvider, type HashAlgorithm, hashName, type 
 const publicKeys = new BoundedCache<KeyObject>(4096);
 const privateKeys = new BoundedCache<KeyObject>(256);
 
+// Pinned keys are the same objects call after call: look frozen ones up by identity first
+// (a frozen JWK cannot change under the cache; parsePublicJwk returns frozen keys).
+const byIdentity = new WeakMap<Jwk, KeyObject>();
+
 function publicKeyObject(jwk: Jwk): KeyObject {
+  const known = byIdentity.get(jwk);
+  if (known !== undefined) return known;
   const id = jwkCacheKey({ ...jwk, d: undefined });
   let key = publicKeys.get(id);
   if (key === undefined) {
@@ -39,6 +45,7 @@ function publicKeyObject(jwk: Jwk): KeyObject {
     }
     publicKeys.set(id, key);
   }
+  if (Object.isFrozen(jwk)) byIdentity.set(jwk, key);
   return key;
 }
 

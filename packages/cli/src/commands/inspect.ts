@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+import { createContext } from '@comity/core';
+import { decodeSdJwt } from '@comity/sd-jwt-vc';
+import { detectFormat } from '@comity/verifier';
+import { CliUsageError, readInput } from '../io.js';
+
+/** Runs `comity inspect FILE`: decodes without verifying. */
+export async function inspectCommand(args: string[], out: (line: string) => void): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new CliUsageError('inspect takes one input file');
+  const input = readInput(positionals[0]).trim();
+  const format = detectFormat(input);
+  if (format === 'mso_mdoc') throw new CliUsageError('mdoc inspection is not available in this build');
+  const decoded = await decodeSdJwt(input, createContext());
+  out(
+    JSON.stringify(
+      {
+        format,
+        verified: false,
+        header: decoded.header,
+        payload: decoded.payload,
+        hashAlg: decoded.hashAlg,
+        disclosures: decoded.disclosures.map((d) => ({ digest: d.digest, path: d.path, ...(d.name === undefined ? {} : { name: d.name }), value: d.value })),
+        claims: decoded.claims,
+        ...(decoded.keyBindingJwt === undefined ? {} : { keyBindingJwt: decoded.keyBindingJwt }),
+      },
+      null,
+      2,
+    ),
+  );
+  return 0;
+}

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { createContext, type Issue } from '@comity/core';
+import { type CredentialFormat, createVerifier } from '@comity/verifier';
+import { CliUsageError, parseNow, readCertificates, readInput, readPublicKey } from '../io.js';
+
+export const VERIFY_USAGE = `comity verify [FILE|-] --json [--format auto|sd-jwt|dc+sd-jwt] [--issuer-key FILE]... [--trust-anchor FILE]...
+              [--now ISO8601|EPOCH] [--nonce S] [--aud S] [--typ S] [--kb-max-age SECONDS] [--no-key-binding]`;
+
+/** Output of `comity verify --json`. */
+export interface VerifyOutput {
+  valid: boolean;
+  format: string;
+  errors: Array<{ code: string; message: string }>;
+  warnings: Array<{ code: string; message: string }>;
+  claims: Record<string, unknown>;
+  issuer: Record<string, unknown>;
+}
+
+/** Runs `comity verify`; returns the exit code (0 accepted, 1 rejected). */
+export async function verifyCommand(args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      format: { type: 'string' },
+      'issuer-key': { type: 'string', multiple: true },
+      'trust-anchor': { type: 'string', multiple: true },
+      now: { type: 'string' },
+      nonce: { type: 'string' },
+      aud: { type: 'string' },
+      typ: { type: 'string' },
+      'kb-max-age': { type: 'string' },
+      'no-key-binding': { type: 'boolean' },
+      'issuer-metadata': { type: 'boolean' },
+      did: { type: 'boolean' },
+    },
+  });
+  if (positionals.length > 1) throw new CliUsageError('verify takes one input file');
+  const format = values.format ?? 'auto';
+  if (!['auto', 'sd-jwt', 'dc+sd-jwt'].includes(format)) throw new CliUsageError(`unknown --format ${format}`);
+  let kbMaxAge: number | undefined;
+  if (values['kb-max-age'] !== undefined) {
+    kbMaxAge = Number(values['kb-max-age']);
+    if (!Number.isFinite(kbMaxAge) || kbMaxAge < 0) throw new CliUsageError('--kb-max-age must be a number of seconds');
+  }
+  const now = parseNow(values.now);
+  const input = readInput(positionals[0]).trim();
+  const issuerKeys = (values['issuer-key'] ?? []).map(readPublicKey);
+  const trustAnchors = await readCertificates(values['trust-anchor'] ?? []);
+  const network = values['issuer-metadata'] === true || values.did === true;
+  const ctx = createContext({ ...(now === undefined ? {} : { now: () => now }), ...(network ? { fetch: globalThis.fetch } : {}) });
+  const verifier = createVerifier({ ctx, issuerKeys, trustAnchors, issuerMetadata: values['issuer-metadata'] ?? false, did: values.did ?? false });
+  const result = await verifier.verify(input, {
+    format: format as 'auto' | CredentialFormat,
+    keyBinding: values['no-key-binding'] !== true,
+    ...(values.nonce === undefined ? {} : { nonce: values.nonce }),
+    ...(values.aud === undefined ? {} : { audience: values.aud }),
+    ...(values.typ === undefined ? {} : { typ: values.typ }),
+    ...(kbMaxAge === undefined ? {} : { kbMaxAgeSeconds: kbMaxAge }),
+  });
+  const issues = (list: readonly Issue[]) => list.map((e) => ({ code: e.code, message: e.message, ...(e.path === undefined ? {} : { path: e.path }) }));
+  const output: VerifyOutput = {
+    valid: result.valid,
+    format: result.format,
+    errors: issues(result.errors),
+    warnings: issues(result.warnings),
+    claims: result.claims,
+    issuer: { ...(result.issuer ?? {}) },
+  };
+  if (values.json) out(JSON.stringify(output));
+  else {
+    out(result.valid ? `accepted (${result.format})` : `rejected (${result.format})`);
+    for (const e of output.errors) out(`  error ${e.code}: ${e.message}`);
+    for (const w of output.warnings) out(`  warning ${w.code}: ${w.message}`);
+    if (result.valid) out(JSON.stringify(result.claims, null, 2));
+  }
+  return result.valid ? 0 : 1;
+}

@@ -1,0 +1,45 @@
+import { base64urlDecode, ComityError, decodeJsonSegment, fromHex } from '@comity/core';
+
+/** Credential formats the verifier understands. */
+export type CredentialFormat = 'sd-jwt' | 'dc+sd-jwt' | 'mso_mdoc';
+
+/** SD-JWT `typ` values that select the SD-JWT VC rules. */
+const VC_TYPES = ['dc+sd-jwt', 'vc+sd-jwt'];
+
+/**
+ * Tells the format of a presentation from its form: an SD-JWT (compact, with `~`) is an
+ * SD-JWT VC when its header `typ` says so; hex or base64url CBOR is an mdoc DeviceResponse.
+ *
+ * @example
+ * ```ts
+ * detectFormat('eyJ...~WyJ...~'); // 'dc+sd-jwt'
+ * ```
+ * @throws ComityError `ERR_FORMAT_UNKNOWN`
+ */
+export function detectFormat(input: string | Uint8Array): CredentialFormat {
+  if (input instanceof Uint8Array) return 'mso_mdoc';
+  const text = input.trim();
+  if (text.includes('~')) {
+    try {
+      const header = decodeJsonSegment(text.slice(0, text.indexOf('.')), 'issuer-signed JWT header');
+      return typeof header.typ === 'string' && VC_TYPES.includes(header.typ) ? 'dc+sd-jwt' : 'sd-jwt';
+    } catch {
+      return 'sd-jwt';
+    }
+  }
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) return 'mso_mdoc';
+  if (/^[A-Za-z0-9_-]+$/.test(text)) return 'mso_mdoc';
+  throw new ComityError('ERR_FORMAT_UNKNOWN', 'the presentation is neither an SD-JWT nor an mdoc DeviceResponse');
+}
+
+/** Decodes an mdoc DeviceResponse given as hex or base64url text. @throws ComityError `ERR_FORMAT_UNKNOWN` */
+export function mdocBytes(input: string | Uint8Array): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  const text = input.trim();
+  try {
+    if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) return fromHex(text);
+    return base64urlDecode(text, 'DeviceResponse');
+  } catch (cause) {
+    throw new ComityError('ERR_FORMAT_UNKNOWN', 'the mdoc DeviceResponse is neither hex nor base64url', { cause });
+  }
+}
