@@ -1,0 +1,93 @@
+/**
+ * Element values with mdoc-specific CBOR encodings: full-date (tag 1004) and tdate (tag 0),
+ * and the JSON-friendly view comity returns as claims.
+ *
+ * @module
+ */
+import { base64urlEncode, ComityUsageError } from '@comity/core';
+import { type CborValue, DataItem, Tagged } from './internal/cbor.js';
+
+const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A calendar date without time, encoded as `#6.1004(tstr "YYYY-MM-DD")` (RFC 8943): use it for
+ * `birth_date`, `issue_date`, `expiry_date` and dates inside `driving_privileges`.
+ *
+ * @example
+ * ```ts
+ * const nameSpaces = { 'org.iso.18013.5.1': { birth_date: new FullDate('1990-01-31') } };
+ * ```
+ * @throws ComityUsageError `ERR_USAGE_FULL_DATE` for a malformed date
+ * @see RFC 8943 §2.1, ISO/IEC 18013-5 §7.2.1
+ */
+export class FullDate {
+  readonly value: string;
+  constructor(value: string) {
+    const m = FULL_DATE.exec(value);
+    const d = m === null ? undefined : new Date(`${value}T00:00:00Z`);
+    if (d === undefined || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+      throw new ComityUsageError('ERR_USAGE_FULL_DATE', 'full-date must be a valid YYYY-MM-DD date');
+    }
+    this.value = value;
+  }
+  toString(): string {
+    return this.value;
+  }
+  toJSON(): string {
+    return this.value;
+  }
+}
+
+/** Formats a Date as an mdoc tdate text: RFC 3339 UTC without fractional seconds. */
+export function formatTdate(date: Date): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new ComityUsageError('ERR_USAGE_DATE', 'expected a valid Date');
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+const STRICT_TDATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const LENIENT_TDATE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Result of reading a tdate: the instant and whether it deviates from the 18013-5 profile. */
+export interface ParsedTdate {
+  readonly date: Date;
+  readonly text: string;
+  /** True for fractional seconds or a non-`Z` offset (RFC 3339 but outside the profile). */
+  readonly deviates: boolean;
+}
+
+/** Reads a `#6.0(tstr)` tdate; undefined when the value is not one. */
+export function readTdate(value: CborValue): ParsedTdate | undefined {
+  if (!(value instanceof Tagged) || value.tag !== 0 || typeof value.value !== 'string') return undefined;
+  const text = value.value;
+  if (text.length > 40) return undefined;
+  const strict = STRICT_TDATE.test(text);
+  if (!strict && !LENIENT_TDATE.test(text)) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return { date, text, deviates: !strict };
+}
+
+/**
+ * The JSON-friendly view of a decoded CBOR value, as used in verification claims:
+ * full-date → `"YYYY-MM-DD"`, tdate → its RFC 3339 text, byte strings → base64url text,
+ * maps → objects (keys as strings), integers beyond 2^53 → decimal strings, undefined → null,
+ * other tags → `{ tag, value }`, embedded CBOR (tag 24) → `{ tag: 24, value: base64url }`.
+ */
+export function toJsonValue(value: CborValue, depth = 0): unknown {
+  if (depth > 64) return null;
+  if (value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return base64urlEncode(value);
+  if (Array.isArray(value)) return value.map((v) => toJsonValue(v, depth + 1));
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, v] of value) out[String(k)] = toJsonValue(v, depth + 1);
+    return out;
+  }
+  if (value instanceof Tagged) {
+    if ((value.tag === 1004 || value.tag === 0) && typeof value.value === 'string') return value.value;
+    return { tag: value.tag, value: toJsonValue(value.value, depth + 1) };
+  }
+  if (value instanceof DataItem) return { tag: 24, value: base64urlEncode(value.content) };
+  return value;
+}

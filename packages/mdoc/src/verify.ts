@@ -1,0 +1,435 @@
+/**
+ * Verification of a DeviceResponse (and of a bare IssuerSigned): issuer signature and chain
+ * with the ISO profile, value digests over the received bytes, docType, validity, device
+ * authentication over DeviceAuthentication built from the verifier's SessionTranscript, and
+ * keyAuthorizations for device-signed elements.
+ *
+ * @module
+ */
+import {
+  bytesEqual,
+  type Certificate,
+  type ComityContext,
+  ComityError,
+  DEFAULT_SIGNATURE_ALGORITHMS,
+  type Issue,
+  type IssuerInfo,
+  type Jwk,
+  parseCertificate,
+  type SignatureAlgorithm,
+  toIssue,
+  utf8Encode,
+  type VerificationResult,
+} from '@comity/core';
+import { checkSign1Alg, computeMac0Tag, decodeCoseMac0, decodeCoseSign1, verifyCoseSign1 } from './cose.js';
+import { checkDocumentSignerChain } from './document-signer.js';
+import { type CborMap, type CborValue, DataItem, type DecodeNotes, decodeCbor, wrapTag24 } from './internal/cbor.js';
+import { asArray, asMap, asText, asUint, fail, required } from './internal/read.js';
+import { type IssuerSigned, parseIssuerSigned } from './parse-issuer-signed.js';
+import { deviceAuthenticationBytes, normalizeSessionTranscript } from './session-transcript.js';
+import { toJsonValue } from './values.js';
+
+/** Claims of an mdoc: `{ namespace: { elementIdentifier: value } }` with JSON-friendly values (see {@link toJsonValue}). */
+export type MdocClaims = Record<string, Record<string, unknown>>;
+
+/** The result for one mdoc document. */
+export interface MdocVerificationResult extends VerificationResult<MdocClaims> {
+  readonly format: 'mso_mdoc';
+  /** The document's docType (undefined when unreadable). */
+  readonly docType: string | undefined;
+  /** Elements the device signed (DeviceNameSpaces), only when the document is valid. */
+  readonly deviceClaims: MdocClaims;
+  /** MSO validity (RFC 3339 text as received). */
+  readonly validityInfo?: { readonly signed: string; readonly validFrom: string; readonly validUntil: string; readonly expectedUpdate?: string } | undefined;
+  /** The MSO `status` reference (status list / identifier list), JSON-friendly, for the caller's revocation check. */
+  readonly status?: unknown;
+  /** The device key from the MSO. */
+  readonly deviceKey?: Jwk | undefined;
+}
+
+/** Options of {@link verifyIssuerSigned}. */
+export interface VerifyIssuerSignedOptions {
+  /** Trusted certificates: IACA roots, or pinned document-signer certificates. */
+  readonly trustAnchors: readonly Certificate[];
+  readonly ctx: ComityContext;
+  /** Expected docType. */
+  readonly docType?: string;
+  /** Accepted issuer and device signature algorithms (default ES256/384/512, EdDSA). */
+  readonly allowedAlgorithms?: readonly SignatureAlgorithm[];
+  /** Accepted document-signer EKUs (default the mDL DS EKU `1.0.18013.5.1.2`). */
+  readonly documentSignerEkus?: readonly string[];
+  /** Tolerance for validityInfo against the clock, in seconds (default 0). */
+  readonly clockToleranceSeconds?: number;
+}
+
+/** Options of {@link verifyDeviceResponse}. */
+export interface VerifyDeviceResponseOptions extends VerifyIssuerSignedOptions {
+  /** The SessionTranscript the verifier built from its own request (bare or tag-24 wrapped). */
+  readonly sessionTranscript: Uint8Array;
+  /** The reader's ephemeral private key, needed to check a deviceMac. */
+  readonly readerPrivateKey?: Jwk;
+}
+
+const FORMAT = 'mso_mdoc' as const;
+const COUNTRY_ELEMENTS = ['issuing_country'];
+
+function invalid(errors: Issue[], warnings: Issue[] = [], docType?: string): MdocVerificationResult {
+  return { valid: false, format: FORMAT, claims: {}, deviceClaims: {}, errors, warnings, docType };
+}
+
+interface IssuerPart {
+  errors: Issue[];
+  warnings: Issue[];
+  claims: MdocClaims;
+  issuer: IssuerInfo | undefined;
+  issuerSigned: IssuerSigned | undefined;
+}
+
+async function checkIssuerSigned(value: CborValue, docType: string | undefined, options: VerifyIssuerSignedOptions, now: Date): Promise<IssuerPart> {
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const claims: MdocClaims = {};
+  let issuerSigned: IssuerSigned;
+  try {
+    issuerSigned = parseIssuerSigned(value);
+  } catch (e) {
+    return { errors: [toIssue(e)], warnings, claims, issuer: undefined, issuerSigned: undefined };
+  }
+  warnings.push(...issuerSigned.warnings);
+  const { mso, issuerAuth } = issuerSigned;
+  const crypto = options.ctx.crypto;
+  const algorithms = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
+
+  if (mso.version !== '1.0') errors.push({ code: 'ERR_MDOC_VERSION_UNSUPPORTED', message: 'MSO version is not 1.0', path: ['mso', 'version'] });
+  if (docType !== undefined && mso.docType !== docType)
+    errors.push({ code: 'ERR_MDOC_DOCTYPE_MISMATCH', message: 'MSO docType differs from the document docType', path: ['mso', 'docType'] });
+  if (options.docType !== undefined && mso.docType !== options.docType)
+    errors.push({ code: 'ERR_MDOC_DOCTYPE_MISMATCH', message: 'docType is not the expected one', path: ['docType'] });
+
+  // Issuer signature and chain.
+  let issuer: IssuerInfo | undefined;
+  let dsCountry: string | undefined;
+  if (issuerAuth.x5chain === undefined) {
+    errors.push({ code: 'ERR_MDOC_X5CHAIN_MISSING', message: 'issuerAuth carries no x5chain', path: ['issuerAuth'] });
+  } else if (issuerAuth.x5chainSingleArray) {
+    errors.push({ code: 'ERR_MDOC_X5CHAIN_INVALID', message: 'x5chain with one certificate must be a byte string, not an array', path: ['issuerAuth'] });
+  } else {
+    try {
+      const chain = await Promise.all(issuerAuth.x5chain.map((der) => parseCertificate(der)));
+      const ds = chain[0] as Certificate;
+      try {
+        checkSign1Alg(issuerAuth, algorithms);
+        await verifyCoseSign1(issuerAuth, { publicJwk: ds.publicJwk, crypto, algorithms });
+      } catch (e) {
+        const issue = toIssue(e);
+        errors.push(
+          issue.code === 'ERR_MDOC_COSE_SIGNATURE_INVALID'
+            ? { code: 'ERR_MDOC_ISSUER_SIGNATURE_INVALID', message: 'issuerAuth signature is invalid', path: ['issuerAuth'] }
+            : issue,
+        );
+      }
+      let chainShas = chain.map((c) => c.sha256);
+      let anchor: IssuerInfo['anchor'];
+      try {
+        const checked = await checkDocumentSignerChain(chain, {
+          trustAnchors: options.trustAnchors,
+          now,
+          signedAt: mso.validityInfo.signed.date,
+          ...(options.documentSignerEkus === undefined ? {} : { documentSignerEkus: options.documentSignerEkus }),
+        });
+        warnings.push(...checked.warnings);
+        chainShas = checked.path.map((c) => c.sha256);
+        anchor = { sha256: checked.anchor.sha256, subject: checked.anchor.subject };
+      } catch (e) {
+        errors.push(toIssue(e));
+      }
+      dsCountry = ds.subjectAttributes.C?.[0];
+      issuer = { id: ds.subject, keyMethod: 'x5chain', jwk: ds.publicJwk, certificateChain: chainShas, anchor, country: dsCountry };
+    } catch (e) {
+      errors.push(toIssue(e));
+    }
+  }
+
+  // Validity against the clock.
+  const tolerance = (options.clockToleranceSeconds ?? 0) * 1000;
+  const t = now.getTime();
+  if (t + tolerance < mso.validityInfo.validFrom.date.getTime())
+    errors.push({ code: 'ERR_MDOC_NOT_YET_VALID', message: 'the MSO is not yet valid', path: ['mso', 'validityInfo', 'validFrom'] });
+  if (t - tolerance > mso.validityInfo.validUntil.date.getTime())
+    errors.push({ code: 'ERR_MDOC_EXPIRED', message: 'the MSO has expired', path: ['mso', 'validityInfo', 'validUntil'] });
+
+  // Value digests over the received IssuerSignedItemBytes.
+  const hash = mso.hash;
+  if (hash === undefined) {
+    errors.push({ code: 'ERR_MDOC_DIGEST_ALG_UNSUPPORTED', message: 'MSO digestAlgorithm is not supported', path: ['mso', 'digestAlgorithm'] });
+  } else {
+    for (const [ns, items] of issuerSigned.nameSpaces) {
+      const digests = mso.valueDigests.get(ns);
+      const seenIds = new Set<number>();
+      const seenElements = new Set<string>();
+      const out: Record<string, unknown> = {};
+      const computed = await Promise.all(items.map((item) => crypto.digest(hash, item.bytes.raw)));
+      items.forEach((item, i) => {
+        const path = [ns, item.elementIdentifier];
+        if (seenIds.has(item.digestID)) {
+          errors.push({ code: 'ERR_MDOC_DIGEST_ID_DUPLICATE', message: 'digestID used twice in a namespace', path });
+          return;
+        }
+        seenIds.add(item.digestID);
+        if (seenElements.has(item.elementIdentifier)) {
+          errors.push({ code: 'ERR_MDOC_ELEMENT_DUPLICATE', message: 'element disclosed twice in a namespace', path });
+          return;
+        }
+        seenElements.add(item.elementIdentifier);
+        const expected = digests?.get(item.digestID);
+        if (expected === undefined) {
+          errors.push({ code: 'ERR_MDOC_DIGEST_MISSING', message: 'no value digest for this digestID in its namespace', path });
+          return;
+        }
+        if (!bytesEqual(expected, computed[i] as Uint8Array)) {
+          errors.push({ code: 'ERR_MDOC_DIGEST_MISMATCH', message: 'value digest does not match the received item', path });
+          return;
+        }
+        if (item.random.length < 16) {
+          errors.push({ code: 'ERR_MDOC_RANDOM_TOO_SHORT', message: 'IssuerSignedItem random is shorter than 16 bytes', path });
+          return;
+        }
+        out[item.elementIdentifier] = toJsonValue(item.elementValue);
+        if (COUNTRY_ELEMENTS.includes(item.elementIdentifier) && dsCountry !== undefined && item.elementValue !== dsCountry) {
+          errors.push({ code: 'ERR_MDOC_COUNTRY_MISMATCH', message: 'issuing_country differs from the document signer country', path });
+        }
+      });
+      claims[ns] = out;
+    }
+  }
+  return { errors, warnings, claims, issuer, issuerSigned };
+}
+
+function validityView(s: IssuerSigned | undefined): MdocVerificationResult['validityInfo'] {
+  if (s === undefined) return undefined;
+  const v = s.mso.validityInfo;
+  return v.expectedUpdate === undefined
+    ? { signed: v.signed.text, validFrom: v.validFrom.text, validUntil: v.validUntil.text }
+    : { signed: v.signed.text, validFrom: v.validFrom.text, validUntil: v.validUntil.text, expectedUpdate: v.expectedUpdate.text };
+}
+
+function finish(part: IssuerPart, docType: string | undefined, extraErrors: Issue[], deviceClaims: MdocClaims): MdocVerificationResult {
+  const errors = [...part.errors, ...extraErrors];
+  const valid = errors.length === 0;
+  const mso = part.issuerSigned?.mso;
+  return {
+    valid,
+    format: FORMAT,
+    claims: valid ? part.claims : {},
+    deviceClaims: valid ? deviceClaims : {},
+    issuer: part.issuer,
+    errors,
+    warnings: part.warnings,
+    docType: docType ?? mso?.docType,
+    validityInfo: validityView(part.issuerSigned),
+    status: mso?.status === undefined ? undefined : toJsonValue(mso.status),
+    deviceKey: mso?.deviceKey,
+  };
+}
+
+/**
+ * Verifies an IssuerSigned on its own (no device authentication): what a holder checks on
+ * receipt, or a verifier for issuer-only data.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyIssuerSigned(issuerSignedBytes, { trustAnchors: [iaca], ctx });
+ * if (!result.valid) console.log(result.errors.map((e) => e.code));
+ * ```
+ * @throws never for bad input (see `errors`); ComityUsageError for bad options
+ * @see ISO/IEC 18013-5:2021 §9.3.1
+ */
+export async function verifyIssuerSigned(bytes: Uint8Array, options: VerifyIssuerSignedOptions): Promise<MdocVerificationResult> {
+  const now = options.ctx.now();
+  const notes: DecodeNotes = { notPreferred: false };
+  let value: CborValue;
+  try {
+    value = decodeCbor(bytes, {}, notes);
+  } catch (e) {
+    return invalid([toIssue(e)]);
+  }
+  const part = await checkIssuerSigned(value, undefined, options, now);
+  if (notes.notPreferred) part.warnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
+  return finish(part, undefined, [], {});
+}
+
+async function checkDeviceAuth(
+  doc: CborMap,
+  docType: string,
+  issuerSigned: IssuerSigned,
+  transcript: Uint8Array,
+  options: VerifyDeviceResponseOptions,
+  algorithms: readonly SignatureAlgorithm[],
+): Promise<{ errors: Issue[]; warnings: Issue[]; deviceClaims: MdocClaims }> {
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const deviceClaims: MdocClaims = {};
+  const ds = doc.get('deviceSigned');
+  if (ds === undefined)
+    return { errors: [{ code: 'ERR_MDOC_DEVICE_AUTH_MISSING', message: 'document has no deviceSigned', path: ['deviceSigned'] }], warnings, deviceClaims };
+  try {
+    const deviceSigned = asMap(ds, 'deviceSigned', ['deviceSigned']);
+    const nsItem = required(deviceSigned, 'nameSpaces', 'deviceSigned.nameSpaces', ['deviceSigned', 'nameSpaces']);
+    if (!(nsItem instanceof DataItem)) fail('ERR_MDOC_STRUCTURE', 'DeviceNameSpacesBytes is not tag-24 wrapped', ['deviceSigned', 'nameSpaces']);
+    const deviceNameSpaces = asMap(decodeCbor(nsItem.content), 'DeviceNameSpaces', ['deviceSigned', 'nameSpaces']);
+    const auth = asMap(required(deviceSigned, 'deviceAuth', 'deviceAuth', ['deviceSigned', 'deviceAuth']), 'deviceAuth', ['deviceSigned', 'deviceAuth']);
+    const sig = auth.get('deviceSignature');
+    const mac = auth.get('deviceMac');
+    if ((sig === undefined) === (mac === undefined)) {
+      fail('ERR_MDOC_DEVICE_AUTH_MISSING', 'deviceAuth must hold exactly one of deviceSignature and deviceMac', ['deviceSigned', 'deviceAuth']);
+    }
+    const daBytes = deviceAuthenticationBytes(transcript, docType, nsItem);
+    const deviceKey = issuerSigned.mso.deviceKey;
+    if (sig !== undefined) {
+      const sign1 = decodeCoseSign1(sig, 'deviceSignature');
+      checkSign1Alg(sign1, algorithms);
+      if (sign1.payload !== null) {
+        if (!bytesEqual(sign1.payload, daBytes))
+          fail('ERR_MDOC_DEVICE_AUTH_PAYLOAD', 'deviceSignature embeds a payload other than DeviceAuthenticationBytes', ['deviceSigned', 'deviceAuth']);
+        warnings.push({ code: 'WARN_MDOC_DEVICE_PAYLOAD_EMBEDDED', message: 'deviceSignature payload should be detached (null)' });
+      }
+      try {
+        await verifyCoseSign1(sign1.payload === null ? sign1 : { ...sign1, payload: null }, {
+          publicJwk: deviceKey,
+          crypto: options.ctx.crypto,
+          algorithms,
+          detachedPayload: daBytes,
+        });
+      } catch (e) {
+        const issue = toIssue(e);
+        fail(issue.code === 'ERR_MDOC_COSE_SIGNATURE_INVALID' ? 'ERR_MDOC_DEVICE_SIGNATURE_INVALID' : issue.code, 'deviceSignature is invalid', [
+          'deviceSigned',
+          'deviceAuth',
+        ]);
+      }
+    } else {
+      const mac0 = decodeCoseMac0(mac, 'deviceMac');
+      if (mac0.coseAlg !== 5) fail('ERR_MDOC_DEVICE_MAC_ALG', 'deviceMac algorithm is not HMAC 256/256', ['deviceSigned', 'deviceAuth']);
+      if (options.readerPrivateKey === undefined)
+        fail('ERR_MDOC_DEVICE_MAC_NO_READER_KEY', 'deviceMac needs the reader ephemeral key', ['deviceSigned', 'deviceAuth']);
+      if (mac0.payload !== null && !bytesEqual(mac0.payload, daBytes))
+        fail('ERR_MDOC_DEVICE_AUTH_PAYLOAD', 'deviceMac embeds a payload other than DeviceAuthenticationBytes');
+      const crypto = options.ctx.crypto;
+      let expected: Uint8Array;
+      try {
+        const shared = await crypto.ecdh(options.readerPrivateKey, deviceKey);
+        const salt = await crypto.digest('sha-256', wrapTag24(transcript));
+        const key = await crypto.hkdf('sha-256', shared, salt, utf8Encode('EMacKey'), 32);
+        expected = await computeMac0Tag(options.ctx, key, mac0.protectedBytes, daBytes);
+      } catch (cause) {
+        throw new ComityError('ERR_MDOC_DEVICE_MAC_INVALID', 'deviceMac key agreement failed', { cause, details: { path: ['deviceSigned', 'deviceAuth'] } });
+      }
+      if (!bytesEqual(expected, mac0.tag)) fail('ERR_MDOC_DEVICE_MAC_INVALID', 'deviceMac is invalid', ['deviceSigned', 'deviceAuth']);
+    }
+    // Device-signed elements need the issuer's keyAuthorizations.
+    const ka = issuerSigned.mso.keyAuthorizations;
+    for (const [nsKey, elements] of deviceNameSpaces) {
+      const ns = asText(nsKey, 'device namespace', ['deviceSigned', 'nameSpaces']);
+      const out: Record<string, unknown> = {};
+      for (const [elKey, v] of asMap(elements, 'device namespace elements', ['deviceSigned', 'nameSpaces', ns])) {
+        const el = asText(elKey, 'device element', ['deviceSigned', 'nameSpaces', ns]);
+        const authorized = ka !== undefined && (ka.nameSpaces.includes(ns) || (ka.dataElements.get(ns)?.includes(el) ?? false));
+        if (!authorized)
+          errors.push({ code: 'ERR_MDOC_DEVICE_ELEMENT_UNAUTHORIZED', message: 'device-signed element is not covered by keyAuthorizations', path: [ns, el] });
+        else out[el] = toJsonValue(v);
+      }
+      deviceClaims[ns] = out;
+    }
+  } catch (e) {
+    errors.push(toIssue(e));
+  }
+  return { errors, warnings, deviceClaims };
+}
+
+/**
+ * Verifies a DeviceResponse, returning one result per document (in order). A response that
+ * cannot be read at all, or has no documents, gives a single invalid result.
+ *
+ * Claims hold only issuer-signed elements whose digests verified, and only when the whole
+ * document is valid; byte strings are base64url text, full-dates and tdates their text.
+ *
+ * @example
+ * ```ts
+ * const transcript = await buildSessionTranscript({ type: 'openid4vp', clientId, nonce, responseUri }, ctx);
+ * const [doc] = await verifyDeviceResponse(vpToken, { trustAnchors: [iaca], sessionTranscript: transcript, ctx });
+ * if (doc?.valid) console.log(doc.claims['org.iso.18013.5.1']?.family_name);
+ * ```
+ * @throws never for bad input: every failure is an error code in the results (`ERR_MDOC_*`, `ERR_X509_*`)
+ * @see ISO/IEC 18013-5:2021 §9.1.2.4, §9.1.3, §9.3.1; OpenID4VP 1.0 Appendix B.2
+ */
+export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
+  const now = options.ctx.now();
+  const transcript = normalizeSessionTranscript(options.sessionTranscript);
+  const algorithms = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
+  const notes: DecodeNotes = { notPreferred: false };
+  let documents: CborValue[];
+  const topWarnings: Issue[] = [];
+  try {
+    const top = asMap(decodeCbor(bytes, {}, notes), 'DeviceResponse', []);
+    const version = asText(required(top, 'version', 'version', ['version']), 'version', ['version']);
+    if (version !== '1.0') fail('ERR_MDOC_VERSION_UNSUPPORTED', 'DeviceResponse version is not 1.0', ['version']);
+    const status = asUint(required(top, 'status', 'status', ['status']), 'status', ['status']);
+    if (status !== 0) fail('ERR_MDOC_RESPONSE_STATUS', 'DeviceResponse status is not OK', ['status']);
+    const docs = top.get('documents');
+    documents = docs === undefined ? [] : asArray(docs, 'documents', ['documents']);
+    if (documents.length === 0) fail('ERR_MDOC_NO_DOCUMENTS', 'DeviceResponse holds no documents', ['documents']);
+  } catch (e) {
+    return [invalid([toIssue(e)])];
+  }
+  if (notes.notPreferred) topWarnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
+
+  const results: MdocVerificationResult[] = [];
+  for (const docValue of documents) {
+    let doc: CborMap;
+    let docType: string;
+    try {
+      doc = asMap(docValue, 'Document', ['documents']);
+      docType = asText(required(doc, 'docType', 'docType', ['docType']), 'docType', ['docType']);
+    } catch (e) {
+      results.push(invalid([toIssue(e)], [...topWarnings]));
+      continue;
+    }
+    const issuerSignedValue = doc.get('issuerSigned');
+    if (issuerSignedValue === undefined) {
+      results.push(invalid([{ code: 'ERR_MDOC_STRUCTURE', message: 'document has no issuerSigned', path: ['issuerSigned'] }], [...topWarnings], docType));
+      continue;
+    }
+    const part = await checkIssuerSigned(issuerSignedValue, docType, options, now);
+    part.warnings.unshift(...topWarnings);
+    if (part.issuerSigned === undefined) {
+      results.push(finish(part, docType, [], {}));
+      continue;
+    }
+    const device = await checkDeviceAuth(doc, docType, part.issuerSigned, transcript, options, algorithms);
+    part.warnings.push(...device.warnings);
+    results.push(finish(part, docType, device.errors, device.deviceClaims));
+  }
+  return results;
+}
+
+/**
+ * Throwing variant of {@link verifyDeviceResponse}: returns the results when every document is
+ * valid, else throws the first error's code.
+ *
+ * @example
+ * ```ts
+ * const [mdl] = await verifyDeviceResponseOrThrow(bytes, { trustAnchors, sessionTranscript, ctx });
+ * ```
+ * @throws ComityError with the first failing rule's code; `details.codes` lists them all
+ */
+export async function verifyDeviceResponseOrThrow(bytes: Uint8Array, options: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
+  const results = await verifyDeviceResponse(bytes, options);
+  const errors = results.flatMap((r) => r.errors);
+  const first = errors[0];
+  if (first !== undefined) {
+    throw new ComityError(first.code, first.message, {
+      details: { codes: errors.map((e) => e.code), ...(first.path === undefined ? {} : { path: first.path }) },
+    });
+  }
+  return results;
+}
