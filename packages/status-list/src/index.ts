@@ -3,11 +3,30 @@
  *
  * - Encoding: {@link StatusList}, {@link encodeStatusList} / {@link decodeStatusList} (JSON, §4.2)
  *   and {@link encodeStatusListCbor} / {@link decodeStatusListCbor} (CBOR, §4.3).
+ * - Issuer: {@link StatusListBuilder} (random index allocation), {@link signStatusListJwt} (§5.1).
+ * - Verifier: {@link parseStatusReference} (§6.2), {@link verifyStatusListJwt} (§5.1, §8.3),
+ *   {@link checkStatus} / {@link verifyStatus} (§8), {@link createStatusListCache} (§13.7).
  *
  * Every error on untrusted input is a `ComityError` with an `ERR_STATUS_*` code.
  *
  * @module
  */
+export { StatusListBuilder, type StatusListBuilderOptions } from './builder.js';
+export {
+  createStatusListCache,
+  type StatusListCache,
+  type StatusListCacheEntry,
+  type StatusListCacheOptions,
+  statusListFreshUntil,
+} from './cache.js';
+export {
+  type CheckStatusOptions,
+  checkStatus,
+  DEFAULT_MAX_STATUS_TOKEN_BYTES,
+  type StatusCheck,
+  type StatusVerificationResult,
+  verifyStatus,
+} from './check.js';
 export {
   DEFAULT_MAX_STATUS_LIST_BYTES,
   type DecodedStatusList,
@@ -17,6 +36,8 @@ export {
 } from './decode.js';
 export { type EncodedStatusList, type EncodeStatusListOptions, encodeStatusList, encodeStatusListCbor } from './encode.js';
 export { STATUS_ERROR_CODES, type StatusErrorCode } from './errors.js';
+export { parseStatusReference, type StatusReference } from './parse-reference.js';
+export { type SignStatusListJwtOptions, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP, signStatusListJwt } from './sign-jwt.js';
 export {
   isStatusBits,
   STATUS_INVALID,
@@ -27,3 +48,10 @@ export {
   StatusList,
   statusLabel,
 } from './status-list.js';
+export {
+  type StatusKeyResolver,
+  type StatusListTokenInfo,
+  type VerifiedStatusListJwt,
+  type VerifyStatusListJwtOptions,
+  verifyStatusListJwt,
+} from './verify-jwt.js';

@@ -1,0 +1,176 @@
+/**
+ * Verifier side: resolve a Referenced Token's status (§8): fetch the Status List Token,
+ * verify it with the status issuer's keys, and read the status at `idx`.
+ *
+ * @module
+ */
+import { ComityError, ComityUsageError, epochSeconds, fetchBytes, type Issue, toIssue, utf8Decode } from '@comity/core';
+import type { StatusListCache } from './cache.js';
+import { type DecodedStatusList, decodeStatusList } from './decode.js';
+import { statusError } from './errors.js';
+import { checkReference, type StatusReference } from './parse-reference.js';
+import { STATUS_LIST_JWT_MEDIA_TYPE } from './sign-jwt.js';
+import { STATUS_VALID, type StatusLabel, statusLabel } from './status-list.js';
+import { type StatusListTokenInfo, type VerifyStatusListJwtOptions, verifyStatusListJwtWith } from './verify-jwt.js';
+
+/** Default bound on a fetched Status List Token: 4 MiB. */
+export const DEFAULT_MAX_STATUS_TOKEN_BYTES = 4 * 1024 * 1024;
+
+/** Options of {@link checkStatus} and {@link verifyStatus}. */
+export interface CheckStatusOptions extends Omit<VerifyStatusListJwtOptions, 'uri'> {
+  /** Allow `http:` to loopback addresses (tests, local services). Default false: HTTPS only. */
+  readonly allowLoopbackHttp?: boolean;
+  /** Reuse fetched tokens while their `ttl` allows. */
+  readonly cache?: StatusListCache;
+  /** Largest token body accepted (default 4 MiB). */
+  readonly maxTokenBytes?: number;
+  /** Fetch timeout in milliseconds (default 5000). */
+  readonly timeoutMs?: number;
+}
+
+/** A resolved status. */
+export interface StatusCheck {
+  /** The raw status value at `idx`. */
+  readonly status: number;
+  readonly label: StatusLabel;
+  /** Time claims of the Status List Token that was used. */
+  readonly token: StatusListTokenInfo;
+}
+
+/**
+ * Fetches (or takes from the cache), verifies and reads the status of one Referenced
+ * Token. Resolves to the status whatever it is (VALID, INVALID, ...); throws when no
+ * statement about the status can be made. Every error carries an `ERR_STATUS_*` code,
+ * never a credential code.
+ *
+ * @example
+ * ```ts
+ * const ref = parseStatusReference(claims.status);
+ * const { status, label } = await checkStatus(ref, { ctx, keys: [statusIssuerJwk], cache });
+ * if (label !== 'VALID') reject();
+ * ```
+ * @throws ComityError `ERR_STATUS_REFERENCE_INVALID`, `ERR_STATUS_FETCH_FAILED`, `ERR_STATUS_FETCH_TOO_LARGE`,
+ * `ERR_STATUS_FETCH_URL_NOT_ALLOWED`, every code of {@link verifyStatusListJwt}, `ERR_STATUS_INDEX_OUT_OF_RANGE`,
+ * `ERR_STATUS_CHECK_FAILED` (anything else, with `details.reason`)
+ * @see draft-ietf-oauth-status-list-20 §8.1, §8.2, §8.3
+ */
+export async function checkStatus(reference: StatusReference, options: CheckStatusOptions): Promise<StatusCheck> {
+  try {
+    return await resolveStatus(reference, options);
+  } catch (cause) {
+    throw asStatusError(cause);
+  }
+}
+
+/** Outcome of {@link verifyStatus}. */
+export interface StatusVerificationResult {
+  /** True only when the status was resolved and is VALID (or one of `acceptedStatuses`). */
+  readonly valid: boolean;
+  readonly status?: number;
+  readonly label?: StatusLabel;
+  readonly token?: StatusListTokenInfo;
+  /** Why the status was not resolved, or `ERR_STATUS_REVOKED` / `ERR_STATUS_SUSPENDED` / `ERR_STATUS_NOT_ACCEPTED`. */
+  readonly errors: readonly Issue[];
+}
+
+/**
+ * Like {@link checkStatus} but never throws on input: returns `{ valid, status, label, errors }`.
+ * `valid` is true only when the status is VALID (or listed in `acceptedStatuses`); INVALID
+ * and SUSPENDED are rejected by default.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyStatus(ref, { ctx, keys: [statusIssuerJwk] });
+ * if (!result.valid) console.log(result.errors.map((e) => e.code)); // ['ERR_STATUS_REVOKED']
+ * ```
+ * @throws ComityUsageError on caller mistakes only
+ * @see draft-ietf-oauth-status-list-20 §7.1, §8.3
+ */
+export async function verifyStatus(
+  reference: StatusReference,
+  options: CheckStatusOptions & { readonly acceptedStatuses?: readonly number[] },
+): Promise<StatusVerificationResult> {
+  let check: StatusCheck;
+  try {
+    check = await resolveStatus(reference, options);
+  } catch (cause) {
+    if (cause instanceof ComityUsageError) throw cause;
+    return { valid: false, errors: [toIssue(asStatusError(cause))] };
+  }
+  const accepted = options.acceptedStatuses ?? [STATUS_VALID];
+  if (accepted.includes(check.status)) return { valid: true, ...check, errors: [] };
+  const code = check.label === 'INVALID' ? 'ERR_STATUS_REVOKED' : check.label === 'SUSPENDED' ? 'ERR_STATUS_SUSPENDED' : 'ERR_STATUS_NOT_ACCEPTED';
+  return { valid: false, ...check, errors: [{ code, message: `the referenced token's status is ${check.label}` }] };
+}
+
+function asStatusError(cause: unknown): unknown {
+  if (cause instanceof ComityUsageError) return cause;
+  if (cause instanceof ComityError && cause.code.startsWith('ERR_STATUS_')) return cause;
+  const reason = cause instanceof ComityError ? cause.code : 'internal';
+  return statusError('ERR_STATUS_CHECK_FAILED', 'the status could not be checked', { reason }, cause);
+}
+
+async function resolveStatus(reference: StatusReference, options: CheckStatusOptions): Promise<StatusCheck> {
+  if (options === undefined || options.ctx === undefined) throw new ComityUsageError('ERR_USAGE_CONTEXT', 'options.ctx is required');
+  const { idx, uri } = checkReference(reference, ['status', 'status_list']);
+  const { ctx, cache } = options;
+  const cached = cache?.get(uri, epochSeconds(ctx));
+  if (cached !== undefined) {
+    try {
+      return await lookup(cached.token, idx, uri, options, cached.decoded);
+    } catch (cause) {
+      // A cached token that no longer verifies (expired, keys rotated): fetch a fresh one.
+      if (cause instanceof ComityError && cause.code === 'ERR_STATUS_INDEX_OUT_OF_RANGE') throw cause;
+      cache?.delete(uri);
+    }
+  }
+  const fetchedAt = epochSeconds(ctx);
+  const token = await fetchToken(uri, options);
+  return lookup(token, idx, uri, options, undefined, (decoded, info) => {
+    cache?.set(uri, { token, fetchedAt, decoded, ...(info.ttl === undefined ? {} : { ttl: info.ttl }), ...(info.exp === undefined ? {} : { exp: info.exp }) });
+  });
+}
+
+async function lookup(
+  token: string,
+  idx: number,
+  uri: string,
+  options: CheckStatusOptions,
+  memo: DecodedStatusList | undefined,
+  onVerified?: (decoded: DecodedStatusList, info: StatusListTokenInfo) => void,
+): Promise<StatusCheck> {
+  let decoded: DecodedStatusList | undefined = memo;
+  const verified = await verifyStatusListJwtWith(token, { ...options, uri }, (statusList, maxBytes) => {
+    decoded ??= decodeStatusList(statusList, { maxBytes });
+    return decoded;
+  });
+  onVerified?.(decoded as DecodedStatusList, verified.token);
+  const status = verified.list.get(idx);
+  return { status, label: statusLabel(status), token: verified.token };
+}
+
+async function fetchToken(uri: string, options: CheckStatusOptions): Promise<string> {
+  let body: Uint8Array;
+  try {
+    body = await fetchBytes(options.ctx, uri, {
+      accept: STATUS_LIST_JWT_MEDIA_TYPE,
+      maxBytes: options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      allowLoopbackHttp: options.allowLoopbackHttp === true,
+    });
+  } catch (cause) {
+    const code = cause instanceof ComityError ? cause.code : 'ERR_FETCH_FAILED';
+    const details = cause instanceof ComityError ? { reason: code, ...cause.details } : { reason: code };
+    if (code === 'ERR_FETCH_TOO_LARGE') throw statusError('ERR_STATUS_FETCH_TOO_LARGE', 'the status list token is larger than allowed', details, cause);
+    if (code === 'ERR_FETCH_URL_NOT_ALLOWED') throw statusError('ERR_STATUS_FETCH_URL_NOT_ALLOWED', 'the status list uri may not be fetched', details, cause);
+    throw statusError('ERR_STATUS_FETCH_FAILED', 'the status list token could not be fetched', details, cause);
+  }
+  let text: string;
+  try {
+    text = utf8Decode(body, 'status list token');
+  } catch (cause) {
+    throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'the status list token is not UTF-8 text', undefined, cause);
+  }
+  // Static hosting often appends a newline; nothing else around the compact JWS is accepted.
+  return text.replace(/[\r\n]+$/, '');
+}
