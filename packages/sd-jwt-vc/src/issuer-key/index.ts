@@ -19,3 +19,9 @@ export interface IssuerKeyCandidate {
 
 /** Finds the keys that may verify an issuer signature; throws a ComityError when none can be established. */
 export type IssuerKeyResolver = (input: IssuerKeyInput, ctx: ComityContext) => Promise<readonly IssuerKeyCandidate[]>;
+
+export { type DidIssuerKeyOptions, type DidMethodName, didIssuerKey, multikeyToJwk } from './did.js';
+export { type JwtVcIssuerMetadataOptions, jwtVcIssuerMetadataKey, jwtVcIssuerMetadataUrl } from './jwt-vc-issuer-metadata.js';
+export { pinnedIssuerKeys } from './pinned.js';
+export { type IssuerKeyPolicy, issuerKeyResolverFor } from './select.js';
+export { parseX5c, type X5cIssuerKeyOptions, x5cCertificatesOf, x5cIssuerKey } from './x5c.js';
