@@ -179,3 +179,30 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Encodes bytes as standard base64 with padding (as in `x5c`). */
+export function base64Encode(bytes: Uint8Array): string {
+  if (hasBuffer) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let bin = '';
+  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i] as number);
+  return btoa(bin);
+}
+
+/**
+ * Decodes strict standard base64 with padding (no whitespace, no URL-safe characters).
+ *
+ * @throws ComityError `ERR_ENCODING_BASE64`
+ */
+export function base64Decode(text: string, what = 'value'): Uint8Array {
+  if (typeof text !== 'string' || !BASE64_RE.test(text)) throw new ComityError('ERR_ENCODING_BASE64', `${what} is not valid base64`);
+  if (hasBuffer) {
+    const b = Buffer.from(text, 'base64');
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}

@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import * as px from '@peculiar/x509';
 import { BoundedCache } from './crypto/key-check.js';
-import { base64urlEncode, toHex } from './encoding.js';
+import { base64Decode, base64Encode, base64urlEncode, toHex } from './encoding.js';
 import { ComityError } from './errors.js';
 import type { Jwk } from './jwk.js';
 
@@ -68,8 +68,11 @@ export function pemToDerList(pem: string): Uint8Array[] {
   const re = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
   for (let m = re.exec(pem); m !== null; m = re.exec(pem)) {
     const b64 = (m[1] ?? '').replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new ComityError('ERR_X509_PARSE', 'PEM certificate is not valid base64');
-    out.push(new Uint8Array(Buffer.from(b64, 'base64')));
+    try {
+      out.push(base64Decode(b64, 'PEM certificate'));
+    } catch (cause) {
+      throw new ComityError('ERR_X509_PARSE', 'PEM certificate is not valid base64', { cause });
+    }
   }
   if (out.length === 0) throw new ComityError('ERR_X509_PARSE', 'no PEM certificate found');
   return out;
@@ -77,7 +80,7 @@ export function pemToDerList(pem: string): Uint8Array[] {
 
 /** PEM-encodes a DER certificate. */
 export function derToPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
+  const b64 = base64Encode(der);
   return `-----BEGIN CERTIFICATE-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
 }
 

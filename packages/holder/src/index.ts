@@ -1,6 +1,6 @@
 /**
- * `@comity/holder`: comity holder role API: receive, select and present credentials.
+ * `@comity/holder`: the holder (wallet) role API. Receive, select with consent, present, log.
  *
  * @module
  */
-export {};
+export * from './wallet.js';

@@ -1,6 +1,6 @@
 /**
- * `@comity/issuer`: comity issuer role API: issue SD-JWT VC and mdoc credentials.
+ * `@comity/issuer`: the issuer role API. Issue SD-JWT VC (and mdoc) credentials.
  *
  * @module
  */
-export {};
+export * from './issuer.js';

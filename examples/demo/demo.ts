@@ -1,0 +1,95 @@
+/**
+ * `pnpm demo`: one credential's life, in process: a German PID provider issues an SD-JWT VC,
+ * the citizen's wallet shows what a French service asks for and discloses only what the
+ * citizen agrees to, and the service verifies it and says why it accepted.
+ */
+import { createContext, jwkThumbprint, localSigner } from '@comity/core';
+import { createWallet } from '@comity/holder';
+import { createIssuer } from '@comity/issuer';
+import { createVerifier } from '@comity/verifier';
+
+const say = (line = '') => console.log(line);
+const ctx = createContext();
+
+say('comity demo: issue -> present -> verify (SD-JWT VC)');
+say('====================================================');
+
+// 1. Keys. In production the issuer key lives in an HSM behind the Signer interface.
+const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
+const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+
+// 2. Issuance.
+const issuer = createIssuer({
+  signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+  issuerId: 'https://pid-provider.bund.example',
+  kid: 'pid-2026',
+  ctx,
+});
+const pid = {
+  given_name: 'Erika',
+  family_name: 'Mustermann',
+  birthdate: '1964-08-12',
+  age_over_18: true,
+  nationalities: ['DE'],
+  address: { street_address: 'Heidestraße 17', locality: 'Köln', postal_code: '51147', country: 'DE' },
+};
+const { credential } = await issuer.issue({ format: 'dc+sd-jwt', vct: 'urn:eudi:pid:de:1', claims: pid, holderKey: walletKeys.publicJwk, decoys: 3 });
+say();
+say(`1. The German PID provider issued a PID as an SD-JWT VC (${credential.length} characters).`);
+say(`   Every one of its ${Object.keys(pid).length} claims is selectively disclosable; 3 decoy digests hide how many there are.`);
+
+// 3. The wallet receives it and the citizen sees a request.
+const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+const stored = await wallet.receive(credential);
+const verifierId = 'https://service-public.example.fr';
+const nonce = Buffer.from(ctx.crypto.randomBytes(16)).toString('base64url');
+const request = {
+  verifier: verifierId,
+  nonce,
+  purpose: 'Open an account (age check and name)',
+  claims: [['given_name'], ['family_name'], ['age_over_18'], ['address', 'locality']],
+};
+const view = wallet.describeRequest(stored.id, request);
+say();
+say(`2. ${view.verifier} asks, for "${view.purpose}":`);
+for (const c of view.claims) {
+  const reveals = c.revealsAllOf === undefined ? '' : ` (sharing it reveals all of ${c.revealsAllOf.join('.')})`;
+  say(
+    `     ${JSON.stringify(c.path).padEnd(26)} ${c.available ? 'in the credential' : 'not in the credential'}${c.selectivelyDisclosable ? ', optional to share' : ''}${reveals}`,
+  );
+}
+const consent = [['given_name'], ['family_name'], ['age_over_18']];
+say(`   The citizen agrees to share ${consent.map((c) => c.join('.')).join(', ')} and withholds address.locality (it would reveal the whole address).`);
+const presentation = await wallet.present(stored.id, request, consent);
+const entry = wallet.log().at(-1);
+say(`   Wallet log: shared ${entry?.disclosed.length} claims with ${entry?.verifier}, withheld ${entry?.withheld.length}.`);
+
+// 4. The service verifies, with the nonce and audience of the request it sent.
+const verifier = createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx });
+const result = await verifier.verify(presentation, { nonce, audience: verifierId, vctValues: ['urn:eudi:pid:de:1'] });
+say();
+say(`3. The service verified the presentation: ${result.valid ? 'ACCEPTED' : 'REJECTED'}`);
+if (result.valid) {
+  const { family_name, given_name, age_over_18, address } = result.claims as Record<string, unknown>;
+  say(
+    `   Disclosed: given_name=${given_name}, family_name=${family_name}, age_over_18=${age_over_18}; address ${address === undefined ? 'not disclosed' : 'disclosed'}.`,
+  );
+  say('   Why it was accepted:');
+  say(`     - the issuer signature verifies with the pinned PID-provider key (thumbprint ${await jwkThumbprint(issuerKeys.publicJwk, ctx.crypto)})`);
+  say('     - every disclosure matches a digest the issuer signed; no digest or disclosure is duplicated or unreferenced');
+  say('     - the credential type is urn:eudi:pid:de:1 and it is within its validity period');
+  say(
+    `     - the key binding JWT is signed by the wallet key in cnf, for audience ${verifierId}, with this request's nonce, and covers exactly these disclosures`,
+  );
+} else {
+  for (const e of result.errors) say(`   ${e.code}: ${e.message}`);
+  process.exitCode = 1;
+}
+
+// 5. The same presentation replayed to another service fails.
+const replay = await createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx }).verify(presentation, {
+  nonce: 'another-nonce',
+  audience: 'https://other.example',
+});
+say();
+say(`4. Replayed to another service: ${replay.valid ? 'accepted (!)' : 'rejected'} (${replay.errors.map((e) => e.code).join(', ')})`);

@@ -1,0 +1,185 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '@comity/cli';
+import { createContext, localSigner } from '@comity/core';
+import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ctx = createContext();
+const dir = mkdtempSync(join(tmpdir(), 'comity-cli-'));
+const files: Record<string, string> = {};
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    args,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+beforeAll(async () => {
+  const issuer = await ctx.crypto.generateKeyPair('ES256');
+  const holder = await ctx.crypto.generateKeyPair('ES256');
+  const now = Math.floor(Date.now() / 1000);
+  const credential = await issueSdJwtVc(
+    {
+      vct: 'urn:eudi:pid:1',
+      issuer: 'https://pid.example',
+      holderKey: holder.publicJwk,
+      expiresAt: now + 3600,
+      claims: { given_name: 'Erika', age_over_18: true },
+      disclosable: [['given_name'], ['age_over_18']],
+      signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto),
+    },
+    ctx,
+  );
+  const vp = await presentSdJwt(
+    credential,
+    { disclose: [['age_over_18']], keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-42' } },
+    ctx,
+  );
+  const other = await ctx.crypto.generateKeyPair('ES256');
+  const put = (name: string, text: string) => {
+    files[name] = join(dir, name);
+    writeFileSync(files[name] as string, text);
+  };
+  put('credential.txt', credential);
+  put('vp.txt', vp);
+  put('issuer.jwk', JSON.stringify(issuer.publicJwk));
+  put('other.jwk', JSON.stringify(other.publicJwk));
+});
+
+describe('comity verify', () => {
+  it('accepts a valid presentation: JSON on stdout, exit 0', async () => {
+    const r = await run([
+      'verify',
+      files['vp.txt'] as string,
+      '--json',
+      '--issuer-key',
+      files['issuer.jwk'] as string,
+      '--nonce',
+      'n-42',
+      '--aud',
+      'https://rp.example',
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json).toMatchObject({ valid: true, format: 'dc+sd-jwt', errors: [], claims: { age_over_18: true }, issuer: { keyMethod: 'jwk' } });
+    expect(json.claims.given_name).toBeUndefined();
+  });
+  it('rejects with codes and exit 1: wrong key, wrong nonce, KB expected absent, KB present but not expected', async () => {
+    const wrongKey = await run(['verify', files['vp.txt'] as string, '--json', '--issuer-key', files['other.jwk'] as string]);
+    expect(wrongKey.code).toBe(1);
+    expect(JSON.parse(wrongKey.out).errors.map((e: { code: string }) => e.code)).toEqual(['ERR_SDJWT_SIGNATURE_INVALID']);
+    const nonce = JSON.parse((await run(['verify', files['vp.txt'] as string, '--json', '--issuer-key', files['issuer.jwk'] as string, '--nonce', 'x'])).out);
+    expect(nonce.errors.map((e: { code: string }) => e.code)).toEqual(['ERR_SDJWT_KB_NONCE_MISMATCH']);
+    const noKb = await run(['verify', files['credential.txt'] as string, '--json', '--issuer-key', files['issuer.jwk'] as string]);
+    expect(JSON.parse(noKb.out).errors.map((e: { code: string }) => e.code)).toEqual(['ERR_SDJWT_KB_MISSING']);
+    const ok = await run(['verify', files['credential.txt'] as string, '--json', '--issuer-key', files['issuer.jwk'] as string, '--no-key-binding']);
+    expect(ok.code).toBe(0);
+    const unexpected = await run(['verify', files['vp.txt'] as string, '--json', '--issuer-key', files['issuer.jwk'] as string, '--no-key-binding']);
+    expect(JSON.parse(unexpected.out).errors.map((e: { code: string }) => e.code)).toEqual(['ERR_SDJWT_KB_UNEXPECTED']);
+  });
+  it('applies --now and --typ', async () => {
+    const late = JSON.parse(
+      (
+        await run([
+          'verify',
+          files['credential.txt'] as string,
+          '--json',
+          '--issuer-key',
+          files['issuer.jwk'] as string,
+          '--no-key-binding',
+          '--now',
+          '2099-01-01T00:00:00Z',
+        ])
+      ).out,
+    );
+    expect(late.errors.map((e: { code: string }) => e.code)).toEqual(['ERR_SDJWT_EXPIRED']);
+    const typ = JSON.parse(
+      (
+        await run([
+          'verify',
+          files['credential.txt'] as string,
+          '--json',
+          '--issuer-key',
+          files['issuer.jwk'] as string,
+          '--no-key-binding',
+          '--typ',
+          'vc+sd-jwt',
+        ])
+      ).out,
+    );
+    expect(typ.errors.map((e: { code: string }) => e.code)).toEqual(['ERR_SDJWT_TYP_MISMATCH']);
+    const plain = JSON.parse(
+      (
+        await run([
+          'verify',
+          files['credential.txt'] as string,
+          '--json',
+          '--issuer-key',
+          files['issuer.jwk'] as string,
+          '--no-key-binding',
+          '--format',
+          'sd-jwt',
+        ])
+      ).out,
+    );
+    expect(plain.format).toBe('sd-jwt');
+    expect(plain.valid).toBe(true);
+  });
+  it('exits 2 on usage and I/O errors', async () => {
+    expect((await run(['verify', '--json', '--bogus'])).code).toBe(2);
+    expect((await run(['verify', join(dir, 'missing.txt'), '--json'])).code).toBe(2);
+    expect((await run(['verify', files['vp.txt'] as string, '--json', '--now', 'yesterday'])).code).toBe(2);
+    expect((await run(['verify', files['vp.txt'] as string, '--json', '--issuer-key', files['vp.txt'] as string])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+  it('never leaks claim values of a rejected credential', async () => {
+    const r = await run(['verify', files['vp.txt'] as string, '--json', '--issuer-key', files['other.jwk'] as string]);
+    expect(r.out).not.toContain('Erika');
+    expect(JSON.parse(r.out).claims).toEqual({});
+  });
+});
+
+describe('comity inspect and the real command line', () => {
+  it('inspect decodes disclosures with digests, without salts', async () => {
+    const r = await run(['inspect', files['credential.txt'] as string]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.verified).toBe(false);
+    expect(json.disclosures).toHaveLength(2);
+    expect(json.disclosures[0]).toHaveProperty('digest');
+    expect(json.disclosures[0]).not.toHaveProperty('salt');
+  });
+  it('the bin runs under node with exit codes 0 and 1 and reads standard input', () => {
+    const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+    const args = [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      bin,
+      'verify',
+      '-',
+      '--json',
+      '--issuer-key',
+      files['issuer.jwk'] as string,
+      '--nonce',
+      'n-42',
+      '--aud',
+      'https://rp.example',
+    ];
+    const ok = spawnSync(process.execPath, args, { input: `${readFileSync(files['vp.txt'] as string, 'utf8')}\n`, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).valid).toBe(true);
+    const bad = spawnSync(process.execPath, args, { input: 'not-a-credential~', encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout).errors[0].code).toBe('ERR_SDJWT_MALFORMED');
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * The holder role: a wallet that receives credentials, shows the citizen who asks for
+ * what, discloses only what the citizen agrees to, and keeps a presentation log that
+ * belongs to the citizen.
+ *
+ * @module
+ */
+import { base64urlEncode, type ClaimPath, type ComityContext, ComityError, createContext, type Signer } from '@comity/core';
+import { type DecodedSdJwt, pathMatches, presentSdJwt, receiveSdJwt } from '@comity/sd-jwt-vc';
+
+/** A credential in the wallet. */
+export interface StoredCredential {
+  readonly id: string;
+  readonly format: 'dc+sd-jwt';
+  /** `vct` of the credential. */
+  readonly type: string;
+  /** `iss`, when present. */
+  readonly issuer: string | undefined;
+  /** The wallet's own (decoded, unverified) view of every claim. */
+  readonly claims: Record<string, unknown>;
+  readonly receivedAt: string;
+}
+
+/** A request as the citizen sees it. */
+export interface PresentationRequestView {
+  /** Who asks (the verifier's client_id or origin). */
+  readonly verifier: string;
+  readonly purpose?: string;
+  /**
+   * Each requested claim: whether the credential has it, whether the issuer made it optional to
+   * share, and, when the issuer only made a parent disclosable, which larger claim sharing it reveals.
+   */
+  readonly claims: ReadonlyArray<{
+    readonly path: ClaimPath;
+    readonly available: boolean;
+    readonly selectivelyDisclosable: boolean;
+    readonly revealsAllOf?: ClaimPath;
+  }>;
+}
+
+/** One entry of the citizen's presentation log. */
+export interface PresentationLogEntry {
+  readonly at: string;
+  readonly verifier: string;
+  readonly purpose?: string;
+  readonly credentialId: string;
+  readonly credentialType: string;
+  /** Claim paths disclosed. */
+  readonly disclosed: readonly ClaimPath[];
+  /** Claim paths the verifier asked for that the citizen withheld. */
+  readonly withheld: readonly ClaimPath[];
+}
+
+/** The holder role. */
+export interface Wallet {
+  /** Checks and stores a credential received from an issuer. @throws ComityError on a malformed credential or an SD-JWT+KB */
+  receive(credential: string): Promise<StoredCredential>;
+  credentials(): readonly StoredCredential[];
+  /** What a request asks of one credential, for the consent screen. */
+  describeRequest(credentialId: string, request: { verifier: string; purpose?: string; claims: readonly ClaimPath[] }): PresentationRequestView;
+  /**
+   * Presents a credential: discloses the requested claims the citizen consented to, signs key
+   * binding for this verifier and nonce, and logs what was shared and withheld.
+   */
+  present(
+    credentialId: string,
+    request: { verifier: string; nonce: string; purpose?: string; claims: readonly ClaimPath[] },
+    consent: readonly ClaimPath[],
+  ): Promise<string>;
+  /** The citizen's presentation log (a copy; the citizen may export it). */
+  log(): readonly PresentationLogEntry[];
+}
+
+/**
+ * Creates an in-memory wallet whose key binding key is `keyBindingSigner`.
+ *
+ * @example
+ * ```ts
+ * const wallet = createWallet({ keyBindingSigner: localSigner(holderKey, 'ES256', crypto) });
+ * const stored = await wallet.receive(credential);
+ * const vp = await wallet.present(stored.id, { verifier: 'https://rp.example.fr', nonce, claims: [['given_name']] }, [['given_name']]);
+ * ```
+ */
+export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityContext }): Wallet {
+  const ctx = options.ctx ?? createContext();
+  const store = new Map<string, { stored: StoredCredential; raw: string; decoded: DecodedSdJwt }>();
+  const entries: PresentationLogEntry[] = [];
+  const get = (id: string) => {
+    const item = store.get(id);
+    if (item === undefined) throw new ComityError('ERR_HOLDER_CREDENTIAL_UNKNOWN', 'no credential with this id in the wallet');
+    return item;
+  };
+  const isSd = (decoded: DecodedSdJwt, path: ClaimPath) =>
+    decoded.disclosures.some((d) => pathMatches(path, d.path) || pathMatches(d.path, path.slice(0, d.path.length)));
+  // The deepest disclosure on the way to `path`: sharing `path` reveals all of it.
+  const coveringDisclosure = (decoded: DecodedSdJwt, path: ClaimPath): ClaimPath | undefined => {
+    let best: ClaimPath | undefined;
+    for (const d of decoded.disclosures) {
+      if (d.path.length <= path.length && pathMatches(path.slice(0, d.path.length), d.path) && (best === undefined || d.path.length > best.length))
+        best = d.path;
+    }
+    return best;
+  };
+  const has = (claims: unknown, path: ClaimPath): boolean => {
+    let cur: unknown = claims;
+    for (const c of path) {
+      if (c === null) return Array.isArray(cur) && cur.length > 0;
+      if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, c as PropertyKey)) return false;
+      cur = (cur as Record<string | number, unknown>)[c as string | number];
+    }
+    return true;
+  };
+  return {
+    async receive(credential) {
+      const decoded = await receiveSdJwt(credential.trim(), ctx);
+      const vct = decoded.claims.vct;
+      if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
+      const id = base64urlEncode(ctx.crypto.randomBytes(12));
+      const stored: StoredCredential = {
+        id,
+        format: 'dc+sd-jwt',
+        type: vct,
+        issuer: typeof decoded.claims.iss === 'string' ? decoded.claims.iss : undefined,
+        claims: decoded.claims,
+        receivedAt: ctx.now().toISOString(),
+      };
+      store.set(id, { stored, raw: credential.trim(), decoded });
+      return stored;
+    },
+    credentials() {
+      return [...store.values()].map((v) => v.stored);
+    },
+    describeRequest(credentialId, request) {
+      const { decoded } = get(credentialId);
+      return {
+        verifier: request.verifier,
+        ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
+        claims: request.claims.map((path) => {
+          const cover = coveringDisclosure(decoded, path);
+          return {
+            path,
+            available: has(decoded.claims, path),
+            selectivelyDisclosable: isSd(decoded, path),
+            ...(cover !== undefined && cover.length < path.length ? { revealsAllOf: cover } : {}),
+          };
+        }),
+      };
+    },
+    async present(credentialId, request, consent) {
+      const { stored, raw } = get(credentialId);
+      const key = (p: ClaimPath) => JSON.stringify(p);
+      const agreed = new Set(consent.map(key));
+      const disclosed = request.claims.filter((p) => agreed.has(key(p)));
+      const withheld = request.claims.filter((p) => !agreed.has(key(p)));
+      const presentation = await presentSdJwt(
+        raw,
+        { disclose: disclosed, keyBinding: { signer: options.keyBindingSigner, audience: request.verifier, nonce: request.nonce } },
+        ctx,
+      );
+      entries.push({
+        at: ctx.now().toISOString(),
+        verifier: request.verifier,
+        ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
+        credentialId,
+        credentialType: stored.type,
+        disclosed,
+        withheld,
+      });
+      return presentation;
+    },
+    log() {
+      return entries.map((e) => ({ ...e }));
+    },
+  };
+}
