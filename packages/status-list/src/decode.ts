@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { base64urlDecode, ComityError, ComityUsageError, isPlainObject } from '@comity/core';
+import { base64urlDecode, ComityUsageError, isPlainObject } from '@comity/core';
 import { statusError } from './errors.js';
-import { cborDecode } from './internal/cbor.js';
+import { cborRead } from './internal/cbor-read.js';
 import { zlibDecompress } from './internal/zlib.js';
 import { isStatusBits, type StatusBits, StatusList } from './status-list.js';
 
@@ -75,7 +75,7 @@ export function decodeStatusList(value: unknown, options: DecodeStatusListOption
   return aggregationUri === undefined ? { list } : { list, aggregationUri };
 }
 
-/** @internal Reads a decoded CBOR StatusList map. */
+/** @internal Reads a CBOR StatusList map as returned by the strict reader (bits must be a CBOR uint). */
 export function readCborStatusList(value: unknown, maxBytes: number): DecodedStatusList {
   if (!(value instanceof Map)) throw statusError('ERR_STATUS_LIST_MALFORMED', 'the status list is not a CBOR map');
   for (const key of value.keys()) {
@@ -108,9 +108,8 @@ export function decodeStatusListCbor(bytes: Uint8Array, options: DecodeStatusLis
   if (!(bytes instanceof Uint8Array)) throw statusError('ERR_STATUS_LIST_MALFORMED', 'the status list is not a byte array');
   let value: unknown;
   try {
-    value = cborDecode(bytes.slice());
+    value = cborRead(bytes);
   } catch (cause) {
-    if (cause instanceof ComityError) throw cause;
     throw statusError('ERR_STATUS_LIST_MALFORMED', 'the status list is not valid CBOR', undefined, cause);
   }
   return readCborStatusList(value, maxBytes);
