@@ -1,6 +1,29 @@
 /**
- * `@comity/trust-registry`: Trust sources (LoTE, TL/LOTL, VICAL, X.509, DID), mutual-recognition agreements and explained trust decisions.
+ * `@comity/trust-registry`: trust sources (ETSI TS 119 602 LoTE, TS 119 612 TL/LOTL, ISO 18013-5
+ * VICAL, X.509 bundles, JWKS), signed mutual-recognition agreements and explained, offline
+ * trust decisions. Three layers kept apart: anchoring, recognition, acceptance rules.
  *
  * @module
  */
-export {};
+export { AGREEMENT_LIST_TYP, parseAgreement, parseAgreementList, signAgreementList, type VerifiedAgreementList, verifyAgreementList } from './agreements.js';
+export { evaluateCertLogic } from './certlogic.js';
+export { loadTrustConfig, type TrustConfigContext, type TrustConfigFile, type TrustConfigSource, trustListAsRegistry } from './config.js';
+export { type EvaluateTrustOptions, evaluateTrust } from './evaluate.js';
+export { inspectTrustFile, type TrustFileInfo } from './inspect.js';
+export { type MappingOutcome, mapClaims, normaliseDate } from './mapping.js';
+export { categoryOfLoteType, categoryOfServiceType, LIST_SIGNATURE_ALGORITHMS, loadLoTE, parseLoTE, type SourceOptions } from './parse-lote.js';
+export {
+  categoryOfTlServiceType,
+  type ListedService,
+  type LotlResult,
+  loadListOfTheLists,
+  loadTrustedList,
+  type ParsedTrustedList,
+  parseTrustedList,
+} from './parse-trusted-list.js';
+export { coseSign1SigStructure, loadVical, parseVical } from './parse-vical.js';
+export { type AnchorResult, type CompiledAgreement, type SourceFailure, TrustRegistry, type TrustRegistryOptions } from './registry.js';
+export { createLoTE, type LoTEEntityInput, type LoTEInput, signLoTE } from './sign-lote.js';
+export { jwksAnchorSource, type LocalSourceOptions, x509AnchorSource } from './sources.js';
+export { statusAtIndex, type VerifiedStatusList, verifyStatusListJwt } from './status.js';
+export * from './types.js';

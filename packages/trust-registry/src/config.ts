@@ -1,0 +1,243 @@
+/**
+ * The trust-registry configuration file (used by `comity verify --trust FILE`) and the
+ * single-list mode (`--trust-list FILE --trust-list-signer FILE`).
+ *
+ * @module
+ */
+import { type Certificate, ComityError, type CryptoProvider, defaultCrypto, isPlainObject, parseCertificate, pemToDerList, utf8Decode } from '@comity/core';
+import { verifyAgreementList } from './agreements.js';
+import { isCategory, isLoa } from './internal/util.js';
+import { loadLoTE } from './parse-lote.js';
+import { loadListOfTheLists, loadTrustedList } from './parse-trusted-list.js';
+import { loadVical } from './parse-vical.js';
+import { TrustRegistry } from './registry.js';
+import { jwksAnchorSource, x509AnchorSource } from './sources.js';
+import { verifyStatusListJwt } from './status.js';
+import type { AcceptanceRule, TrustCategory, TrustPolicy, TrustSource, TrustSourceKind, VerifierProfile } from './types.js';
+
+/** How `loadTrustConfig` reads files named in the configuration. */
+export interface TrustConfigContext {
+  /** Directory the configuration's relative paths are resolved against (the config file's folder). */
+  readonly baseDir: string;
+  /** File reader; defaults to node:fs. */
+  readonly readFile?: ((path: string) => Promise<Uint8Array>) | undefined;
+  readonly crypto?: CryptoProvider | undefined;
+}
+
+/** One source entry of the configuration file. */
+export interface TrustConfigSource {
+  readonly id: string;
+  readonly kind: TrustSourceKind;
+  /** The list or bundle, relative to the config file. */
+  readonly file: string;
+  /** PEM files pinning the list signer (required for signed kinds). */
+  readonly signers?: readonly string[];
+  readonly category?: TrustCategory;
+  readonly jurisdiction?: string;
+  readonly loa?: 'low' | 'substantial' | 'high';
+  /** Refuse a list older than this sequence number (pinned from the last snapshot). */
+  readonly minSequence?: number;
+  /** `jwks`: the issuer identifier (iss URL or DID). */
+  readonly issuerId?: string;
+  /** `lotl`: national lists by pointer location → file. */
+  readonly lists?: Readonly<Record<string, string>>;
+}
+
+/** The configuration file format (JSON). See docs/trust-registry.md. */
+export interface TrustConfigFile {
+  readonly verifier: VerifierProfile;
+  readonly policy?: TrustPolicy;
+  readonly sources: readonly TrustConfigSource[];
+  readonly agreementLists?: ReadonlyArray<{ readonly file: string; readonly signers: readonly string[] }>;
+  readonly statusLists?: ReadonlyArray<{ readonly file: string; readonly signers: readonly string[] }>;
+  readonly rules?: readonly AcceptanceRule[];
+  readonly classifications?: Readonly<Record<string, TrustCategory>>;
+}
+
+function bad(field: string): never {
+  throw new ComityError('ERR_TRUST_CONFIG_INVALID', `trust configuration field ${field} is missing or invalid`, { details: { field } });
+}
+
+async function defaultReadFile(path: string): Promise<Uint8Array> {
+  const fs = await import('node:fs/promises');
+  return new Uint8Array(await fs.readFile(path));
+}
+
+function resolvePath(base: string, rel: string): string {
+  if (rel.startsWith('/')) return rel;
+  return `${base.replace(/\/+$/, '')}/${rel}`;
+}
+
+/** Reads PEM certificates (one or more per file). */
+async function readCerts(files: readonly string[] | undefined, read: (p: string) => Promise<Uint8Array>, base: string, field: string): Promise<Certificate[]> {
+  if (!Array.isArray(files) || files.length === 0) bad(field);
+  const out: Certificate[] = [];
+  for (const f of files) {
+    if (typeof f !== 'string') bad(field);
+    for (const der of pemToDerList(utf8Decode(await read(resolvePath(base, f)), 'PEM'))) out.push(await parseCertificate(der));
+  }
+  return out;
+}
+
+/**
+ * Loads a trust-registry configuration: verifies every source with its pinned signers
+ * (a source that fails is recorded, and decisions needing its category then fail on
+ * `TRUST_LIST_SIGNATURE`), verifies agreement lists and status lists, and returns the
+ * registry snapshot.
+ *
+ * @example
+ * ```ts
+ * const registry = await loadTrustConfig(JSON.parse(text), { baseDir: dirname(configPath) });
+ * ```
+ * @throws ComityError `ERR_TRUST_CONFIG_INVALID` (malformed configuration), `ERR_X509_PARSE` (pinned PEM)
+ * @see docs/trust-registry.md "Configuration file"
+ */
+export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): Promise<TrustRegistry> {
+  if (!isPlainObject(json)) bad('(root)');
+  const cfg = json as Record<string, unknown>;
+  const read = ctx.readFile ?? defaultReadFile;
+  const base = ctx.baseDir;
+  const crypto = ctx.crypto ?? defaultCrypto;
+  const v = isPlainObject(cfg.verifier) ? (cfg.verifier as Record<string, unknown>) : bad('verifier');
+  if (typeof v.jurisdiction !== 'string') bad('verifier.jurisdiction');
+  const verifier: VerifierProfile = {
+    jurisdiction: v.jurisdiction,
+    purpose: typeof v.purpose === 'string' ? v.purpose : undefined,
+    community: typeof v.community === 'string' ? v.community : undefined,
+  };
+  const pol = cfg.policy === undefined ? {} : isPlainObject(cfg.policy) ? (cfg.policy as Record<string, unknown>) : bad('policy');
+  if (pol.onStaleSource !== undefined && pol.onStaleSource !== 'reject' && pol.onStaleSource !== 'indeterminate') bad('policy.onStaleSource');
+  if (
+    pol.maxChainLength !== undefined &&
+    !(Number.isInteger(pol.maxChainLength) && (pol.maxChainLength as number) >= 1 && (pol.maxChainLength as number) <= 10)
+  )
+    bad('policy.maxChainLength');
+  const classifications: Record<string, TrustCategory> = {};
+  if (cfg.classifications !== undefined) {
+    if (!isPlainObject(cfg.classifications)) bad('classifications');
+    for (const [k, c] of Object.entries(cfg.classifications as Record<string, unknown>)) classifications[k] = isCategory(c) ? c : bad(`classifications.${k}`);
+  }
+  const rules: AcceptanceRule[] = [];
+  if (cfg.rules !== undefined) {
+    if (!Array.isArray(cfg.rules)) bad('rules');
+    for (const [i, r] of cfg.rules.entries()) {
+      if (!isPlainObject(r) || typeof r.id !== 'string' || r.logic === undefined) bad(`rules[${i}]`);
+      rules.push({
+        id: r.id,
+        logic: r.logic,
+        description: r.description as AcceptanceRule['description'],
+        types: Array.isArray(r.types) ? (r.types as string[]) : undefined,
+      });
+    }
+  }
+  const registry = new TrustRegistry({
+    verifier,
+    policy: { onStaleSource: pol.onStaleSource as TrustPolicy['onStaleSource'], maxChainLength: pol.maxChainLength as number | undefined },
+    rules,
+    classifications,
+    crypto,
+  });
+
+  const sources = Array.isArray(cfg.sources) ? cfg.sources : bad('sources');
+  for (const [i, raw] of sources.entries()) {
+    if (!isPlainObject(raw)) bad(`sources[${i}]`);
+    const s = raw as unknown as TrustConfigSource;
+    if (typeof s.id !== 'string' || typeof s.file !== 'string') bad(`sources[${i}]`);
+    if (s.category !== undefined && !isCategory(s.category)) bad(`sources[${i}].category`);
+    if (s.loa !== undefined && !isLoa(s.loa)) bad(`sources[${i}].loa`);
+    const opts = { id: s.id, category: s.category, jurisdiction: s.jurisdiction, loa: s.loa, minSequence: s.minSequence, crypto };
+    const bytes = await read(resolvePath(base, s.file));
+    const signed = s.kind !== 'x509' && s.kind !== 'jwks';
+    const signers = signed ? await readCerts(s.signers, read, base, `sources[${i}].signers`) : [];
+    try {
+      const loaded: TrustSource[] = [];
+      switch (s.kind) {
+        case 'lote':
+          loaded.push(await loadLoTE(bytes, signers, opts));
+          break;
+        case 'trusted-list':
+          loaded.push(await loadTrustedList(bytes, signers, opts));
+          break;
+        case 'lotl': {
+          const lists: Record<string, Uint8Array> = {};
+          for (const [loc, f] of Object.entries(s.lists ?? {})) lists[loc] = await read(resolvePath(base, f));
+          const r = await loadListOfTheLists(bytes, signers, lists, opts);
+          loaded.push(r.lotl, ...r.lists);
+          for (const f of r.failures) registry.addFailure({ id: `${s.id}:${f.location}`, kind: 'trusted-list', category: s.category, code: f.code });
+          break;
+        }
+        case 'vical':
+          loaded.push(await loadVical(bytes, signers, opts));
+          break;
+        case 'x509':
+          if (s.category === undefined) bad(`sources[${i}].category`);
+          loaded.push(await x509AnchorSource(utf8Decode(bytes, 'PEM'), { ...opts, category: s.category }));
+          break;
+        case 'jwks':
+          if (s.category === undefined) bad(`sources[${i}].category`);
+          if (typeof s.issuerId !== 'string') bad(`sources[${i}].issuerId`);
+          loaded.push(await jwksAnchorSource(JSON.parse(utf8Decode(bytes, 'JWKS')), { ...opts, category: s.category, issuerId: s.issuerId }));
+          break;
+        default:
+          bad(`sources[${i}].kind`);
+      }
+      for (const l of loaded) registry.addSource(l);
+    } catch (e) {
+      if (e instanceof ComityError && e.code === 'ERR_TRUST_CONFIG_INVALID') throw e;
+      registry.addFailure({ id: s.id, kind: s.kind, category: s.category, code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
+    }
+  }
+  for (const [i, l] of (Array.isArray(cfg.agreementLists) ? cfg.agreementLists : cfg.agreementLists === undefined ? [] : bad('agreementLists')).entries()) {
+    if (!isPlainObject(l) || typeof l.file !== 'string') bad(`agreementLists[${i}]`);
+    const signers = await readCerts(l.signers as string[], read, base, `agreementLists[${i}].signers`);
+    try {
+      registry.addAgreementList(await verifyAgreementList(utf8Decode(await read(resolvePath(base, l.file)), 'agreement list'), signers, { crypto }));
+    } catch (e) {
+      registry.addFailure({ id: l.file, kind: 'agreement-list', code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
+    }
+  }
+  for (const [i, l] of (Array.isArray(cfg.statusLists) ? cfg.statusLists : cfg.statusLists === undefined ? [] : bad('statusLists')).entries()) {
+    if (!isPlainObject(l) || typeof l.file !== 'string') bad(`statusLists[${i}]`);
+    const signers = await readCerts(l.signers as string[], read, base, `statusLists[${i}].signers`);
+    try {
+      registry.addStatusList(await verifyStatusListJwt(utf8Decode(await read(resolvePath(base, l.file)), 'status list'), signers, { crypto }));
+    } catch (e) {
+      registry.addFailure({ id: l.file, kind: 'agreement-list', code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
+    }
+  }
+  return registry;
+}
+
+/**
+ * Uses ONE ETSI list directly as the source of trust anchors (TS 119 602 LoTE as JWS, or
+ * TS 119 612 TL XML), its signer pinned by a certificate (parsed, or PEM text). The registry
+ * is in `anchors-only` mode: no recognition agreements; a credential anchored in the list (in
+ * the category its type classifies to, or any) and fresh is accepted.
+ *
+ * @example
+ * ```ts
+ * const registry = await trustListAsRegistry(listBytes, pemText);
+ * const decision = await evaluateTrust(registry, credential);
+ * ```
+ * @throws ComityError `ERR_TRUST_LIST_UNSIGNED`, `ERR_TRUST_LIST_SIGNATURE`, `ERR_TRUST_SIGNER_NOT_PINNED`, `ERR_TRUST_LIST_MALFORMED`
+ * @see ETSI TS 119 602; ETSI TS 119 612
+ */
+export async function trustListAsRegistry(
+  bytes: Uint8Array | string,
+  signerCertificate: Certificate | readonly Certificate[] | string,
+  ctx: { readonly crypto?: CryptoProvider; readonly id?: string; readonly verifier?: VerifierProfile; readonly policy?: TrustPolicy } = {},
+): Promise<TrustRegistry> {
+  const signers: Certificate[] =
+    typeof signerCertificate === 'string'
+      ? await Promise.all(pemToDerList(signerCertificate).map((d) => parseCertificate(d)))
+      : Array.isArray(signerCertificate)
+        ? [...(signerCertificate as readonly Certificate[])]
+        : [signerCertificate as Certificate];
+  const text = typeof bytes === 'string' ? bytes : utf8Decode(bytes, 'trust list');
+  const trimmed = text.trimStart();
+  const opts = { id: ctx.id ?? 'trust-list', crypto: ctx.crypto };
+  const source = trimmed.startsWith('<') ? await loadTrustedList(text, signers, opts) : await loadLoTE(text, signers, opts);
+  const registry = new TrustRegistry({ mode: 'anchors-only', verifier: ctx.verifier, policy: ctx.policy, crypto: ctx.crypto });
+  registry.addSource(source);
+  return registry;
+}

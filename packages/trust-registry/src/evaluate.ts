@@ -1,0 +1,463 @@
+/**
+ * The trust decision: anchoring (per category), recognition (agreements, never transitive),
+ * acceptance rules; every check recorded, only a list signature failure stops early.
+ *
+ * @module
+ */
+import { type Certificate, type ClaimPath, ComityUsageError } from '@comity/core';
+import { evaluateCertLogic, truthy } from './certlogic.js';
+import { check } from './internal/messages.js';
+import { statusAt } from './internal/source-common.js';
+import { leafPaths, loaAtLeast } from './internal/util.js';
+import { mapClaims, TECHNICAL_CLAIMS } from './mapping.js';
+import type { AnchorResult, CompiledAgreement, TrustRegistry } from './registry.js';
+import { statusAtIndex } from './status.js';
+import type {
+  RecognitionScope,
+  TrustAnchor,
+  TrustCategory,
+  TrustCheck,
+  TrustCredential,
+  TrustDecision,
+  TrustOutcome,
+  TrustSource,
+  VerifierProfile,
+} from './types.js';
+import { TRUST_CATEGORIES } from './types.js';
+
+/** Options of {@link evaluateTrust}. */
+export interface EvaluateTrustOptions {
+  /** The verifier; defaults to the registry's. */
+  readonly verifier?: VerifierProfile | undefined;
+  /** Evaluation time (default: now). */
+  readonly now?: Date | undefined;
+}
+
+const STATE_FR: Record<string, string> = { suspended: 'suspendu', terminated: 'résilié', active: 'actif' };
+
+function outcomeOf(checks: readonly TrustCheck[]): TrustOutcome {
+  let unknown = false;
+  for (const c of checks) {
+    if (c.result === 'fail') return 'rejected';
+    if (c.result === 'unknown') unknown = true;
+  }
+  return unknown ? 'indeterminate' : 'accepted';
+}
+
+function text(reason: readonly { lang: string; value: string }[] | undefined, lang: string): string {
+  return reason?.find((r) => r.lang === lang)?.value ?? reason?.[0]?.value ?? '-';
+}
+
+function sourceRef(s: TrustSource | undefined): TrustDecision['sources'][number][] {
+  return s === undefined ? [] : [{ id: s.id, kind: s.kind, sequence: s.sequence, digest: s.digest }];
+}
+
+function ruleCode(id: string): string {
+  return `TRUST_RULE_${id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+}
+
+function candidateCategories(registry: TrustRegistry, verifier: VerifierProfile, format: string, type: string): TrustCategory[] {
+  const out: TrustCategory[] = [];
+  const k = `${format}|${type}`;
+  for (const a of registry.allAgreements(verifier.jurisdiction)) for (const s of a.scopes.get(k) ?? []) if (!out.includes(s.category)) out.push(s.category);
+  const configured = registry.classify(format, type);
+  if (configured !== undefined && !out.includes(configured)) out.push(configured);
+  return out;
+}
+
+function scopeFor(
+  a: CompiledAgreement,
+  format: string,
+  type: string,
+  category: TrustCategory | undefined,
+  purpose: string | undefined,
+): RecognitionScope | undefined {
+  for (const s of a.scopes.get(`${format}|${type}`) ?? []) {
+    if (category !== undefined && s.category !== category) continue;
+    if (s.purposes !== undefined && (purpose === undefined || !s.purposes.includes(purpose))) continue;
+    return s;
+  }
+  return undefined;
+}
+
+function agreementAdmitsSource(a: CompiledAgreement, source: TrustSource | undefined): boolean {
+  if (a.sourceIds === undefined) return true;
+  if (source === undefined || !a.sourceIds.has(source.id)) return false;
+  const pins = a.sourceIds.get(source.id);
+  return pins === undefined || (source.signerSha256 !== undefined && pins.includes(source.signerSha256));
+}
+
+/**
+ * Evaluates trust in an already signature-verified credential, offline, against the registry
+ * snapshot, for one verifier. The presented issuer chain is anchored here, in the store of the
+ * category the verifier's agreements (or classifications) give the type. Returns
+ * `accepted | rejected | indeterminate` with one record per check (stable code, result,
+ * English and French message, evidence), the agreement and list versions used, the claims
+ * mapped into the recogniser's schema and the dropped ones.
+ *
+ * Check codes: `TRUST_LIST_SIGNATURE` (fatal), `TRUST_ISSUER_ANCHORED`, `TRUST_CATEGORY_MATCH`,
+ * `TRUST_SERVICE_STATUS`, `TRUST_LIST_FRESH`, `TRUST_AGREEMENT_FOUND`, `TRUST_NOT_TRANSITIVE`,
+ * `TRUST_AGREEMENT_VALID`, `TRUST_AGREEMENT_ACTIVE`, `TRUST_TYPE_IN_SCOPE`, `TRUST_LOA_SUFFICIENT`,
+ * `TRUST_CLAIMS_MAPPED`, `TRUST_RULE_<id>`.
+ *
+ * @example
+ * ```ts
+ * const decision = await evaluateTrust(registry, {
+ *   format: 'dc+sd-jwt', type: 'urn:eudi:pid:de:1', issuerCertificates: x5c, claims,
+ * }, { verifier: { jurisdiction: 'FR' }, now: new Date() });
+ * if (decision.outcome === 'accepted') use(decision.mappedClaims);
+ * ```
+ * @throws ComityUsageError `ERR_USAGE_VERIFIER` when no verifier jurisdiction is known
+ * @see ARF v3.0.0 §6.6.3.6–6.6.3.7; eIDAS Art. 6 (LoA "at least"); ETSI EN 319 102-1 (three-valued outcome)
+ */
+export async function evaluateTrust(registry: TrustRegistry, credential: TrustCredential, options: EvaluateTrustOptions = {}): Promise<TrustDecision> {
+  const anchorsOnly = registry.mode === 'anchors-only';
+  const verifier = options.verifier ?? registry.verifier ?? (anchorsOnly ? { jurisdiction: 'EU' } : undefined);
+  if (verifier === undefined || typeof verifier.jurisdiction !== 'string')
+    throw new ComityUsageError('ERR_USAGE_VERIFIER', 'evaluateTrust needs a verifier jurisdiction');
+  if (credential === null || typeof credential !== 'object' || typeof credential.type !== 'string' || typeof credential.format !== 'string') {
+    throw new ComityUsageError('ERR_USAGE_CREDENTIAL', 'evaluateTrust needs { format, type, claims }');
+  }
+  const now = options.now ?? new Date();
+  const nowMs = now.getTime();
+  const evaluatedAt = now.toISOString();
+  const claims = credential.claims ?? {};
+  const checks: TrustCheck[] = [];
+  const { format, type } = credential;
+  const categories = candidateCategories(registry, verifier, format, type);
+  if (anchorsOnly && categories.length === 0) categories.push(...TRUST_CATEGORIES);
+  const allLeaves = (): ClaimPath[] => leafPaths(claims, TECHNICAL_CLAIMS);
+
+  // 1. List signatures (checked at load): a failed list of a relevant category is fatal.
+  const failed = registry.failures.find((f) => f.category === undefined || categories.length === 0 || categories.includes(f.category));
+  if (failed !== undefined) {
+    checks.push(check('TRUST_LIST_SIGNATURE', 'fail', { source: failed.id, error: failed.code }, { source: failed.id, error: failed.code }));
+    return { outcome: 'rejected', evaluatedAt, sources: [], checks, mappedClaims: {}, droppedClaims: allLeaves() };
+  }
+  checks.push(
+    check(
+      'TRUST_LIST_SIGNATURE',
+      'pass',
+      { sources: String(registry.sources.size) },
+      { sources: String(registry.sources.size), agreementLists: String(registry.agreementLists.size) },
+    ),
+  );
+
+  // 2. Anchoring in the category store, and the category check.
+  const chain: readonly Certificate[] = credential.issuerCertificates ?? [];
+  const anchorIn = (c: TrustCategory): Promise<AnchorResult> =>
+    chain.length > 0
+      ? registry.anchorChain(c, chain, now)
+      : credential.issuerJwk !== undefined
+        ? registry.anchorKey(c, credential.issuerJwk, credential.issuerId)
+        : Promise.resolve({ ok: false, code: 'ERR_TRUST_NO_ISSUER_KEY' });
+  let anchor: TrustAnchor | undefined;
+  let category: TrustCategory | undefined;
+  let firstError = 'ERR_X509_CHAIN_UNANCHORED';
+  for (const c of categories) {
+    const r = await anchorIn(c);
+    if (r.ok) {
+      anchor = r.anchor;
+      category = c;
+      break;
+    }
+    if (c === categories[0]) firstError = r.code;
+  }
+  let foundElsewhere: TrustAnchor | undefined;
+  if (anchor === undefined) {
+    for (const c of TRUST_CATEGORIES) {
+      if (categories.includes(c)) continue;
+      const r = await anchorIn(c);
+      if (r.ok) {
+        foundElsewhere = r.anchor;
+        break;
+      }
+    }
+  }
+  const wanted = category ?? categories[0];
+  const source = anchor === undefined ? undefined : registry.sources.get(anchor.sourceId);
+  if (anchor !== undefined) {
+    checks.push(
+      check(
+        'TRUST_ISSUER_ANCHORED',
+        'pass',
+        { subject: anchor.entityName ?? anchor.certificate?.subject ?? anchor.thumbprint, source: anchor.sourceId, sequence: String(source?.sequence ?? '-') },
+        {
+          anchorThumbprint: anchor.thumbprint,
+          leafThumbprint: chain[0]?.sha256 ?? '-',
+          source: anchor.sourceId,
+          listSequence: String(source?.sequence ?? '-'),
+          listDigest: source?.digest ?? '-',
+        },
+      ),
+    );
+    checks.push(check('TRUST_CATEGORY_MATCH', 'pass', { category: category ?? '-' }, { category: category ?? '-' }));
+  } else {
+    checks.push(
+      check(
+        'TRUST_ISSUER_ANCHORED',
+        'fail',
+        { category: wanted ?? 'any', error: firstError },
+        { leafThumbprint: chain[0]?.sha256 ?? '-', category: wanted ?? '-', error: firstError },
+      ),
+    );
+    if (foundElsewhere !== undefined && wanted !== undefined) {
+      checks.push(
+        check(
+          'TRUST_CATEGORY_MATCH',
+          'fail',
+          { category: wanted, found: foundElsewhere.category },
+          { expected: wanted, found: foundElsewhere.category, anchorThumbprint: foundElsewhere.thumbprint },
+        ),
+      );
+    } else if (wanted === undefined) {
+      checks.push(check('TRUST_CATEGORY_MATCH', 'unknown', { type }, { type }));
+    } else {
+      checks.push(check('TRUST_CATEGORY_MATCH', 'skip'));
+    }
+  }
+
+  // 3. Service status at signing time (ServiceHistory).
+  if (anchor !== undefined) {
+    const at = credential.signedAt ?? now;
+    const st = statusAt(anchor.statuses, at);
+    const ok = st?.active === true;
+    const label = st?.status.split('/').pop() ?? 'unlisted';
+    checks.push(check('TRUST_SERVICE_STATUS', ok ? 'pass' : 'fail', { status: label }, { status: st?.status ?? '-', at: at.toISOString() }));
+  } else checks.push(check('TRUST_SERVICE_STATUS', 'skip'));
+
+  // 4. Recognition: agreements of the verifier with the issuer's jurisdiction only (never transitive).
+  const jurisdiction = anchor?.jurisdiction ?? chain[0]?.subjectAttributes.C?.[0]?.toUpperCase() ?? foundElsewhere?.jurisdiction;
+  const recogniser = verifier.jurisdiction;
+  const all = jurisdiction === undefined ? [] : registry.agreementsFor(recogniser, jurisdiction);
+  const agreements = all.filter(
+    (a) =>
+      (a.agreement.recogniser.community === undefined || a.agreement.recogniser.community === verifier.community) &&
+      (anchor === undefined || agreementAdmitsSource(a, source)),
+  );
+  let chosen: CompiledAgreement | undefined;
+  let scope: RecognitionScope | undefined;
+  if (anchorsOnly) return anchorsOnlyDecision(checks, claims, anchor, source, category, evaluatedAt, nowMs, registry);
+  for (const a of agreements) {
+    const s = scopeFor(a, format, type, category, verifier.purpose);
+    if (s !== undefined) {
+      chosen = a;
+      scope = s;
+      break;
+    }
+  }
+  chosen ??= agreements[0];
+  const p = { recogniser, recognised: jurisdiction ?? '?', agreement: chosen === undefined ? '-' : `${chosen.agreement.id} v${chosen.agreement.version}` };
+  if (chosen !== undefined) {
+    checks.push(
+      check('TRUST_AGREEMENT_FOUND', 'pass', p, {
+        agreement: chosen.agreement.id,
+        version: chosen.agreement.version,
+        sequence: String(chosen.agreement.sequence),
+        listIssuer: chosen.list.issuer,
+        listSequence: String(chosen.list.sequence),
+        listDigest: chosen.list.digest,
+      }),
+    );
+    checks.push(check('TRUST_NOT_TRANSITIVE', 'pass'));
+  } else {
+    checks.push(check('TRUST_AGREEMENT_FOUND', 'fail', p, { recogniser, recognised: jurisdiction ?? '-' }));
+    let via: string | undefined;
+    if (jurisdiction !== undefined) {
+      for (const x of registry.recognisedBy(recogniser)) {
+        if (x !== jurisdiction && registry.agreementsFor(x, jurisdiction).length > 0) {
+          via = x;
+          break;
+        }
+      }
+    }
+    checks.push(
+      via === undefined
+        ? check('TRUST_NOT_TRANSITIVE', 'skip')
+        : check('TRUST_NOT_TRANSITIVE', 'fail', { ...p, via }, { recogniser, via, recognised: jurisdiction ?? '-' }),
+    );
+  }
+
+  // 5. Freshness of the anchoring list (policy from the agreement, then the registry).
+  if (anchor !== undefined) {
+    const nu = source?.nextUpdate;
+    const fresh = nu === undefined || nowMs <= nu.getTime();
+    const onStale = chosen?.agreement.evaluation?.onStaleSource ?? registry.policy.onStaleSource ?? 'indeterminate';
+    checks.push(
+      check(
+        'TRUST_LIST_FRESH',
+        fresh ? 'pass' : onStale === 'reject' ? 'fail' : 'unknown',
+        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? 'n/a' },
+        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? '-', listSequence: String(source?.sequence ?? '-') },
+      ),
+    );
+  } else checks.push(check('TRUST_LIST_FRESH', 'skip'));
+
+  // 6. Agreement validity window, status and scope.
+  if (chosen !== undefined) {
+    const a = chosen.agreement;
+    const inForce = nowMs >= chosen.effectiveFrom && nowMs <= chosen.notAfter;
+    checks.push(
+      check(
+        'TRUST_AGREEMENT_VALID',
+        inForce ? 'pass' : 'fail',
+        { effectiveFrom: new Date(chosen.effectiveFrom).toISOString(), notAfter: a.validity.notAfter },
+        { effectiveFrom: new Date(chosen.effectiveFrom).toISOString(), notAfter: a.validity.notAfter },
+      ),
+    );
+    if (a.status.state !== 'active') {
+      checks.push(
+        check(
+          'TRUST_AGREEMENT_ACTIVE',
+          'fail',
+          {
+            state: a.status.state,
+            stateFr: STATE_FR[a.status.state] ?? a.status.state,
+            since: a.status.since ?? '-',
+            reason: text(a.status.reason, 'en'),
+            reasonFr: text(a.status.reason, 'fr'),
+          },
+          { state: a.status.state },
+        ),
+      );
+    } else if (a.status.statusList !== undefined) {
+      const sl = registry.statusList(a.status.statusList.uri);
+      const value = sl === undefined || (sl.expiresAt !== undefined && sl.expiresAt.getTime() < nowMs) ? undefined : statusAtIndex(sl, a.status.statusList.idx);
+      const ev = { statusList: a.status.statusList.uri, index: String(a.status.statusList.idx), status: value === undefined ? '-' : String(value) };
+      if (value === undefined) checks.push(check('TRUST_AGREEMENT_ACTIVE', 'unknown', { uri: a.status.statusList.uri }, ev));
+      else if (value === 0) checks.push(check('TRUST_AGREEMENT_ACTIVE', 'pass', {}, ev));
+      else {
+        const state = value === 2 ? 'suspended' : 'terminated';
+        checks.push(
+          check(
+            'TRUST_AGREEMENT_ACTIVE',
+            'fail',
+            { state, stateFr: STATE_FR[state] ?? state, since: '-', reason: `status list value ${value}`, reasonFr: `valeur de liste de statut ${value}` },
+            ev,
+          ),
+        );
+      }
+    } else checks.push(check('TRUST_AGREEMENT_ACTIVE', 'pass'));
+    checks.push(
+      check(
+        'TRUST_TYPE_IN_SCOPE',
+        scope !== undefined ? 'pass' : 'fail',
+        { format, type, recogniser, recognised: jurisdiction ?? '?' },
+        { format, type, agreement: a.id },
+      ),
+    );
+  } else {
+    checks.push(check('TRUST_AGREEMENT_VALID', 'skip'), check('TRUST_AGREEMENT_ACTIVE', 'skip'), check('TRUST_TYPE_IN_SCOPE', 'skip'));
+  }
+
+  // 7. Level of assurance, at least semantics.
+  if (scope?.minLoA !== undefined) {
+    const loa = credential.loa ?? anchor?.loa;
+    if (loa === undefined) checks.push(check('TRUST_LOA_SUFFICIENT', 'unknown', { minimum: scope.minLoA }, { minimum: scope.minLoA }));
+    else
+      checks.push(
+        check('TRUST_LOA_SUFFICIENT', loaAtLeast(loa, scope.minLoA) ? 'pass' : 'fail', { loa, minimum: scope.minLoA }, { loa, minimum: scope.minLoA }),
+      );
+  } else checks.push(check('TRUST_LOA_SUFFICIENT', 'skip'));
+
+  // 8. Claim mapping and acceptance rules.
+  let mappedClaims: Record<string, unknown> = {};
+  let droppedClaims: ClaimPath[];
+  let targetSchema: string | undefined;
+  if (scope !== undefined && chosen !== undefined) {
+    const m = mapClaims(claims, scope, chosen.agreement.valueSets ?? {});
+    mappedClaims = m.mapped;
+    droppedClaims = m.dropped;
+    targetSchema = m.targetSchema;
+    const mappedCount = String(leafPaths(m.mapped, new Set()).length);
+    if (m.missing.length > 0)
+      checks.push(check('TRUST_CLAIMS_MAPPED', 'fail', { path: JSON.stringify(m.missing[0]) }, { missing: m.missing.map((x) => JSON.stringify(x)).join(' ') }));
+    else
+      checks.push(
+        check(
+          'TRUST_CLAIMS_MAPPED',
+          'pass',
+          { mapped: mappedCount, dropped: String(m.dropped.length), schema: targetSchema ?? type },
+          { targetSchema: targetSchema ?? type, mapped: mappedCount, dropped: String(m.dropped.length) },
+        ),
+      );
+  } else {
+    droppedClaims = allLeaves();
+    checks.push(check('TRUST_CLAIMS_MAPPED', 'skip'));
+  }
+  const rules = [
+    ...(scope?.condition === undefined ? [] : [scope.condition]),
+    ...registry.rules.filter((r) => r.types === undefined || r.types.includes(type)),
+  ];
+  const data = { payload: mappedClaims, external: { validationClock: evaluatedAt } };
+  for (const r of rules) {
+    const code = ruleCode(r.id);
+    if (scope === undefined) {
+      checks.push(check(code, 'skip', { rule: r.id }));
+      continue;
+    }
+    try {
+      checks.push(check(code, truthy(evaluateCertLogic(r.logic, data)) ? 'pass' : 'fail', { rule: r.id }, { rule: r.id }));
+    } catch {
+      checks.push(check(code, 'unknown', { rule: r.id }, { rule: r.id }));
+    }
+  }
+
+  const outcome = outcomeOf(checks);
+  return {
+    outcome,
+    evaluatedAt,
+    category: category ?? wanted,
+    agreement: chosen === undefined ? undefined : { id: chosen.agreement.id, version: chosen.agreement.version, sequence: chosen.agreement.sequence },
+    agreementList: chosen === undefined ? undefined : chosen.list,
+    sources: sourceRef(source),
+    anchor:
+      anchor === undefined
+        ? undefined
+        : { thumbprint: anchor.thumbprint, subject: anchor.certificate?.subject ?? anchor.issuerId, jurisdiction: anchor.jurisdiction },
+    checks,
+    mappedClaims: outcome === 'rejected' ? {} : mappedClaims,
+    droppedClaims,
+    targetSchema,
+  };
+}
+
+/** The `anchors-only` mode: no recognition layer; freshness and anchoring decide, all claims pass. */
+function anchorsOnlyDecision(
+  checks: TrustCheck[],
+  claims: Record<string, unknown>,
+  anchor: TrustAnchor | undefined,
+  source: TrustSource | undefined,
+  category: TrustCategory | undefined,
+  evaluatedAt: string,
+  nowMs: number,
+  registry: TrustRegistry,
+): TrustDecision {
+  if (anchor !== undefined) {
+    const nu = source?.nextUpdate;
+    const fresh = nu === undefined || nowMs <= nu.getTime();
+    const onStale = registry.policy.onStaleSource ?? 'indeterminate';
+    checks.push(
+      check(
+        'TRUST_LIST_FRESH',
+        fresh ? 'pass' : onStale === 'reject' ? 'fail' : 'unknown',
+        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? 'n/a' },
+        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? '-', listSequence: String(source?.sequence ?? '-') },
+      ),
+    );
+  }
+  const outcome = outcomeOf(checks);
+  return {
+    outcome,
+    evaluatedAt,
+    category,
+    sources: sourceRef(source),
+    anchor:
+      anchor === undefined
+        ? undefined
+        : { thumbprint: anchor.thumbprint, subject: anchor.certificate?.subject ?? anchor.issuerId, jurisdiction: anchor.jurisdiction },
+    checks,
+    mappedClaims: outcome === 'rejected' ? {} : { ...claims },
+    droppedClaims: [],
+  };
+}

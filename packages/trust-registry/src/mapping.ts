@@ -1,0 +1,125 @@
+/**
+ * Claim mapping into the recogniser's schema: rename, restructure, date normalisation,
+ * value-set translation and concatenation; everything not passed on is reported as dropped.
+ *
+ * @module
+ */
+import type { ClaimPath } from '@comity/core';
+import { getPath, leafPaths, pathCovers, pathKey, setPath } from './internal/util.js';
+import type { MappingTransform, RecognitionScope } from './types.js';
+
+/** Technical SD-JWT VC claims that are neither mapped nor reported as dropped. */
+export const TECHNICAL_CLAIMS: ReadonlySet<string> = new Set(['iss', 'iat', 'exp', 'nbf', 'cnf', 'vct', 'vct#integrity', 'status', '_sd_alg']);
+
+/** Outcome of mapping one credential's claims. */
+export interface MappingOutcome {
+  readonly mapped: Record<string, unknown>;
+  readonly dropped: ClaimPath[];
+  /** Target paths of required rules that had no usable source value. */
+  readonly missing: ClaimPath[];
+  readonly targetSchema?: string | undefined;
+}
+
+const MONTHS = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/** Normalises a date-like value to `YYYY-MM-DD`, or undefined. */
+export function normaliseDate(v: unknown): string | undefined {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
+  if (typeof v === 'object' && v !== null && 'value' in v) return normaliseDate((v as { value: unknown }).value);
+  if (typeof v !== 'string') return undefined;
+  let y: string | undefined;
+  let m: string | undefined;
+  let d: string | undefined;
+  const iso1 = MONTHS.exec(v);
+  const eu = /^(\d{2})[./](\d{2})[./](\d{4})$/.exec(v);
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
+  if (iso1 !== null) [, y, m, d] = iso1;
+  else if (eu !== null) [, d, m, y] = eu;
+  else if (compact !== null) [, y, m, d] = compact;
+  if (y === undefined || m === undefined || d === undefined) return undefined;
+  const iso = `${y}-${m}-${d}`;
+  const check = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== iso ? undefined : iso;
+}
+
+function applyTransform(value: unknown, t: MappingTransform | undefined, valueSets: Readonly<Record<string, Readonly<Record<string, string>>>>): unknown {
+  if (t === undefined || t === 'identity') return value;
+  if (t === 'date-iso') return normaliseDate(value);
+  if (t === 'uppercase') return typeof value === 'string' ? value.toUpperCase() : undefined;
+  if (t === 'lowercase') return typeof value === 'string' ? value.toLowerCase() : undefined;
+  if ('valueSet' in t) {
+    const set = Object.hasOwn(valueSets, t.valueSet) ? valueSets[t.valueSet] : undefined;
+    const key = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+    return set !== undefined && key !== undefined && Object.hasOwn(set, key) ? set[key] : undefined;
+  }
+  return value;
+}
+
+/**
+ * Maps presented claims through a recognition scope: with `mapping`, each rule reads `from`
+ * (or the first present path of `or`), transforms and writes `to`; without it, `acceptedClaims`
+ * filters the claims in place; with neither, every claim passes. Leaf claims not consumed are
+ * returned as `dropped`; required rules without a value as `missing`.
+ *
+ * @example
+ * ```ts
+ * mapClaims({ birth_place: 'Berlin' }, { ...scope, mapping: { targetSchema: 'fr', rules: [{ from: ['birth_place'], to: ['lieu_naissance'] }] } }, {});
+ * ```
+ * @see OpenID4VP 1.0 §7 (claims path pointers); eIDAS attribute conversion (Sweden Connect precedent)
+ */
+export function mapClaims(
+  claims: Record<string, unknown>,
+  scope: Pick<RecognitionScope, 'mapping' | 'acceptedClaims'>,
+  valueSets: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): MappingOutcome {
+  const leaves = leafPaths(claims, TECHNICAL_CLAIMS);
+  const mapped: Record<string, unknown> = {};
+  const consumed: ClaimPath[] = [];
+  const missing: ClaimPath[] = [];
+  if (scope.mapping !== undefined) {
+    for (const rule of scope.mapping.rules) {
+      let value: unknown;
+      const t = rule.transform;
+      if (typeof t === 'object' && 'concat' in t) {
+        const parts: string[] = [];
+        for (const p of t.concat) {
+          const v = getPath(claims, p);
+          if (typeof v === 'string' || typeof v === 'number') {
+            parts.push(String(v));
+            consumed.push(p);
+          }
+        }
+        value = parts.length === 0 ? undefined : parts.join(t.separator ?? ' ');
+      } else {
+        for (const p of [rule.from, ...(rule.or ?? [])]) {
+          const v = getPath(claims, p);
+          if (v !== undefined && v !== null) {
+            value = applyTransform(v, t, valueSets);
+            if (value !== undefined) consumed.push(p);
+            break;
+          }
+        }
+      }
+      if (value === undefined) {
+        if (rule.required === true) missing.push(rule.to);
+        continue;
+      }
+      setPath(mapped, rule.to, value);
+    }
+  } else if (scope.acceptedClaims !== undefined) {
+    for (const leaf of leaves) {
+      if (scope.acceptedClaims.some((a) => pathCovers(a, leaf))) {
+        setPath(mapped, leaf, getPath(claims, leaf));
+        consumed.push(leaf);
+      }
+    }
+  } else {
+    for (const leaf of leaves) {
+      setPath(mapped, leaf, getPath(claims, leaf));
+      consumed.push(leaf);
+    }
+  }
+  const consumedKeys = new Set(consumed.map(pathKey));
+  const dropped = leaves.filter((leaf) => !consumedKeys.has(pathKey(leaf)) && !consumed.some((c) => pathCovers(c, leaf)));
+  return { mapped, dropped, missing, targetSchema: scope.mapping?.targetSchema };
+}

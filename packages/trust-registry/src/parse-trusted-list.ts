@@ -1,0 +1,265 @@
+/**
+ * ETSI TS 119 612 trusted lists and the EU list of the lists (XML, enveloped XAdES signature).
+ * The XML-DSig work (canonicalisation, digests, signature) is done by xml-crypto; comity pins
+ * the signer, refuses unsigned lists, requires the signed reference to cover the document
+ * element, and reads the list from the signed bytes only (no signature wrapping).
+ *
+ * @module
+ */
+import { type Certificate, ComityError } from '@comity/core';
+import type { Element } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { certFromBase64, checkSequence, cryptoOf, pinnedSigner, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
+import { parseDate, sha256Hex } from './internal/util.js';
+import { child, childText, DS_NS, descendants, elementChildren, parseXml, pem } from './internal/xml.js';
+import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, TrustSource } from './types.js';
+
+const TSL_NS = 'http://uri.etsi.org/02231/v2#';
+const LOTL_TYPE_SUFFIX = '/EUlistofthelists';
+
+/** Category of a TS 119 612 service type URI used for EUDI attestations, if any. */
+export function categoryOfTlServiceType(uri: string | undefined): TrustCategory | undefined {
+  if (uri === undefined) return undefined;
+  if (uri.endsWith('/Svctype/EAA/Q')) return 'qeaa';
+  if (uri.endsWith('/Svctype/EAA/Pub-EAA')) return 'pub-eaa';
+  if (uri.endsWith('/Svctype/EAA') || uri.endsWith('/Svctype/EAA/nonQ')) return 'eaa';
+  return undefined;
+}
+
+function bad(what: string): never {
+  throw new ComityError('ERR_TRUST_LIST_MALFORMED', `trusted list ${what} is missing or malformed`, { details: { field: what } });
+}
+
+/** A service as listed (for inspection), whether or not it anchors a category. */
+export interface ListedService {
+  readonly provider?: string | undefined;
+  readonly name?: string | undefined;
+  readonly serviceType?: string | undefined;
+  readonly category?: TrustCategory | undefined;
+  readonly statuses: readonly ServiceStatusEntry[];
+  readonly certificates: readonly Certificate[];
+}
+
+/** A parsed trusted list: the source plus every listed service. */
+export interface ParsedTrustedList extends TrustSource {
+  readonly services: readonly ListedService[];
+}
+
+async function readList(root: Element, digest: string, signerSha256: string | undefined, options: SourceOptions): Promise<ParsedTrustedList> {
+  if (root.localName !== 'TrustServiceStatusList' || root.namespaceURI !== TSL_NS) bad('root element');
+  const info = child(root, 'SchemeInformation') ?? bad('SchemeInformation');
+  const seqText = childText(info, 'TSLSequenceNumber');
+  const sequence = seqText !== undefined && /^\d{1,9}$/.test(seqText) ? Number(seqText) : bad('TSLSequenceNumber');
+  checkSequence(sequence, options.minSequence, 'trusted list');
+  const listType = childText(info, 'TSLType');
+  const territory = childText(info, 'SchemeTerritory');
+  const issued = parseDate(childText(info, 'ListIssueDateTime'), 'ListIssueDateTime', 'ERR_TRUST_LIST_MALFORMED');
+  const nu = childText(info, 'NextUpdate', 'dateTime');
+  const nextUpdate = nu === undefined ? undefined : parseDate(nu, 'NextUpdate', 'ERR_TRUST_LIST_MALFORMED');
+  const isLotl = listType?.endsWith(LOTL_TYPE_SUFFIX) === true;
+  const id = options.id ?? `${isLotl ? 'lotl' : 'tl'}:${territory ?? 'xx'}`;
+
+  const pointers: TrustListPointer[] = [];
+  for (const p of elementChildren(child(info, 'PointersToOtherTSL') ?? info, 'OtherTSLPointer')) {
+    const certs: Certificate[] = [];
+    for (const sdi of elementChildren(child(p, 'ServiceDigitalIdentities') ?? p, 'ServiceDigitalIdentity')) {
+      for (const d of elementChildren(sdi, 'DigitalId')) {
+        const x = childText(d, 'X509Certificate');
+        if (x !== undefined) certs.push(await certFromBase64(x, 'pointer certificate'));
+      }
+    }
+    let pType: string | undefined;
+    let pTerritory: string | undefined;
+    let mime: string | undefined;
+    for (const oi of elementChildren(child(p, 'AdditionalInformation') ?? p, 'OtherInformation')) {
+      pType ??= childText(oi, 'TSLType');
+      pTerritory ??= childText(oi, 'SchemeTerritory');
+      mime ??= childText(oi, 'MimeType');
+    }
+    pointers.push({
+      location: childText(p, 'TSLLocation') ?? bad('TSLLocation'),
+      territory: pTerritory,
+      listType: pType,
+      mimeType: mime,
+      signerCertificates: certs,
+    });
+  }
+
+  const services: ListedService[] = [];
+  const anchors: TrustAnchor[] = [];
+  for (const tsp of elementChildren(child(root, 'TrustServiceProviderList') ?? root, 'TrustServiceProvider')) {
+    const provider = childText(tsp, 'TSPInformation', 'TSPName', 'Name');
+    for (const s of elementChildren(child(tsp, 'TSPServices') ?? tsp, 'TSPService')) {
+      const si = child(s, 'ServiceInformation') ?? bad('ServiceInformation');
+      const serviceType = childText(si, 'ServiceTypeIdentifier');
+      const startText = childText(si, 'StatusStartingTime');
+      const statuses: ServiceStatusEntry[] = [
+        statusEntry(
+          childText(si, 'ServiceStatus') ?? bad('ServiceStatus'),
+          startText === undefined ? undefined : parseDate(startText, 'StatusStartingTime', 'ERR_TRUST_LIST_MALFORMED'),
+        ),
+      ];
+      for (const h of elementChildren(child(s, 'ServiceHistory') ?? s, 'ServiceHistoryInstance')) {
+        statuses.push(
+          statusEntry(
+            childText(h, 'ServiceStatus') ?? bad('ServiceHistory ServiceStatus'),
+            parseDate(childText(h, 'StatusStartingTime'), 'StatusStartingTime', 'ERR_TRUST_LIST_MALFORMED'),
+          ),
+        );
+      }
+      const certificates: Certificate[] = [];
+      for (const d of elementChildren(child(si, 'ServiceDigitalIdentity') ?? bad('ServiceDigitalIdentity'), 'DigitalId')) {
+        const x = childText(d, 'X509Certificate');
+        if (x !== undefined) certificates.push(await certFromBase64(x, 'service certificate'));
+      }
+      const category = categoryOfTlServiceType(serviceType);
+      const name = childText(si, 'ServiceName', 'Name');
+      services.push({ provider, name, serviceType, category, statuses, certificates });
+      if (category === undefined) continue;
+      for (const certificate of certificates) {
+        anchors.push({
+          category,
+          certificate,
+          thumbprint: certificate.sha256,
+          subjectKeyId: certificate.subjectKeyId,
+          jurisdiction: options.jurisdiction ?? territory?.slice(0, 2),
+          entityName: provider,
+          serviceType,
+          loa: options.loa,
+          statuses,
+          sourceId: id,
+        });
+      }
+    }
+  }
+  return { id, kind: isLotl ? 'lotl' : 'trusted-list', listType, territory, sequence, issued, nextUpdate, digest, signerSha256, anchors, pointers, services };
+}
+
+/**
+ * Parses a TS 119 612 trusted list or list of the lists WITHOUT checking its signature: for
+ * inspection only. Use {@link loadTrustedList} to trust a list.
+ *
+ * @example
+ * ```ts
+ * const tl = await parseTrustedList(xmlText);
+ * console.log(tl.sequence, tl.services.length);
+ * ```
+ * @throws ComityError `ERR_TRUST_LIST_MALFORMED`, `ERR_TRUST_XML_DOCTYPE`
+ * @see ETSI TS 119 612 V2.3.1 §5
+ */
+export async function parseTrustedList(input: string | Uint8Array, options: SourceOptions = {}): Promise<ParsedTrustedList> {
+  const text = textOf(input, 'trusted list');
+  const doc = parseXml(text, 'trusted list');
+  const digest = await sha256Hex(cryptoOf(options), typeof input === 'string' ? new TextEncoder().encode(input) : input);
+  return readList(doc.documentElement as Element, digest, undefined, options);
+}
+
+/**
+ * Verifies and loads a TS 119 612 trusted list (or LOTL) signed with an enveloped XAdES
+ * signature by one of the pinned certificates. The signed reference must cover the document
+ * element (URI "" or its Id) with the enveloped-signature transform; the list is then read
+ * from the signed bytes xml-crypto returns, so content outside the signature is never read.
+ *
+ * @example
+ * ```ts
+ * const lotl = await loadTrustedList(xml, ojeuCertificates);
+ * ```
+ * @throws ComityError `ERR_TRUST_LIST_UNSIGNED`, `ERR_TRUST_LIST_SIGNATURE`, `ERR_TRUST_LIST_REFERENCE`,
+ *   `ERR_TRUST_SIGNER_NOT_PINNED`, `ERR_TRUST_LIST_MALFORMED`, `ERR_TRUST_SEQUENCE_REGRESSION`, `ERR_TRUST_XML_DOCTYPE`
+ * @see ETSI TS 119 612 V2.3.1 §5.7 (signature); W3C XML-DSig; ETSI EN 319 132 (XAdES)
+ */
+export async function loadTrustedList(
+  input: string | Uint8Array,
+  signerCertificates: readonly Certificate[],
+  options: SourceOptions = {},
+): Promise<ParsedTrustedList> {
+  const text = textOf(input, 'trusted list');
+  const doc = parseXml(text, 'trusted list');
+  const root = doc.documentElement as Element;
+  const all = descendants(root, 'Signature', DS_NS);
+  const direct = elementChildren(root, 'Signature').filter((e) => e.namespaceURI === DS_NS);
+  if (all.length === 0) throw new ComityError('ERR_TRUST_LIST_UNSIGNED', 'trusted list carries no signature');
+  if (all.length !== 1 || direct.length !== 1) throw new ComityError('ERR_TRUST_LIST_REFERENCE', 'trusted list must carry exactly one enveloped signature');
+  const sigEl = direct[0] as Element;
+  const presented = childText(sigEl, 'KeyInfo', 'X509Data', 'X509Certificate');
+  const signer = pinnedSigner(
+    signerCertificates,
+    presented === undefined ? undefined : (await certFromBase64(presented, 'KeyInfo certificate')).sha256,
+    'trusted list',
+  );
+
+  const sx = new SignedXml({ publicCert: pem(signer.der), getCertFromKeyInfo: () => null });
+  let ok: boolean;
+  try {
+    sx.loadSignature(sigEl as unknown as Parameters<SignedXml['loadSignature']>[0]);
+    ok = sx.checkSignature(text);
+  } catch (cause) {
+    throw new ComityError('ERR_TRUST_LIST_SIGNATURE', 'trusted list signature does not verify', { cause });
+  }
+  if (!ok) throw new ComityError('ERR_TRUST_LIST_SIGNATURE', 'trusted list signature does not verify');
+
+  const rootId = root.getAttribute('Id');
+  const references = sx.getReferences();
+  const signed = sx.getSignedReferences();
+  let rootIndex = -1;
+  for (const [i, ref] of references.entries()) {
+    const uri = ref.uri ?? '';
+    const coversRoot = uri === '' || (rootId !== null && rootId !== '' && uri === `#${rootId}`);
+    if (coversRoot) {
+      if (!ref.transforms.includes('http://www.w3.org/2000/09/xmldsig#enveloped-signature')) {
+        throw new ComityError('ERR_TRUST_LIST_REFERENCE', 'root reference lacks the enveloped-signature transform');
+      }
+      rootIndex = i;
+    }
+  }
+  const signedRoot = rootIndex < 0 ? undefined : signed[rootIndex];
+  if (signedRoot === undefined) throw new ComityError('ERR_TRUST_LIST_REFERENCE', 'the signature does not cover the trusted list element');
+  const signedDoc = parseXml(signedRoot, 'signed trusted list');
+  const digest = await sha256Hex(cryptoOf(options), typeof input === 'string' ? new TextEncoder().encode(input) : input);
+  return readList(signedDoc.documentElement as Element, digest, signer.sha256, options);
+}
+
+/** Result of following a list of the lists. */
+export interface LotlResult {
+  readonly lotl: ParsedTrustedList;
+  readonly lists: readonly ParsedTrustedList[];
+  /** Pointers whose list was missing or failed (code per location). */
+  readonly failures: ReadonlyArray<{ readonly location: string; readonly code: string }>;
+}
+
+/**
+ * Verifies a list of the lists with the pinned (OJEU) certificates, then verifies each
+ * national list supplied in `lists` (by pointer location) with ONLY the certificates its
+ * pointer pins. Offline: nothing is fetched; missing lists are reported as failures.
+ *
+ * @example
+ * ```ts
+ * const { lists, failures } = await loadListOfTheLists(lotlXml, ojeuCerts, { 'https://…/EE_T.xml': eeXml });
+ * ```
+ * @throws ComityError as {@link loadTrustedList} for the LOTL itself
+ * @see ETSI TS 119 612 V2.3.1 §5.3.13 (pointers), Annex I
+ */
+export async function loadListOfTheLists(
+  lotlInput: string | Uint8Array,
+  ojeuCertificates: readonly Certificate[],
+  lists: Readonly<Record<string, string | Uint8Array>>,
+  options: SourceOptions = {},
+): Promise<LotlResult> {
+  const lotl = await loadTrustedList(lotlInput, ojeuCertificates, options);
+  if (lotl.kind !== 'lotl') throw new ComityError('ERR_TRUST_LIST_MALFORMED', 'the list is not a list of the lists');
+  const out: ParsedTrustedList[] = [];
+  const failures: { location: string; code: string }[] = [];
+  for (const p of lotl.pointers ?? []) {
+    const bytes = Object.hasOwn(lists, p.location) ? lists[p.location] : undefined;
+    if (bytes === undefined) {
+      failures.push({ location: p.location, code: 'ERR_TRUST_LIST_MISSING' });
+      continue;
+    }
+    try {
+      out.push(await loadTrustedList(bytes, p.signerCertificates, { ...options, id: undefined, minSequence: undefined }));
+    } catch (e) {
+      failures.push({ location: p.location, code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
+    }
+  }
+  return { lotl, lists: out, failures };
+}

@@ -1,0 +1,81 @@
+/**
+ * Agreement suspension through an IETF Token Status List (JWT form), verified with a pinned
+ * signer certificate. Status 0 = valid; anything else (1 invalid, 2 suspended, ...) means the
+ * agreement is not active.
+ *
+ * @module
+ */
+import { inflateSync } from 'node:zlib';
+import {
+  base64urlDecode,
+  type Certificate,
+  ComityError,
+  type CryptoProvider,
+  decodeCompactJws,
+  defaultCrypto,
+  isPlainObject,
+  verifyJwsSignature,
+} from '@comity/core';
+import { jwsSigner, LIST_SIGNATURE_ALGORITHMS } from './parse-lote.js';
+
+/** A verified status list. */
+export interface VerifiedStatusList {
+  readonly uri: string;
+  readonly bits: 1 | 2 | 4 | 8;
+  readonly list: Uint8Array;
+  readonly expiresAt?: Date | undefined;
+}
+
+/**
+ * Verifies a status list token (`typ` `statuslist+jwt`) against pinned certificates.
+ *
+ * @example
+ * ```ts
+ * const sl = await verifyStatusListJwt(token, [registrarCert]);
+ * statusAtIndex(sl, 3); // 0 = valid
+ * ```
+ * @throws ComityError `ERR_TRUST_STATUS_LIST_MALFORMED`, `ERR_TRUST_STATUS_LIST_SIGNATURE`, `ERR_TRUST_SIGNER_NOT_PINNED`
+ * @see draft-ietf-oauth-status-list §5 (JWT), §4 (bit encoding)
+ */
+export async function verifyStatusListJwt(
+  token: string,
+  signerCertificates: readonly Certificate[],
+  options: { crypto?: CryptoProvider } = {},
+): Promise<VerifiedStatusList> {
+  const jws = decodeCompactJws(token.trim(), 'status list', 'ERR_TRUST_STATUS_LIST');
+  if (jws.header.typ !== 'statuslist+jwt') throw new ComityError('ERR_TRUST_STATUS_LIST_MALFORMED', 'status list has the wrong typ');
+  const signer = await jwsSigner(jws.header, signerCertificates, 'status list');
+  try {
+    await verifyJwsSignature(jws, signer.publicJwk, {
+      algorithms: LIST_SIGNATURE_ALGORITHMS,
+      crypto: options.crypto ?? defaultCrypto,
+      codePrefix: 'ERR_TRUST_STATUS_LIST',
+    });
+  } catch (cause) {
+    if (cause instanceof ComityError && cause.code === 'ERR_TRUST_STATUS_LIST_SIGNATURE_INVALID')
+      throw new ComityError('ERR_TRUST_STATUS_LIST_SIGNATURE', 'status list signature is invalid', { cause });
+    throw cause;
+  }
+  const p = jws.payload;
+  const sl = isPlainObject(p.status_list) ? (p.status_list as Record<string, unknown>) : undefined;
+  const bits = sl?.bits;
+  if (typeof p.sub !== 'string' || sl === undefined || (bits !== 1 && bits !== 2 && bits !== 4 && bits !== 8) || typeof sl.lst !== 'string') {
+    throw new ComityError('ERR_TRUST_STATUS_LIST_MALFORMED', 'status list payload is malformed');
+  }
+  let list: Uint8Array;
+  try {
+    list = new Uint8Array(inflateSync(base64urlDecode(sl.lst, 'lst'), { maxOutputLength: 16 * 1024 * 1024 }));
+  } catch (cause) {
+    throw new ComityError('ERR_TRUST_STATUS_LIST_MALFORMED', 'status list cannot be decompressed', { cause });
+  }
+  const exp = typeof p.exp === 'number' ? new Date(p.exp * 1000) : undefined;
+  return { uri: p.sub, bits, list, expiresAt: exp };
+}
+
+/** Status value at `idx`, or undefined when out of range. */
+export function statusAtIndex(sl: VerifiedStatusList, idx: number): number | undefined {
+  const bitPos = idx * sl.bits;
+  const byte = sl.list[bitPos >> 3];
+  if (byte === undefined) return undefined;
+  return (byte >> (bitPos & 7)) & ((1 << sl.bits) - 1);
+}
