@@ -203,7 +203,7 @@ export interface ValidatedChain {
  * ```ts
  * const { anchor } = await validateCertificateChain(chain, { now: new Date(), anchors });
  * ```
- * @throws ComityError `ERR_X509_CHAIN_EMPTY`, `ERR_X509_CHAIN_TOO_LONG`, `ERR_X509_NOT_YET_VALID`, `ERR_X509_EXPIRED`,
+ * @throws ComityError `ERR_X509_CHAIN_EMPTY`, `ERR_X509_CHAIN_TOO_LONG`, `ERR_X509_NOT_YET_VALID`, `ERR_X509_EXPIRED`, `ERR_X509_UNKNOWN_CRITICAL_EXTENSION`,
  *   `ERR_X509_NOT_CA`, `ERR_X509_KEY_USAGE`, `ERR_X509_PATH_LENGTH`, `ERR_X509_SIGNATURE_INVALID`, `ERR_X509_CHAIN_UNANCHORED`
  */
 export async function validateCertificateChain(chain: readonly Certificate[], options: ChainValidationOptions): Promise<ValidatedChain> {
@@ -241,7 +241,25 @@ export async function validateCertificateChain(chain: readonly Certificate[], op
   }
 }
 
+// Extensions comity reads or that carry no constraint it must enforce (RFC 5280 §4.2: a
+// certificate with an unrecognised critical extension must be rejected).
+const KNOWN_EXTENSIONS = new Set([
+  '2.5.29.14', // subjectKeyIdentifier
+  '2.5.29.15', // keyUsage
+  '2.5.29.17', // subjectAltName
+  '2.5.29.18', // issuerAltName
+  '2.5.29.19', // basicConstraints
+  '2.5.29.31', // cRLDistributionPoints
+  '2.5.29.32', // certificatePolicies
+  '2.5.29.35', // authorityKeyIdentifier
+  '2.5.29.37', // extKeyUsage
+  '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
+  '1.3.6.1.5.5.7.1.3', // qcStatements
+]);
+
 function checkValidity(cert: Certificate, now: Date, index: number): void {
+  const unknown = cert.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.oid));
+  if (unknown !== undefined) throw new ComityError('ERR_X509_UNKNOWN_CRITICAL_EXTENSION', 'certificate has a critical extension comity does not process', { details: { index, oid: unknown.oid } });
   if (now < cert.notBefore) throw new ComityError('ERR_X509_NOT_YET_VALID', 'certificate is not yet valid', { details: { index, sha256: cert.sha256 } });
   if (now > cert.notAfter) throw new ComityError('ERR_X509_EXPIRED', 'certificate has expired', { details: { index, sha256: cert.sha256 } });
 }

@@ -171,3 +171,19 @@ describe('X.509 chains', () => {
     expect(await code(validateCertificateChain([], { now, anchors: [root] }))).toBe('ERR_X509_CHAIN_EMPTY');
   });
 });
+
+describe('X.509 critical extensions', () => {
+  it('rfc5280-4.2-unknown-critical-extension is refused', async () => {
+    const keys = await defaultCrypto.generateKeyPair('ES256');
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const cert = await createCertificate({
+      subject: 'C=FR, CN=Odd',
+      publicJwk: keys.publicJwk,
+      signingKey: keys.privateJwk,
+      notBefore: t0,
+      notAfter: new Date(+t0 + 86_400_000 * 10),
+      extensions: [{ oid: '1.2.3.4.5', critical: true, value: new Uint8Array([5, 0]) }],
+    });
+    expect(await code(validateCertificateChain([cert], { now: new Date(+t0 + 86_400_000), anchors: [cert] }))).toBe('ERR_X509_UNKNOWN_CRITICAL_EXTENSION');
+  });
+});
