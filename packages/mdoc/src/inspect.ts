@@ -6,7 +6,7 @@
  */
 import { base64urlEncode, ComityError } from '@comity/core';
 import { type CborMap, type CborValue, DataItem, decodeCbor } from './internal/cbor.js';
-import { asMap } from './internal/read.js';
+import { asMap, asText, asUint } from './internal/read.js';
 import { parseIssuerSigned } from './parse-issuer-signed.js';
 import { toJsonValue } from './values.js';
 
@@ -80,8 +80,8 @@ export function inspectMdoc(bytes: Uint8Array): Record<string, unknown> {
     const docs = map.get('documents');
     return {
       kind: 'DeviceResponse',
-      version: toJsonValue(map.get('version')),
-      status: toJsonValue(map.get('status')),
+      version: asText(map.get('version'), 'version', ['version']),
+      status: asUint(map.get('status'), 'status', ['status']),
       documents: Array.isArray(docs) ? docs.map((d) => viewDocument(asMap(d, 'Document'))) : [],
       documentErrors: toJsonValue(map.get('documentErrors')),
     };
