@@ -6,33 +6,27 @@
  */
 import {
   type ComityContext,
-  ComityError,
-  ComityUsageError,
   checkAlgorithm,
   DEFAULT_SIGNATURE_ALGORITHMS,
-  type DecodedJws,
   decodeCompactJws,
-  epochSeconds,
   isPlainObject,
   type JsonObject,
   type Jwk,
   type SignatureAlgorithm,
-  toPublicJwk,
-  verifyJwsSignature,
 } from '@comity/core';
 import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList, decodeStatusList } from './decode.js';
 import { statusError } from './errors.js';
+import { checkContext, checkTokenClaims, type KeyResolver, type TokenClaims, verifyWithKeys } from './internal/token-checks.js';
 import type { StatusList } from './status-list.js';
 
 const WHAT = 'status list token';
 const PREFIX = 'ERR_STATUS_TOKEN';
-const MAX_CANDIDATE_KEYS = 16;
 
 /**
  * Finds the status issuer's key(s) for a token, from its protected header (`kid`, `x5c`, ...).
  * Return the keys to try; throw (any error) when the header names no trusted key.
  */
-export type StatusKeyResolver = (input: { readonly header: Readonly<JsonObject>; readonly uri: string }) => Promise<readonly Jwk[]> | readonly Jwk[];
+export type StatusKeyResolver = KeyResolver;
 
 /** Options of {@link verifyStatusListJwt}. */
 export interface VerifyStatusListJwtOptions {
@@ -76,27 +70,19 @@ export async function verifyStatusListJwtWith(
   options: VerifyStatusListJwtOptions,
   decodeList: (statusList: unknown, maxBytes: number) => DecodedStatusList,
 ): Promise<VerifiedStatusListJwt> {
-  const { ctx } = options;
-  if (ctx === undefined || typeof ctx.now !== 'function') throw new ComityUsageError('ERR_USAGE_CONTEXT', 'a ComityContext is required');
-  const skew = options.clockSkewSeconds ?? 0;
+  checkContext(options);
   const allowed = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
 
   // §5.1: form, explicit type, then the signature, before any claim is trusted or the list inflated.
   const jws = decodeCompactJws(token, WHAT, PREFIX);
   if (!isStatusListTyp(jws.header.typ)) throw statusError('ERR_STATUS_TOKEN_TYP', 'the token type is not statuslist+jwt');
   const alg = checkAlgorithm(jws.header.alg, allowed, WHAT, PREFIX);
-  const key = await verifyWithKeys(jws, alg, options, allowed);
+  const kid = jws.header.kid;
+  if (kid !== undefined && typeof kid !== 'string') throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'the token header "kid" is not a string');
+  const key = await verifyWithKeys(jws.header, kid, alg, options, (candidate) => options.ctx.crypto.verify(alg, candidate, jws.signingInput, jws.signature));
 
   const claims = readClaims(jws.payload);
-  // §8.3 step 4a.
-  if (claims.sub !== options.uri) throw statusError('ERR_STATUS_SUB_MISMATCH', 'the token subject does not match the status list uri');
-  const now = epochSeconds(ctx);
-  if (claims.exp !== undefined && now >= claims.exp + skew) throw statusError('ERR_STATUS_TOKEN_EXPIRED', 'the status list token has expired');
-  if (claims.iat > now + skew) throw statusError('ERR_STATUS_TOKEN_NOT_YET_VALID', 'the status list token is issued in the future');
-  if (claims.nbf !== undefined && claims.nbf > now + skew) throw statusError('ERR_STATUS_TOKEN_NOT_YET_VALID', 'the status list token is not yet valid');
-  if (options.maxAgeSeconds !== undefined && now - claims.iat > options.maxAgeSeconds + skew) {
-    throw statusError('ERR_STATUS_TOKEN_STALE', 'the status list token is older than allowed', { maxAgeSeconds: options.maxAgeSeconds });
-  }
+  checkTokenClaims(claims, options);
   const decoded = decodeList(claims.statusList, options.maxListBytes ?? DEFAULT_MAX_STATUS_LIST_BYTES);
   const info: StatusListTokenInfo = {
     iat: claims.iat,
@@ -142,56 +128,7 @@ function isStatusListTyp(typ: unknown): boolean {
   return t === 'statuslist+jwt' || t === 'application/statuslist+jwt';
 }
 
-async function verifyWithKeys(
-  jws: DecodedJws,
-  alg: SignatureAlgorithm,
-  options: VerifyStatusListJwtOptions,
-  allowed: readonly SignatureAlgorithm[],
-): Promise<Jwk> {
-  const kid = jws.header.kid;
-  if (kid !== undefined && typeof kid !== 'string') throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'the token header "kid" is not a string');
-  let keys: readonly Jwk[];
-  if (typeof options.keys === 'function') {
-    try {
-      keys = await options.keys({ header: jws.header, uri: options.uri });
-    } catch (cause) {
-      if (cause instanceof ComityError && cause.code.startsWith('ERR_STATUS_')) throw cause;
-      const reason = cause instanceof ComityError ? cause.code : 'resolver';
-      throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'no trusted key was found for the status list token', { reason }, cause);
-    }
-    if (!Array.isArray(keys)) throw new ComityUsageError('ERR_USAGE_STATUS_KEYS', 'the key resolver must return an array of JWKs');
-  } else {
-    if (!Array.isArray(options.keys) || options.keys.length === 0) {
-      throw new ComityUsageError('ERR_USAGE_STATUS_KEYS', 'keys must be a non-empty array of JWKs or a resolver');
-    }
-    keys = options.keys;
-  }
-  const candidates = keys.filter((k) => (kid === undefined || k.kid === undefined || k.kid === kid) && (k.alg === undefined || k.alg === alg));
-  if (candidates.length === 0)
-    throw statusError(
-      'ERR_STATUS_TOKEN_KEY_UNKNOWN',
-      'no configured key matches the status list token',
-      kid === undefined ? {} : { kid: String(kid).slice(0, 64) },
-    );
-  for (const candidate of candidates.slice(0, MAX_CANDIDATE_KEYS)) {
-    try {
-      await verifyJwsSignature(jws, toPublicJwk(candidate), { algorithms: allowed, crypto: options.ctx.crypto, what: WHAT, codePrefix: PREFIX });
-      return candidate;
-    } catch (cause) {
-      if (cause instanceof ComityError && cause.code === 'ERR_STATUS_TOKEN_SIGNATURE_INVALID') continue;
-      if (cause instanceof ComityError && cause.code.startsWith('ERR_KEY_')) continue;
-      throw cause;
-    }
-  }
-  throw statusError('ERR_STATUS_TOKEN_SIGNATURE_INVALID', 'the status list token signature is invalid');
-}
-
-interface Claims {
-  readonly sub: string;
-  readonly iat: number;
-  readonly exp?: number;
-  readonly ttl?: number;
-  readonly nbf?: number;
+interface Claims extends TokenClaims {
   readonly statusList: unknown;
 }
 

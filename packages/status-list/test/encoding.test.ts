@@ -1,7 +1,7 @@
-import { fromHex, toHex } from '@comity/core';
+import { createContext, fromHex, toHex } from '@comity/core';
 import { describe, expect, it } from 'vitest';
-import { decodeStatusList, decodeStatusListCbor, encodeStatusList, encodeStatusListCbor, StatusList } from '../src/index.js';
-import { appendixC, example, exampleByteArray, exampleHex, exampleJson } from './vectors.js';
+import { decodeStatusList, decodeStatusListCbor, encodeStatusList, encodeStatusListCbor, StatusList, verifyStatusListJwt } from '../src/index.js';
+import { appendixC, example, exampleByteArray, exampleHex, exampleJson, exampleKey } from './vectors.js';
 
 describe('draft-20 §4.1 compressed byte array', () => {
   it('status-list-4.1-bits1-example: statuses 0..15 pack into 0xB9 0xA3 and compress to 78dadbb918000217015d', () => {
@@ -87,6 +87,24 @@ describe('draft-20 Appendix C test vectors (2^20 entries)', () => {
 });
 
 describe('draft-20 §5.1 JWT example', () => {
+  it('status-list-5.1-example-verifies: the §8.2 response token verifies with the example key and reads the §4.1 list', async () => {
+    const raw = example('status_list_jwt_raw.md').replace(/\s+/g, '');
+    const ctx = createContext({ now: () => new Date(1_686_920_170_000 + 60_000) });
+    const verified = await verifyStatusListJwt(raw, { ctx, keys: [exampleKey], uri: 'https://example.com/statuslists/1' });
+    expect(verified.token).toEqual({ iat: 1_686_920_170, exp: 2_291_720_170, ttl: 43_200 });
+    expect(verified.alg).toBe('ES256');
+    expect(toHex(verified.list.toBytes())).toBe('b9a3');
+  });
+
+  it('status-list-5.1-example-header: the printed header and claims match the raw token', () => {
+    const raw = example('status_list_jwt_raw.md').replace(/\s+/g, '');
+    const [h, p] = raw.split('.') as [string, string];
+    const printed = example('status_list_jwt.md').split('\n.\n') as [string, string];
+    expect(JSON.parse(Buffer.from(h, 'base64url').toString('utf8'))).toEqual(JSON.parse(printed[0]));
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect({ ...payload, iss: undefined }).toEqual({ ...JSON.parse(printed[1]), iss: undefined });
+  });
+
   it('status-list-5.1-example: the payload status_list decodes to the §4.1 bits=1 list', () => {
     const raw = example('status_list_jwt_raw.md').replace(/\s+/g, '');
     const payload = JSON.parse(Buffer.from(raw.split('.')[1] ?? '', 'base64url').toString('utf8')) as { status_list: unknown; sub: string };

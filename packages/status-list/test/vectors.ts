@@ -1,6 +1,7 @@
 /** Loads the draft-20 example files copied into test/vectors (see PROVENANCE.md). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Jwk } from '@comity/core';
 
 const dir = fileURLToPath(new URL('./vectors/', import.meta.url));
 
@@ -42,3 +43,6 @@ export interface AppendixC {
 
 /** Appendix C status assignments (derived from the draft text). */
 export const appendixC: readonly AppendixC[] = (JSON.parse(readFileSync(`${dir}appendix-c-statuses.json`, 'utf8')) as { examples: AppendixC[] }).examples;
+
+/** Public key of the draft's JWT/CWT examples (kid "12"). */
+export const exampleKey = (JSON.parse(readFileSync(`${dir}example-key.json`, 'utf8')) as { jwk: Jwk }).jwk;

@@ -1,0 +1,99 @@
+/**
+ * Checks shared by the JWT (§5.1) and CWT (§5.2) Status List Token verifiers: key
+ * selection among the status issuer's keys, and the claim rules of §8.3 step 4.
+ *
+ * @module
+ */
+import { type ComityContext, ComityError, ComityUsageError, epochSeconds, type JsonObject, type Jwk, type SignatureAlgorithm, toPublicJwk } from '@comity/core';
+import { statusError } from '../errors.js';
+
+const MAX_CANDIDATE_KEYS = 16;
+
+/** Key resolver input: a JSON view of the protected header (`alg`, `kid`, `x5c`...). */
+export type KeyResolver = (input: { readonly header: Readonly<JsonObject>; readonly uri: string }) => Promise<readonly Jwk[]> | readonly Jwk[];
+
+/** The options both verifiers share. */
+export interface TokenCheckOptions {
+  readonly ctx: ComityContext;
+  readonly keys: readonly Jwk[] | KeyResolver;
+  readonly uri: string;
+  readonly maxAgeSeconds?: number;
+  readonly clockSkewSeconds?: number;
+}
+
+/** The time and subject claims of either token form, already type-checked. */
+export interface TokenClaims {
+  readonly sub: string;
+  readonly iat: number;
+  readonly exp?: number;
+  readonly nbf?: number;
+  readonly ttl?: number;
+}
+
+/** Throws a usage error unless `options.ctx` looks like a context. */
+export function checkContext(options: { readonly ctx?: ComityContext }): void {
+  if (options?.ctx === undefined || typeof options.ctx.now !== 'function') throw new ComityUsageError('ERR_USAGE_CONTEXT', 'a ComityContext is required');
+}
+
+/**
+ * Verifies with the first configured (or resolved) key that matches `kid`/`alg` and
+ * makes `verifyOne` succeed.
+ *
+ * @throws ComityError `ERR_STATUS_TOKEN_KEY_UNKNOWN`, `ERR_STATUS_TOKEN_KEY_UNTRUSTED`, `ERR_STATUS_TOKEN_SIGNATURE_INVALID`
+ */
+export async function verifyWithKeys(
+  header: Readonly<JsonObject>,
+  kid: string | undefined,
+  alg: SignatureAlgorithm,
+  options: TokenCheckOptions,
+  verifyOne: (key: Jwk) => Promise<boolean>,
+): Promise<Jwk> {
+  let keys: readonly Jwk[];
+  if (typeof options.keys === 'function') {
+    try {
+      keys = await options.keys({ header, uri: options.uri });
+    } catch (cause) {
+      if (cause instanceof ComityError && cause.code.startsWith('ERR_STATUS_')) throw cause;
+      const reason = cause instanceof ComityError ? cause.code : 'resolver';
+      throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'no trusted key was found for the status list token', { reason }, cause);
+    }
+    if (!Array.isArray(keys)) throw new ComityUsageError('ERR_USAGE_STATUS_KEYS', 'the key resolver must return an array of JWKs');
+  } else {
+    if (!Array.isArray(options.keys) || options.keys.length === 0) {
+      throw new ComityUsageError('ERR_USAGE_STATUS_KEYS', 'keys must be a non-empty array of JWKs or a resolver');
+    }
+    keys = options.keys;
+  }
+  const candidates = keys.filter((k) => (kid === undefined || k.kid === undefined || k.kid === kid) && (k.alg === undefined || k.alg === alg));
+  if (candidates.length === 0) {
+    throw statusError('ERR_STATUS_TOKEN_KEY_UNKNOWN', 'no configured key matches the status list token', kid === undefined ? {} : { kid: kid.slice(0, 64) });
+  }
+  for (const candidate of candidates.slice(0, MAX_CANDIDATE_KEYS)) {
+    try {
+      if (await verifyOne(toPublicJwk(candidate))) return candidate;
+    } catch (cause) {
+      // A key of the wrong type for `alg` cannot have made this signature: try the next one.
+      if (cause instanceof ComityError && cause.code.startsWith('ERR_KEY_')) continue;
+      throw cause;
+    }
+  }
+  throw statusError('ERR_STATUS_TOKEN_SIGNATURE_INVALID', 'the status list token signature is invalid');
+}
+
+/**
+ * §8.3 step 4: `sub` equals the reference `uri`, `exp` not passed, `iat` and `nbf` not in
+ * the future, and `iat` within `maxAgeSeconds` when the caller sets it.
+ *
+ * @throws ComityError `ERR_STATUS_SUB_MISMATCH`, `ERR_STATUS_TOKEN_EXPIRED`, `ERR_STATUS_TOKEN_NOT_YET_VALID`, `ERR_STATUS_TOKEN_STALE`
+ */
+export function checkTokenClaims(claims: TokenClaims, options: TokenCheckOptions): void {
+  const skew = options.clockSkewSeconds ?? 0;
+  if (claims.sub !== options.uri) throw statusError('ERR_STATUS_SUB_MISMATCH', 'the token subject does not match the status list uri');
+  const now = epochSeconds(options.ctx);
+  if (claims.exp !== undefined && now >= claims.exp + skew) throw statusError('ERR_STATUS_TOKEN_EXPIRED', 'the status list token has expired');
+  if (claims.iat > now + skew) throw statusError('ERR_STATUS_TOKEN_NOT_YET_VALID', 'the status list token is issued in the future');
+  if (claims.nbf !== undefined && claims.nbf > now + skew) throw statusError('ERR_STATUS_TOKEN_NOT_YET_VALID', 'the status list token is not yet valid');
+  if (options.maxAgeSeconds !== undefined && now - claims.iat > options.maxAgeSeconds + skew) {
+    throw statusError('ERR_STATUS_TOKEN_STALE', 'the status list token is older than allowed', { maxAgeSeconds: options.maxAgeSeconds });
+  }
+}
