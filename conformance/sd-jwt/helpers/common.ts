@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ComityContext, createContext, type Jwk, localSigner, type Signer, toPublicJwk } from '@comity/core';
-import type { IssuerKeyResolver } from '@comity/sd-jwt-vc';
+import { type IssuerKeyResolver, pinnedIssuerKeys } from '@comity/sd-jwt-vc';
 import { parse } from 'yaml';
 
 /** Folder of the copied vectors (see ../PROVENANCE.md). */
@@ -17,10 +17,8 @@ export function readVectorJson<T>(relative: string): T {
   return JSON.parse(readFileSync(join(VECTORS, relative), 'utf8')) as T;
 }
 
-/** A resolver that returns one pinned key (stand-in until the issuer-key module lands). */
-export const pinned =
-  (jwk: Jwk): IssuerKeyResolver =>
-  async () => [{ jwk, issuer: { keyMethod: 'jwk', jwk } }];
+/** The issuer-key resolver over one pinned public key. */
+export const pinned = (jwk: Jwk): IssuerKeyResolver => pinnedIssuerKeys([jwk]);
 
 /** A context whose clock is fixed at `epochSeconds`. */
 export function contextAt(epochSeconds: number): ComityContext {
