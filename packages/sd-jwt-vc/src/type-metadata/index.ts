@@ -3,4 +3,7 @@
  *
  * @module
  */
-export {};
+export { checkIntegrity } from './integrity.js';
+export { type ResolveTypeMetadataOptions, resolveTypeMetadata, type TypeMetadataRegistry } from './resolve.js';
+export type { ClaimDisplay, ClaimMetadata, ClaimSdRule, TypeDisplay, TypeMetadata } from './types.js';
+export { type TypeMetadataValidationInput, validateClaimsWithTypeMetadata } from './validate.js';
