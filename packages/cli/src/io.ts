@@ -3,7 +3,8 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type Certificate, type Jwk, parseCertificate, pemToDerList } from '@comity/core';
+import { base64urlDecode, type Certificate, fromHex, type Jwk, parseCertificate, pemToDerList } from '@comity/core';
+import type { HandoverInput } from '@comity/mdoc';
 
 /** A usage or I/O problem: the CLI exits with 2. */
 export class CliUsageError extends Error {
@@ -94,4 +95,61 @@ export function parseClaimPath(value: string): Array<string | number | null> {
     }
   }
   return value.split('.').map((c) => (c === '*' ? null : /^\d+$/.test(c) ? Number(c) : c));
+}
+
+/** Parses a hex option. */
+export function parseHex(value: string, option: string): Uint8Array {
+  try {
+    return fromHex(value);
+  } catch {
+    throw new CliUsageError(`${option} is not hex`);
+  }
+}
+
+/**
+ * Parses `--handover` JSON: `{"type":"openid4vp","clientId","nonce","responseUri","jwkThumbprint"}`,
+ * `{"type":"openid4vp-dcapi","origin","nonce","jwkThumbprint"}` or
+ * `{"type":"iso18013-7-annex-b","clientId","responseUri","nonce","mdocGeneratedNonce"}`.
+ * `jwkThumbprint` is hex or base64url (32 bytes), or null.
+ */
+export function parseHandover(value: string): HandoverInput {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(value) as Record<string, unknown>;
+  } catch {
+    throw new CliUsageError('--handover is not valid JSON');
+  }
+  const str = (name: string): string => {
+    const v = json[name];
+    if (typeof v !== 'string') throw new CliUsageError(`--handover needs a string "${name}"`);
+    return v;
+  };
+  const thumbprint = (): Uint8Array | null => {
+    const v = json.jwkThumbprint;
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') throw new CliUsageError('--handover "jwkThumbprint" must be hex or base64url');
+    try {
+      const bytes = /^[0-9a-fA-F]{64}$/.test(v) ? fromHex(v) : base64urlDecode(v);
+      if (bytes.length !== 32) throw new Error('length');
+      return bytes;
+    } catch {
+      throw new CliUsageError('--handover "jwkThumbprint" must be 32 bytes in hex or base64url');
+    }
+  };
+  switch (json.type) {
+    case 'openid4vp':
+      return { type: 'openid4vp', clientId: str('clientId'), nonce: str('nonce'), responseUri: str('responseUri'), jwkThumbprint: thumbprint() };
+    case 'openid4vp-dcapi':
+      return { type: 'openid4vp-dcapi', origin: str('origin'), nonce: str('nonce'), jwkThumbprint: thumbprint() };
+    case 'iso18013-7-annex-b':
+      return {
+        type: 'iso18013-7-annex-b',
+        clientId: str('clientId'),
+        responseUri: str('responseUri'),
+        nonce: str('nonce'),
+        mdocGeneratedNonce: str('mdocGeneratedNonce'),
+      };
+    default:
+      throw new CliUsageError('--handover "type" must be openid4vp, openid4vp-dcapi or iso18013-7-annex-b');
+  }
 }

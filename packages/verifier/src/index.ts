@@ -5,5 +5,6 @@
  * @module
  */
 export * from './detect-format.js';
+export type { MdocExpectations, MdocPresentationResult } from './formats/mdoc.js';
 export type { SdJwtExpectations } from './formats/sd-jwt.js';
 export * from './verifier.js';

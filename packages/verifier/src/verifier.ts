@@ -6,7 +6,8 @@
  */
 import { type Certificate, type ComityContext, createContext, type Jwk, type SignatureAlgorithm, toIssue, type VerificationResult } from '@comity/core';
 import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck } from '@comity/sd-jwt-vc';
-import { type CredentialFormat, detectFormat } from './detect-format.js';
+import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
+import { type MdocExpectations, verifyMdocPresentation } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
 
 /** How the verifier establishes trust in issuers. */
@@ -30,7 +31,7 @@ export interface VerifierOptions {
 }
 
 /** What the verifier asked for: every binding input comes from the request it sent. */
-export interface PresentationExpectations extends SdJwtExpectations {
+export interface PresentationExpectations extends SdJwtExpectations, MdocExpectations {
   /** Expected format; `auto` (default) detects it. */
   readonly format?: 'auto' | CredentialFormat;
 }
@@ -69,6 +70,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
     ...(options.typeMetadata === undefined ? {} : { typeMetadata: options.typeMetadata }),
   };
+  const mdocConfig = { trustAnchors: options.trustAnchors ?? [], ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }) };
   return {
     async verify(presentation, expect = {}) {
       let format: CredentialFormat;
@@ -78,7 +80,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         return { valid: false, format: 'unknown', claims: {}, errors: [toIssue(e)], warnings: [] };
       }
       if (format === 'mso_mdoc') {
-        return { valid: false, format, claims: {}, errors: [{ code: 'ERR_FORMAT_UNSUPPORTED', message: 'mdoc verification is not configured' }], warnings: [] };
+        let bytes: Uint8Array;
+        try {
+          bytes = mdocBytes(presentation);
+        } catch (e) {
+          return { valid: false, format, claims: {}, errors: [toIssue(e)], warnings: [] };
+        }
+        return verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
       }
       const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
       return verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);

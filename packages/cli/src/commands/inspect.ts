@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createContext } from '@comity/core';
+import { inspectMdoc } from '@comity/mdoc';
 import { decodeSdJwt } from '@comity/sd-jwt-vc';
-import { detectFormat } from '@comity/verifier';
+import { detectFormat, mdocBytes } from '@comity/verifier';
 import { CliUsageError, readInput } from '../io.js';
 
 /** Runs `comity inspect FILE`: decodes without verifying. */
@@ -10,7 +11,10 @@ export async function inspectCommand(args: string[], out: (line: string) => void
   if (positionals.length !== 1) throw new CliUsageError('inspect takes one input file');
   const input = readInput(positionals[0]).trim();
   const format = detectFormat(input);
-  if (format === 'mso_mdoc') throw new CliUsageError('mdoc inspection is not available in this build');
+  if (format === 'mso_mdoc') {
+    out(JSON.stringify({ format, verified: false, ...inspectMdoc(mdocBytes(input)) }, null, 2));
+    return 0;
+  }
   const decoded = await decodeSdJwt(input, createContext());
   out(
     JSON.stringify(

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createContext, type Issue } from '@comity/core';
 import { type CredentialFormat, createVerifier } from '@comity/verifier';
-import { CliUsageError, parseNow, readCertificates, readInput, readPublicKey } from '../io.js';
+import { CliUsageError, parseHandover, parseHex, parseNow, readCertificates, readInput, readPrivateKey, readPublicKey } from '../io.js';
 
-export const VERIFY_USAGE = `comity verify [FILE|-] --json [--format auto|sd-jwt|dc+sd-jwt] [--issuer-key FILE]... [--trust-anchor FILE]...
-              [--now ISO8601|EPOCH] [--nonce S] [--aud S] [--typ S] [--kb-max-age SECONDS] [--no-key-binding]`;
+export const VERIFY_USAGE = `comity verify [FILE|-] --json [--format auto|sd-jwt|dc+sd-jwt|mso_mdoc] [--issuer-key FILE]... [--trust-anchor FILE]...
+              [--now ISO8601|EPOCH] [--nonce S] [--aud S] [--typ S] [--kb-max-age SECONDS] [--no-key-binding]
+              [--session-transcript-hex HEX | --handover JSON] [--reader-key FILE] [--doc-type S]`;
 
 /** Output of `comity verify --json`. */
 export interface VerifyOutput {
@@ -33,13 +34,22 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
       typ: { type: 'string' },
       'kb-max-age': { type: 'string' },
       'no-key-binding': { type: 'boolean' },
+      'session-transcript-hex': { type: 'string' },
+      handover: { type: 'string' },
+      'reader-key': { type: 'string' },
+      'doc-type': { type: 'string' },
       'issuer-metadata': { type: 'boolean' },
       did: { type: 'boolean' },
     },
   });
   if (positionals.length > 1) throw new CliUsageError('verify takes one input file');
   const format = values.format ?? 'auto';
-  if (!['auto', 'sd-jwt', 'dc+sd-jwt'].includes(format)) throw new CliUsageError(`unknown --format ${format}`);
+  if (!['auto', 'sd-jwt', 'dc+sd-jwt', 'mso_mdoc'].includes(format)) throw new CliUsageError(`unknown --format ${format}`);
+  if (values['session-transcript-hex'] !== undefined && values.handover !== undefined)
+    throw new CliUsageError('give --session-transcript-hex or --handover, not both');
+  const sessionTranscript = values['session-transcript-hex'] === undefined ? undefined : parseHex(values['session-transcript-hex'], '--session-transcript-hex');
+  const handover = values.handover === undefined ? undefined : parseHandover(values.handover);
+  const readerPrivateKey = values['reader-key'] === undefined ? undefined : readPrivateKey(values['reader-key']);
   let kbMaxAge: number | undefined;
   if (values['kb-max-age'] !== undefined) {
     kbMaxAge = Number(values['kb-max-age']);
@@ -59,6 +69,10 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
     ...(values.aud === undefined ? {} : { audience: values.aud }),
     ...(values.typ === undefined ? {} : { typ: values.typ }),
     ...(kbMaxAge === undefined ? {} : { kbMaxAgeSeconds: kbMaxAge }),
+    ...(sessionTranscript === undefined ? {} : { sessionTranscript }),
+    ...(handover === undefined ? {} : { handover }),
+    ...(readerPrivateKey === undefined ? {} : { readerPrivateKey }),
+    ...(values['doc-type'] === undefined ? {} : { docType: values['doc-type'] }),
   });
   const issues = (list: readonly Issue[]) => list.map((e) => ({ code: e.code, message: e.message, ...(e.path === undefined ? {} : { path: e.path }) }));
   const output: VerifyOutput = {

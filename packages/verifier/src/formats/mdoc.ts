@@ -1,0 +1,82 @@
+import { type Certificate, type ComityContext, type Issue, type Jwk, type SignatureAlgorithm, toIssue } from '@comity/core';
+import { buildSessionTranscript, type HandoverInput, type MdocClaims, type MdocVerificationResult, verifyDeviceResponse } from '@comity/mdoc';
+
+/** The mdoc part of what the verifier asked for. */
+export interface MdocExpectations {
+  /** The SessionTranscript CBOR (bare or tag-24 wrapped), as built for the request the verifier sent. */
+  readonly sessionTranscript?: Uint8Array;
+  /** Or the handover inputs of that request, from which the transcript is built. */
+  readonly handover?: HandoverInput;
+  /** The reader's private key, when the wallet may authenticate with deviceMac. */
+  readonly readerPrivateKey?: Jwk;
+  /** Expected docType. */
+  readonly docType?: string;
+}
+
+/** An mdoc verification merged over every document of the DeviceResponse. */
+export interface MdocPresentationResult extends MdocVerificationResult {
+  /** One result per document, in order. */
+  readonly documents: readonly MdocVerificationResult[];
+}
+
+/**
+ * Verifies a DeviceResponse; with several documents, claims are merged by namespace and the
+ * response is valid only if every document is.
+ */
+export async function verifyMdocPresentation(
+  bytes: Uint8Array,
+  config: { trustAnchors: readonly Certificate[]; algorithms?: readonly SignatureAlgorithm[] },
+  expect: MdocExpectations,
+  ctx: ComityContext,
+): Promise<MdocPresentationResult> {
+  const fail = (errors: Issue[]): MdocPresentationResult => ({
+    valid: false,
+    format: 'mso_mdoc',
+    claims: {},
+    errors,
+    warnings: [],
+    docType: undefined,
+    deviceClaims: {},
+    documents: [],
+  });
+  let transcript: Uint8Array;
+  try {
+    if (expect.sessionTranscript !== undefined) transcript = expect.sessionTranscript;
+    else if (expect.handover !== undefined) transcript = await buildSessionTranscript(expect.handover, ctx);
+    else
+      return fail([
+        { code: 'ERR_MDOC_SESSION_TRANSCRIPT_REQUIRED', message: 'device authentication needs the SessionTranscript of the request the verifier sent' },
+      ]);
+  } catch (e) {
+    return fail([toIssue(e)]);
+  }
+  const documents = await verifyDeviceResponse(bytes, {
+    trustAnchors: config.trustAnchors,
+    ctx,
+    sessionTranscript: transcript,
+    ...(expect.readerPrivateKey === undefined ? {} : { readerPrivateKey: expect.readerPrivateKey }),
+    ...(expect.docType === undefined ? {} : { docType: expect.docType }),
+    ...(config.algorithms === undefined ? {} : { allowedAlgorithms: config.algorithms }),
+  });
+  const first = documents[0];
+  if (first === undefined) return fail([{ code: 'ERR_MDOC_NO_DOCUMENTS', message: 'the DeviceResponse holds no document' }]);
+  if (documents.length === 1) return { ...first, documents };
+  const valid = documents.every((d) => d.valid);
+  const claims: MdocClaims = {};
+  const deviceClaims: MdocClaims = {};
+  if (valid) {
+    for (const d of documents) {
+      for (const [ns, values] of Object.entries(d.claims)) claims[ns] = { ...(claims[ns] ?? {}), ...values };
+      for (const [ns, values] of Object.entries(d.deviceClaims)) deviceClaims[ns] = { ...(deviceClaims[ns] ?? {}), ...values };
+    }
+  }
+  return {
+    ...first,
+    valid,
+    claims,
+    deviceClaims,
+    errors: documents.flatMap((d) => d.errors),
+    warnings: documents.flatMap((d) => d.warnings),
+    documents,
+  };
+}
