@@ -48,7 +48,8 @@ export interface IssueSdJwtInput {
  * ```ts
  * const sdJwt = await issueSdJwt({ claims, disclosable: [['given_name'], ['address', 'locality']], signer }, ctx);
  * ```
- * @throws ComityUsageError `ERR_USAGE_SD_PATH` when a path is malformed or names no claim
+ * @throws ComityUsageError `ERR_USAGE_SD_PATH` when a path is malformed or names no claim; `ERR_USAGE_RESERVED_CLAIM` for a claim named
+ *   `_sd`, `...` or `_sd_alg`, or a claim named `__proto__` that is not selectively disclosable
  * @see RFC 9901 §4.2
  */
 export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Promise<string> {
@@ -99,6 +100,10 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
         const childPath = [...path, key];
         const child = await encode(v, childPath);
         if (isDisclosable(childPath)) digests.push(await disclose([salt(), key, child]));
+        else if (key === '__proto__')
+          // Assigning it would change `out`'s prototype and drop the claim from the signed payload; as a JSON member
+          // it is refused by comity's verifiers (prototype poisoning). Inside a disclosure the name is plain data.
+          throw new ComityUsageError('ERR_USAGE_RESERVED_CLAIM', 'a claim named "__proto__" can only be issued selectively disclosable');
         else out[key] = child;
       }
       for (let n = decoysAt(path); n > 0; n--) digests.push(await decoy());
