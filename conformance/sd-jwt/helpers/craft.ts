@@ -71,6 +71,15 @@ export function unsignedJws(header: Record<string, unknown>, payload: Record<str
   return `${base64urlEncode(utf8Encode(JSON.stringify(header)))}.${base64urlEncode(utf8Encode(JSON.stringify(payload)))}.`;
 }
 
+/** A JWS over raw JSON texts (for inputs JSON.stringify cannot produce), signed by the issuer. */
+export async function signRawJson(headerJson: string, payloadJson: string): Promise<string> {
+  const k = await testKeys();
+  const h = base64urlEncode(utf8Encode(headerJson));
+  const p = base64urlEncode(utf8Encode(payloadJson));
+  const signature = await localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto).sign(utf8Encode(`${h}.${p}`));
+  return `${h}.${p}.${base64urlEncode(signature)}`;
+}
+
 /** Options of {@link keyBindingJwt}; every field can be bent. */
 export interface KbOptions {
   readonly header?: Record<string, unknown>;
