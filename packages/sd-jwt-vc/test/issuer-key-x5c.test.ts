@@ -157,9 +157,9 @@ describe('x5cIssuerKey (draft-ietf-oauth-sd-jwt-vc §2.5 inline X.509)', () => {
       [],
       good,
       [42],
-      [good.replace(/\+/g, '-').replace(/\//g, '_')], // base64url is not the x5c alphabet
+      [`${good.slice(0, -8)}-_-_${good.slice(-4)}`], // base64url characters are not the x5c alphabet
       [`${good.slice(0, 40)}\n${good.slice(40)}`],
-      [good.replace(/=+$/, '')],
+      [good.endsWith('=') ? good.replace(/=+$/, '') : `${good}==`], // wrong padding, whatever the DER length
       ['AAAA'],
       Array.from({ length: 11 }, () => good),
     ];
