@@ -193,15 +193,14 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
     );
     checks.push(check('TRUST_CATEGORY_MATCH', 'pass', { category: category ?? '-' }, { category: category ?? '-' }));
   } else {
-    checks.push(
-      check(
-        'TRUST_ISSUER_ANCHORED',
-        'fail',
-        { category: wanted ?? 'any', error: firstError },
-        { leafThumbprint: chain[0]?.sha256 ?? '-', category: wanted ?? '-', error: firstError },
-      ),
+    const anchoredFail = check(
+      'TRUST_ISSUER_ANCHORED',
+      'fail',
+      { category: wanted ?? 'any', error: firstError },
+      { leafThumbprint: chain[0]?.sha256 ?? '-', category: wanted ?? '-', error: firstError },
     );
     if (foundElsewhere !== undefined && wanted !== undefined) {
+      // The wrong-category anchor is the reason: report it first.
       checks.push(
         check(
           'TRUST_CATEGORY_MATCH',
@@ -209,11 +208,12 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
           { category: wanted, found: foundElsewhere.category },
           { expected: wanted, found: foundElsewhere.category, anchorThumbprint: foundElsewhere.thumbprint },
         ),
+        anchoredFail,
       );
     } else if (wanted === undefined) {
-      checks.push(check('TRUST_CATEGORY_MATCH', 'unknown', { type }, { type }));
+      checks.push(anchoredFail, check('TRUST_CATEGORY_MATCH', 'unknown', { type }, { type }));
     } else {
-      checks.push(check('TRUST_CATEGORY_MATCH', 'skip'));
+      checks.push(anchoredFail, check('TRUST_CATEGORY_MATCH', 'skip'));
     }
   }
 
@@ -230,23 +230,23 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
   const jurisdiction = anchor?.jurisdiction ?? chain[0]?.subjectAttributes.C?.[0]?.toUpperCase() ?? foundElsewhere?.jurisdiction;
   const recogniser = verifier.jurisdiction;
   const all = jurisdiction === undefined ? [] : registry.agreementsFor(recogniser, jurisdiction);
-  const agreements = all.filter(
-    (a) =>
-      (a.agreement.recogniser.community === undefined || a.agreement.recogniser.community === verifier.community) &&
-      (anchor === undefined || agreementAdmitsSource(a, source)),
-  );
+  const candidates = all.filter((a) => a.agreement.recogniser.community === undefined || a.agreement.recogniser.community === verifier.community);
+  if (anchorsOnly) return anchorsOnlyDecision(checks, claims, anchor, source, category, evaluatedAt, nowMs, registry);
   let chosen: CompiledAgreement | undefined;
   let scope: RecognitionScope | undefined;
-  if (anchorsOnly) return anchorsOnlyDecision(checks, claims, anchor, source, category, evaluatedAt, nowMs, registry);
-  for (const a of agreements) {
-    const s = scopeFor(a, format, type, category, verifier.purpose);
-    if (s !== undefined) {
-      chosen = a;
-      scope = s;
-      break;
+  let scopedButSourceRefused: CompiledAgreement | undefined;
+  for (const a of candidates) {
+    const s = scopeFor(a, format, type, category ?? wanted, verifier.purpose);
+    if (s === undefined) continue;
+    if (anchor !== undefined && !agreementAdmitsSource(a, source)) {
+      scopedButSourceRefused ??= a;
+      continue;
     }
+    chosen = a;
+    scope = s;
+    break;
   }
-  chosen ??= agreements[0];
+  chosen ??= scopedButSourceRefused ?? candidates[0];
   const p = { recogniser, recognised: jurisdiction ?? '?', agreement: chosen === undefined ? '-' : `${chosen.agreement.id} v${chosen.agreement.version}` };
   if (chosen !== undefined) {
     checks.push(
@@ -261,7 +261,6 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
     );
     checks.push(check('TRUST_NOT_TRANSITIVE', 'pass'));
   } else {
-    checks.push(check('TRUST_AGREEMENT_FOUND', 'fail', p, { recogniser, recognised: jurisdiction ?? '-' }));
     let via: string | undefined;
     if (jurisdiction !== undefined) {
       for (const x of registry.recognisedBy(recogniser)) {
@@ -271,11 +270,10 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
         }
       }
     }
-    checks.push(
-      via === undefined
-        ? check('TRUST_NOT_TRANSITIVE', 'skip')
-        : check('TRUST_NOT_TRANSITIVE', 'fail', { ...p, via }, { recogniser, via, recognised: jurisdiction ?? '-' }),
-    );
+    const notFound = check('TRUST_AGREEMENT_FOUND', 'fail', p, { recogniser, recognised: jurisdiction ?? '-' });
+    // When an indirect path exists, that is the reason worth stating first.
+    if (via === undefined) checks.push(notFound, check('TRUST_NOT_TRANSITIVE', 'skip'));
+    else checks.push(check('TRUST_NOT_TRANSITIVE', 'fail', { ...p, via }, { recogniser, via, recognised: jurisdiction ?? '-' }), notFound);
   }
 
   // 5. Freshness of the anchoring list (policy from the agreement, then the registry).
@@ -332,20 +330,30 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
           check(
             'TRUST_AGREEMENT_ACTIVE',
             'fail',
-            { state, stateFr: STATE_FR[state] ?? state, since: '-', reason: `status list value ${value}`, reasonFr: `valeur de liste de statut ${value}` },
+            {
+              state,
+              stateFr: STATE_FR[state] ?? state,
+              since: a.status.statusList.uri,
+              reason: `status list value ${value}`,
+              reasonFr: `valeur de liste de statut ${value}`,
+            },
             ev,
           ),
         );
       }
     } else checks.push(check('TRUST_AGREEMENT_ACTIVE', 'pass'));
-    checks.push(
-      check(
-        'TRUST_TYPE_IN_SCOPE',
-        scope !== undefined ? 'pass' : 'fail',
-        { format, type, recogniser, recognised: jurisdiction ?? '?' },
-        { format, type, agreement: a.id },
-      ),
+    const inScope = check(
+      'TRUST_TYPE_IN_SCOPE',
+      scope !== undefined || scopedButSourceRefused === chosen ? 'pass' : 'fail',
+      { format, type, recogniser, recognised: jurisdiction ?? '?' },
+      { format, type, agreement: a.id },
     );
+    checks.push(inScope);
+    if (scope === undefined && scopedButSourceRefused === chosen) {
+      checks.push(
+        check('TRUST_SOURCE_RECOGNISED', 'fail', { source: anchor?.sourceId ?? '-', agreement: a.id }, { source: anchor?.sourceId ?? '-', agreement: a.id }),
+      );
+    }
   } else {
     checks.push(check('TRUST_AGREEMENT_VALID', 'skip'), check('TRUST_AGREEMENT_ACTIVE', 'skip'), check('TRUST_TYPE_IN_SCOPE', 'skip'));
   }

@@ -120,6 +120,6 @@ export function mapClaims(
     }
   }
   const consumedKeys = new Set(consumed.map(pathKey));
-  const dropped = leaves.filter((leaf) => !consumedKeys.has(pathKey(leaf)) && !consumed.some((c) => pathCovers(c, leaf)));
+  const dropped = leaves.filter((leaf) => !consumedKeys.has(pathKey(leaf)) && !consumed.some((c) => pathCovers(c, leaf) || pathCovers(leaf, c)));
   return { mapped, dropped, missing, targetSchema: scope.mapping?.targetSchema };
 }

@@ -117,6 +117,12 @@ const T: Record<string, Templates> = {
     },
     skip: { en: () => 'No agreement to check.', fr: () => 'Aucun accord à vérifier.' },
   },
+  TRUST_SOURCE_RECOGNISED: {
+    fail: {
+      en: (p) => `Agreement ${g(p, 'agreement')} does not accept anchors from source ${g(p, 'source')}.`,
+      fr: (p) => `L'accord ${g(p, 'agreement')} n'accepte pas les ancres de la source ${g(p, 'source')}.`,
+    },
+  },
   TRUST_LOA_SUFFICIENT: {
     pass: {
       en: (p) => `Level of assurance ${g(p, 'loa')} meets the minimum ${g(p, 'minimum')}.`,

@@ -1,0 +1,62 @@
+/**
+ * Building and signing an ISO/IEC 18013-5 VICAL (COSE_Sign1, ES256/384/512 or EdDSA), for
+ * VICAL providers, test PKIs and the examples.
+ *
+ * @module
+ */
+import { type Certificate, ComityUsageError, type Signer } from '@comity/core';
+import { Encoder } from 'cbor-x';
+import { coseSign1SigStructure } from './parse-vical.js';
+
+const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
+const COSE_ALG: Record<string, number> = { ES256: -7, ES384: -35, ES512: -36, EdDSA: -8 };
+
+/** What a VICAL lists. */
+export interface VicalInput {
+  readonly provider: string;
+  readonly date: Date;
+  readonly nextUpdate?: Date;
+  readonly issueId: number;
+  readonly certificateInfos: ReadonlyArray<{ readonly certificate: Certificate; readonly docTypes: readonly string[]; readonly issuingCountry?: string }>;
+}
+
+/**
+ * Builds and signs a VICAL; `x5chain` (label 33) carries the signer chain in the unprotected header.
+ *
+ * @example
+ * ```ts
+ * const vical = await signVical({ provider: 'EU mDL VICAL', date: now, issueId: 1, certificateInfos: [{ certificate: iaca, docTypes: ['org.iso.18013.5.1.mDL'] }] }, signer, [vicalCert]);
+ * ```
+ * @throws ComityUsageError `ERR_USAGE_SIGNER` for a signer whose algorithm COSE cannot name here
+ * @see ISO/IEC 18013-5:2021 Annex C; RFC 9052 §4.2
+ */
+export async function signVical(input: VicalInput, signer: Signer, certificateChain: readonly Certificate[]): Promise<Uint8Array> {
+  const alg = COSE_ALG[signer.alg];
+  if (alg === undefined) throw new ComityUsageError('ERR_USAGE_SIGNER', 'VICAL signer algorithm is not supported');
+  const tdate = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const payloadMap = new Map<string, unknown>([
+    ['version', '1.0'],
+    ['vicalProvider', input.provider],
+    ['date', tdate(input.date)],
+    ['vicalIssueID', input.issueId],
+    [
+      'certificateInfos',
+      input.certificateInfos.map(
+        (c) =>
+          new Map<string, unknown>([
+            ['certificate', c.certificate.der],
+            ['serialNumber', c.certificate.serialNumber],
+            ['ski', c.certificate.subjectKeyId ?? ''],
+            ['docType', [...c.docTypes]],
+            ...(c.issuingCountry === undefined ? [] : ([['issuingCountry', c.issuingCountry]] as [string, unknown][])),
+          ]),
+      ),
+    ],
+  ]);
+  if (input.nextUpdate !== undefined) payloadMap.set('nextUpdate', tdate(input.nextUpdate));
+  const payload = encoder.encode(payloadMap);
+  const protectedBytes = encoder.encode(new Map([[1, alg]]));
+  const signature = await signer.sign(coseSign1SigStructure(protectedBytes, payload));
+  const chain = certificateChain.length === 1 ? (certificateChain[0] as Certificate).der : certificateChain.map((c) => c.der);
+  return encoder.encode([protectedBytes, new Map([[33, chain]]), payload, signature]);
+}
