@@ -84,3 +84,51 @@ describe('issuer -> wallet -> verifier', () => {
     await expect(wallet.present('nope', { verifier: 'v', nonce: 'n', claims: [] }, [])).rejects.toMatchObject({ code: 'ERR_HOLDER_CREDENTIAL_UNKNOWN' });
   });
 });
+
+describe('issuer -> wallet -> verifier (mdoc)', () => {
+  it('an mDL issued through the issuer role is presented over an OpenID4VP handover with only the consented element', async () => {
+    const { createTestDocumentSigner, createTestIaca, FullDate } = await import('@comity/mdoc');
+    const iaca = await createTestIaca({ ctx, country: 'GR' });
+    const ds = await createTestDocumentSigner({ ctx, iaca });
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
+    const { format, credential } = await issuer.issue({
+      format: 'mso_mdoc',
+      docType: 'org.iso.18013.5.1.mDL',
+      nameSpaces: { 'org.iso.18013.5.1': { family_name: 'Papadopoulou', given_name: 'Eleni', birth_date: new FullDate('1990-04-02'), age_over_18: true } },
+      holderKey: walletKeys.publicJwk,
+    });
+    expect(format).toBe('mso_mdoc');
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const stored = await wallet.receive(credential);
+    expect(stored).toMatchObject({ format: 'mso_mdoc', type: 'org.iso.18013.5.1.mDL' });
+    expect((stored.claims as Record<string, Record<string, unknown>>)['org.iso.18013.5.1']?.birth_date).toBe('1990-04-02');
+    const handover = {
+      type: 'openid4vp',
+      clientId: 'x509_san_dns:shop.example.de',
+      nonce: 'n-mdl',
+      responseUri: 'https://shop.example.de/cb',
+      jwkThumbprint: null,
+    } as const;
+    const request = {
+      verifier: handover.clientId,
+      nonce: handover.nonce,
+      handover,
+      claims: [
+        ['org.iso.18013.5.1', 'age_over_18'],
+        ['org.iso.18013.5.1', 'family_name'],
+      ],
+    };
+    expect(wallet.describeRequest(stored.id, request).claims.every((c) => c.available)).toBe(true);
+    const vp = await wallet.present(stored.id, request, [['org.iso.18013.5.1', 'age_over_18']]);
+    const result = await createVerifier({ trustAnchors: [iaca.certificate], ctx }).verify(vp, { handover });
+    expect(result.errors).toEqual([]);
+    expect(result.format).toBe('mso_mdoc');
+    expect(result.claims).toEqual({ 'org.iso.18013.5.1': { age_over_18: true } });
+    const replay = await createVerifier({ trustAnchors: [iaca.certificate], ctx }).verify(vp, { handover: { ...handover, nonce: 'other' } });
+    expect(replay.errors.map((e) => e.code)).toEqual(['ERR_MDOC_DEVICE_SIGNATURE_INVALID']);
+    await expect(wallet.present(stored.id, { verifier: 'v', nonce: 'n', claims: [] }, [])).rejects.toMatchObject({
+      code: 'ERR_HOLDER_SESSION_TRANSCRIPT_REQUIRED',
+    });
+  });
+});

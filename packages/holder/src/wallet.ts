@@ -5,16 +5,17 @@
  *
  * @module
  */
-import { base64urlEncode, type ClaimPath, type ComityContext, ComityError, createContext, type Signer } from '@comity/core';
+import { base64urlDecode, base64urlEncode, type ClaimPath, type ComityContext, ComityError, createContext, type Signer } from '@comity/core';
+import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue } from '@comity/mdoc';
 import { type DecodedSdJwt, pathMatches, presentSdJwt, receiveSdJwt } from '@comity/sd-jwt-vc';
 
 /** A credential in the wallet. */
 export interface StoredCredential {
   readonly id: string;
-  readonly format: 'dc+sd-jwt';
-  /** `vct` of the credential. */
+  readonly format: 'dc+sd-jwt' | 'mso_mdoc';
+  /** `vct` of an SD-JWT VC, `docType` of an mdoc. */
   readonly type: string;
-  /** `iss`, when present. */
+  /** `iss` of an SD-JWT VC, the document signer's subject of an mdoc, when known. */
   readonly issuer: string | undefined;
   /** The wallet's own (decoded, unverified) view of every claim. */
   readonly claims: Record<string, unknown>;
@@ -51,6 +52,19 @@ export interface PresentationLogEntry {
   readonly withheld: readonly ClaimPath[];
 }
 
+/** A verifier's request as the wallet receives it. */
+export interface WalletPresentationRequest {
+  /** The verifier's client_id (SD-JWT KB `aud`), or `origin:<origin>` over the DC API. */
+  readonly verifier: string;
+  readonly nonce: string;
+  readonly purpose?: string;
+  /** Requested claims as DCQL claim paths (`[namespace, element]` for mdoc). */
+  readonly claims: readonly ClaimPath[];
+  /** mdoc: the handover of this request (or the transcript itself). */
+  readonly handover?: HandoverInput;
+  readonly sessionTranscript?: Uint8Array;
+}
+
 /** The holder role. */
 export interface Wallet {
   /** Checks and stores a credential received from an issuer. @throws ComityError on a malformed credential or an SD-JWT+KB */
@@ -62,11 +76,7 @@ export interface Wallet {
    * Presents a credential: discloses the requested claims the citizen consented to, signs key
    * binding for this verifier and nonce, and logs what was shared and withheld.
    */
-  present(
-    credentialId: string,
-    request: { verifier: string; nonce: string; purpose?: string; claims: readonly ClaimPath[] },
-    consent: readonly ClaimPath[],
-  ): Promise<string>;
+  present(credentialId: string, request: WalletPresentationRequest, consent: readonly ClaimPath[]): Promise<string>;
   /** The citizen's presentation log (a copy; the citizen may export it). */
   log(): readonly PresentationLogEntry[];
 }
@@ -83,7 +93,8 @@ export interface Wallet {
  */
 export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityContext }): Wallet {
   const ctx = options.ctx ?? createContext();
-  const store = new Map<string, { stored: StoredCredential; raw: string; decoded: DecodedSdJwt }>();
+  type Entry = { stored: StoredCredential; raw: string; decoded?: DecodedSdJwt; issuerSigned?: Uint8Array };
+  const store = new Map<string, Entry>();
   const entries: PresentationLogEntry[] = [];
   const get = (id: string) => {
     const item = store.get(id);
@@ -112,7 +123,19 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
   };
   return {
     async receive(credential) {
-      const decoded = await receiveSdJwt(credential.trim(), ctx);
+      const text = credential.trim();
+      if (!text.includes('~')) {
+        // An mdoc arrives as base64url IssuerSigned (OpenID4VCI mso_mdoc).
+        const bytes = base64urlDecode(text, 'mdoc credential');
+        const parsed = parseIssuerSigned(bytes);
+        const claims: Record<string, Record<string, unknown>> = {};
+        for (const [ns, items] of parsed.nameSpaces) claims[ns] = Object.fromEntries(items.map((i) => [i.elementIdentifier, toJsonValue(i.elementValue)]));
+        const id = base64urlEncode(ctx.crypto.randomBytes(12));
+        const stored: StoredCredential = { id, format: 'mso_mdoc', type: parsed.mso.docType, issuer: undefined, claims, receivedAt: ctx.now().toISOString() };
+        store.set(id, { stored, raw: text, issuerSigned: bytes });
+        return stored;
+      }
+      const decoded = await receiveSdJwt(text, ctx);
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
       const id = base64urlEncode(ctx.crypto.randomBytes(12));
@@ -124,14 +147,22 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
         claims: decoded.claims,
         receivedAt: ctx.now().toISOString(),
       };
-      store.set(id, { stored, raw: credential.trim(), decoded });
+      store.set(id, { stored, raw: text, decoded });
       return stored;
     },
     credentials() {
       return [...store.values()].map((v) => v.stored);
     },
     describeRequest(credentialId, request) {
-      const { decoded } = get(credentialId);
+      const { decoded, stored } = get(credentialId);
+      if (decoded === undefined) {
+        // Every mdoc element is disclosed on its own.
+        return {
+          verifier: request.verifier,
+          ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
+          claims: request.claims.map((path) => ({ path, available: has(stored.claims, path), selectivelyDisclosable: true })),
+        };
+      }
       return {
         verifier: request.verifier,
         ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
@@ -147,16 +178,22 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
       };
     },
     async present(credentialId, request, consent) {
-      const { stored, raw } = get(credentialId);
+      const { stored, raw, issuerSigned } = get(credentialId);
       const key = (p: ClaimPath) => JSON.stringify(p);
       const agreed = new Set(consent.map(key));
       const disclosed = request.claims.filter((p) => agreed.has(key(p)));
       const withheld = request.claims.filter((p) => !agreed.has(key(p)));
-      const presentation = await presentSdJwt(
-        raw,
-        { disclose: disclosed, keyBinding: { signer: options.keyBindingSigner, audience: request.verifier, nonce: request.nonce } },
-        ctx,
-      );
+      let presentation: string;
+      if (issuerSigned !== undefined) {
+        const transcript = request.sessionTranscript ?? (request.handover === undefined ? undefined : await buildSessionTranscript(request.handover, ctx));
+        if (transcript === undefined) throw new ComityError('ERR_HOLDER_SESSION_TRANSCRIPT_REQUIRED', 'an mdoc presentation needs the handover of the request');
+        presentation = base64urlEncode(
+          await presentMdoc({ issuerSigned, disclose: disclosed, deviceSigner: options.keyBindingSigner, sessionTranscript: transcript, ctx }),
+        );
+      } else {
+        const keyBinding = { signer: options.keyBindingSigner, audience: request.verifier, nonce: request.nonce };
+        presentation = await presentSdJwt(raw, { disclose: disclosed, keyBinding }, ctx);
+      }
       entries.push({
         at: ctx.now().toISOString(),
         verifier: request.verifier,

@@ -6,6 +6,7 @@
  */
 import {
   base64Encode,
+  base64urlEncode,
   type Certificate,
   type ClaimPath,
   type ComityContext,
@@ -15,6 +16,7 @@ import {
   type Jwk,
   type Signer,
 } from '@comity/core';
+import { issueMdoc, type MsoDigestAlgorithm } from '@comity/mdoc';
 import { issueSdJwtVc } from '@comity/sd-jwt-vc';
 
 /** Who issues, and with which key. */
@@ -54,13 +56,27 @@ export interface SdJwtVcRequest {
   readonly decoys?: number;
 }
 
+/** An ISO 18013-5 mdoc to issue (mDL, EU PID in mdoc form, ...). Needs `certificateChain` (the document signer). */
+export interface MdocRequest {
+  readonly format: 'mso_mdoc';
+  readonly docType: string;
+  /** Elements by namespace; use `FullDate` from `@comity/mdoc` for full-dates. */
+  readonly nameSpaces: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The wallet's device key (`deviceKeyInfo.deviceKey`). */
+  readonly holderKey: Jwk;
+  readonly validity?: Validity;
+  readonly digestAlgorithm?: MsoDigestAlgorithm;
+  readonly keyAuthorizations?: { readonly nameSpaces?: readonly string[]; readonly dataElements?: Readonly<Record<string, readonly string[]>> };
+  readonly status?: Readonly<Record<string, unknown>>;
+}
+
 /** A request for any supported format. */
-export type CredentialRequest = SdJwtVcRequest;
+export type CredentialRequest = SdJwtVcRequest | MdocRequest;
 
 /** An issued credential, ready for the wallet. */
 export interface IssuedCredential {
-  readonly format: 'dc+sd-jwt';
-  /** The credential in its transport form (compact SD-JWT). */
+  readonly format: 'dc+sd-jwt' | 'mso_mdoc';
+  /** The credential in its OpenID4VCI transport form: compact SD-JWT, or base64url IssuerSigned CBOR. */
   readonly credential: string;
 }
 
@@ -83,8 +99,28 @@ export function createIssuer(options: IssuerOptions): Issuer {
   const ctx = options.ctx ?? createContext();
   const x5c = options.certificateChain?.map((c) => base64Encode(c.der));
   const header: Record<string, unknown> = x5c !== undefined && x5c.length > 0 ? { x5c } : options.kid !== undefined ? { kid: options.kid } : {};
+  const issueMdocCredential = async (request: MdocRequest): Promise<IssuedCredential> => {
+    const chain = options.certificateChain ?? [];
+    if (chain.length === 0) throw new ComityUsageError('ERR_USAGE_CERTIFICATE_CHAIN', 'mdoc issuance needs the document signer certificate chain');
+    const signed = ctx.now();
+    const notBefore = request.validity?.notBefore === undefined ? signed : new Date(request.validity.notBefore * 1000);
+    const bytes = await issueMdoc({
+      docType: request.docType,
+      nameSpaces: request.nameSpaces,
+      deviceKey: request.holderKey,
+      signer: options.signer,
+      certificateChain: chain,
+      validity: { signed, validFrom: notBefore, validUntil: new Date(signed.getTime() + (request.validity?.expiresInSeconds ?? 365 * 86400) * 1000) },
+      ...(request.digestAlgorithm === undefined ? {} : { digestAlgorithm: request.digestAlgorithm }),
+      ...(request.keyAuthorizations === undefined ? {} : { keyAuthorizations: request.keyAuthorizations }),
+      ...(request.status === undefined ? {} : { status: request.status }),
+      ctx,
+    });
+    return { format: 'mso_mdoc', credential: base64urlEncode(bytes) };
+  };
   return {
     async issue(request) {
+      if (request.format === 'mso_mdoc') return issueMdocCredential(request);
       if (request.format !== 'dc+sd-jwt') throw new ComityUsageError('ERR_USAGE_FORMAT', 'unsupported credential format');
       const now = epochSeconds(ctx);
       const credential = await issueSdJwtVc(
