@@ -153,6 +153,7 @@ export const NEGATIVE_CASES: readonly NegativeCase[] = [
     item: 1,
     kind: 'vc',
     expect: 'ERR_SDJWT_MALFORMED',
+    policy: () => ({ keyBinding: { required: false } }),
     build: async () => `${await signRaw(b64('{"alg":"ES256","typ":"dc+sd-jwt"}'), `${b64(JSON.stringify(await vcClaims()))}*`)}~`,
   },
   {
@@ -160,6 +161,7 @@ export const NEGATIVE_CASES: readonly NegativeCase[] = [
     item: 1,
     kind: 'vc',
     expect: 'ERR_SDJWT_MALFORMED',
+    policy: () => ({ keyBinding: { required: false } }),
     build: async () => `${await signRaw(b64('{"alg":"ES256","typ":"dc+sd-jwt"}'), b64('{"iss":"https://issuer.example.com",'))}~`,
   },
   {
@@ -167,6 +169,7 @@ export const NEGATIVE_CASES: readonly NegativeCase[] = [
     item: 1,
     kind: 'vc',
     expect: 'ERR_SDJWT_MALFORMED',
+    policy: () => ({ keyBinding: { required: false } }),
     build: async () =>
       `${await signRaw(b64('{"alg":"ES256","typ":"dc+sd-jwt"}'), base64urlEncode(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])))}~`,
   },
