@@ -8,8 +8,8 @@ import type { DecodedStatusList } from './decode.js';
 
 /** What {@link checkStatus} stores per status list URI. */
 export interface StatusListCacheEntry {
-  /** The token exactly as fetched (it is verified again on every use). */
-  readonly token: string;
+  /** The token exactly as fetched: JWT text or CWT bytes (it is verified again on every use). */
+  readonly token: string | Uint8Array;
   /** When it was fetched, seconds since the epoch. */
   readonly fetchedAt: number;
   readonly ttl?: number;

@@ -6,18 +6,20 @@
  */
 import { ComityError, ComityUsageError, epochSeconds, fetchBytes, type Issue, toIssue, utf8Decode } from '@comity/core';
 import type { StatusListCache } from './cache.js';
-import { type DecodedStatusList, decodeStatusList } from './decode.js';
+import { type DecodedStatusList, decodeStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
 import { checkReference, type StatusReference } from './parse-reference.js';
+import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from './sign-jwt.js';
 import { STATUS_VALID, type StatusLabel, statusLabel } from './status-list.js';
-import { type StatusListTokenInfo, type VerifyStatusListJwtOptions, verifyStatusListJwtWith } from './verify-jwt.js';
+import { verifyStatusListCwtWith } from './verify-cwt.js';
+import { type StatusListTokenInfo, type VerifyStatusListTokenOptions, verifyStatusListJwtWith } from './verify-jwt.js';
 
 /** Default bound on a fetched Status List Token: 4 MiB. */
 export const DEFAULT_MAX_STATUS_TOKEN_BYTES = 4 * 1024 * 1024;
 
 /** Options of {@link checkStatus} and {@link verifyStatus}. */
-export interface CheckStatusOptions extends Omit<VerifyStatusListJwtOptions, 'uri'> {
+export interface CheckStatusOptions extends Omit<VerifyStatusListTokenOptions, 'uri'> {
   /** Allow `http:` to loopback addresses (tests, local services). Default false: HTTPS only. */
   readonly allowLoopbackHttp?: boolean;
   /** Reuse fetched tokens while their `ttl` allows. */
@@ -26,6 +28,8 @@ export interface CheckStatusOptions extends Omit<VerifyStatusListJwtOptions, 'ur
   readonly maxTokenBytes?: number;
   /** Fetch timeout in milliseconds (default 5000). */
   readonly timeoutMs?: number;
+  /** Token format to request: `jwt` (default, `application/statuslist+jwt`) or `cwt` (`application/statuslist+cwt`). */
+  readonly format?: 'jwt' | 'cwt';
 }
 
 /** A resolved status. */
@@ -112,6 +116,9 @@ function asStatusError(cause: unknown): unknown {
 
 async function resolveStatus(reference: StatusReference, options: CheckStatusOptions): Promise<StatusCheck> {
   if (options === undefined || options.ctx === undefined) throw new ComityUsageError('ERR_USAGE_CONTEXT', 'options.ctx is required');
+  if (options.format !== undefined && options.format !== 'jwt' && options.format !== 'cwt') {
+    throw new ComityUsageError('ERR_USAGE_STATUS_FORMAT', 'format must be "jwt" or "cwt"');
+  }
   const { idx, uri } = checkReference(reference, ['status', 'status_list']);
   const { ctx, cache } = options;
   const cached = cache?.get(uri, epochSeconds(ctx));
@@ -132,7 +139,7 @@ async function resolveStatus(reference: StatusReference, options: CheckStatusOpt
 }
 
 async function lookup(
-  token: string,
+  token: string | Uint8Array,
   idx: number,
   uri: string,
   options: CheckStatusOptions,
@@ -140,20 +147,28 @@ async function lookup(
   onVerified?: (decoded: DecodedStatusList, info: StatusListTokenInfo) => void,
 ): Promise<StatusCheck> {
   let decoded: DecodedStatusList | undefined = memo;
-  const verified = await verifyStatusListJwtWith(token, { ...options, uri }, (statusList, maxBytes) => {
-    decoded ??= decodeStatusList(statusList, { maxBytes });
-    return decoded;
-  });
+  const verifyOptions = { ...options, uri };
+  const verified =
+    typeof token === 'string'
+      ? await verifyStatusListJwtWith(token, verifyOptions, (statusList, maxBytes) => {
+          decoded ??= decodeStatusList(statusList, { maxBytes });
+          return decoded;
+        })
+      : await verifyStatusListCwtWith(token, verifyOptions, (statusList, maxBytes) => {
+          decoded ??= readCborStatusList(statusList, maxBytes);
+          return decoded;
+        });
   onVerified?.(decoded as DecodedStatusList, verified.token);
   const status = verified.list.get(idx);
   return { status, label: statusLabel(status), token: verified.token };
 }
 
-async function fetchToken(uri: string, options: CheckStatusOptions): Promise<string> {
+async function fetchToken(uri: string, options: CheckStatusOptions): Promise<string | Uint8Array> {
+  const cwt = options.format === 'cwt';
   let body: Uint8Array;
   try {
     body = await fetchBytes(options.ctx, uri, {
-      accept: STATUS_LIST_JWT_MEDIA_TYPE,
+      accept: cwt ? STATUS_LIST_CWT_TYP : STATUS_LIST_JWT_MEDIA_TYPE,
       maxBytes: options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       allowLoopbackHttp: options.allowLoopbackHttp === true,
@@ -165,6 +180,7 @@ async function fetchToken(uri: string, options: CheckStatusOptions): Promise<str
     if (code === 'ERR_FETCH_URL_NOT_ALLOWED') throw statusError('ERR_STATUS_FETCH_URL_NOT_ALLOWED', 'the status list uri may not be fetched', details, cause);
     throw statusError('ERR_STATUS_FETCH_FAILED', 'the status list token could not be fetched', details, cause);
   }
+  if (cwt) return body;
   let text: string;
   try {
     text = utf8Decode(body, 'status list token');

@@ -17,10 +17,16 @@ const MAX_URI_LENGTH = 8192;
 
 /** @internal Checks an `{idx, uri}` pair; `path` locates it for error reports. */
 export function checkReference(value: unknown, path: readonly (string | number)[]): StatusReference {
-  if (!isPlainObject(value)) {
+  let idx: unknown;
+  let uri: unknown;
+  if (isPlainObject(value)) {
+    ({ idx, uri } = value);
+  } else if (value instanceof Map) {
+    idx = value.get('idx');
+    uri = value.get('uri');
+  } else {
     throw statusError('ERR_STATUS_REFERENCE_INVALID', 'the status_list reference is not an object', { path: [...path] });
   }
-  const { idx, uri } = value;
   if (typeof idx !== 'number' || !Number.isSafeInteger(idx) || idx < 0) {
     throw statusError('ERR_STATUS_REFERENCE_INVALID', 'the status_list "idx" is not a non-negative integer', { path: [...path, 'idx'] });
   }
@@ -49,7 +55,9 @@ function isAbsoluteUri(uri: string): boolean {
  * Reads the status reference from a Referenced Token's `status` claim value
  * (`{"status_list": {"idx": 0, "uri": "https://..."}}`). Types are strict: `idx` must be a
  * JSON integer ≥ 0 (not a string, not 1.5), `uri` an absolute URI. Other members of
- * `status` and of `status_list` are ignored, as §6.2 allows.
+ * `status` and of `status_list` are ignored, as §6.2 allows. A CBOR `status` claim
+ * (CWT claim 65535 or an mdoc MSO `status`, §6.3) decoded to a `Map` with text keys is
+ * accepted too.
  *
  * @example
  * ```ts
@@ -57,12 +65,19 @@ function isAbsoluteUri(uri: string): boolean {
  * const result = await checkStatus(ref, { ctx, keys: [statusIssuerJwk] });
  * ```
  * @throws ComityError `ERR_STATUS_REFERENCE_INVALID` (details.path locates the bad member)
- * @see draft-ietf-oauth-status-list-20 §6.2, §8.3 step 1
+ * @see draft-ietf-oauth-status-list-20 §6.2, §6.3, §8.3 step 1
  */
 export function parseStatusReference(status: unknown): StatusReference {
-  if (!isPlainObject(status)) throw statusError('ERR_STATUS_REFERENCE_INVALID', 'the status claim is not an object', { path: ['status'] });
-  if (!('status_list' in status)) {
+  let statusList: unknown;
+  if (isPlainObject(status)) {
+    statusList = status.status_list;
+  } else if (status instanceof Map) {
+    statusList = status.get('status_list');
+  } else {
+    throw statusError('ERR_STATUS_REFERENCE_INVALID', 'the status claim is not an object', { path: ['status'] });
+  }
+  if (statusList === undefined) {
     throw statusError('ERR_STATUS_REFERENCE_INVALID', 'the status claim has no status_list member', { path: ['status', 'status_list'] });
   }
-  return checkReference(status.status_list, ['status', 'status_list']);
+  return checkReference(statusList, ['status', 'status_list']);
 }

@@ -29,7 +29,7 @@ const PREFIX = 'ERR_STATUS_TOKEN';
 export type StatusKeyResolver = KeyResolver;
 
 /** Options of {@link verifyStatusListJwt}. */
-export interface VerifyStatusListJwtOptions {
+export interface VerifyStatusListTokenOptions {
   readonly ctx: ComityContext;
   /** The status issuer's public keys, or a resolver. Never the credential issuer's setup by default. */
   readonly keys: readonly Jwk[] | StatusKeyResolver;
@@ -53,7 +53,7 @@ export interface StatusListTokenInfo {
 }
 
 /** A verified Status List Token. */
-export interface VerifiedStatusListJwt {
+export interface VerifiedStatusListToken {
   readonly token: StatusListTokenInfo;
   /** `sub`, equal to the reference's `uri`. */
   readonly uri: string;
@@ -67,9 +67,9 @@ export interface VerifiedStatusListJwt {
 /** @internal Verification with a pluggable list decoder (the cache reuses decoded lists). */
 export async function verifyStatusListJwtWith(
   token: string,
-  options: VerifyStatusListJwtOptions,
+  options: VerifyStatusListTokenOptions,
   decodeList: (statusList: unknown, maxBytes: number) => DecodedStatusList,
-): Promise<VerifiedStatusListJwt> {
+): Promise<VerifiedStatusListToken> {
   checkContext(options);
   const allowed = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
 
@@ -117,7 +117,7 @@ export async function verifyStatusListJwtWith(
  * `ERR_STATUS_LIST_MALFORMED`, `ERR_STATUS_LIST_CORRUPT`, `ERR_STATUS_LIST_TOO_LARGE`
  * @see draft-ietf-oauth-status-list-20 §5.1, §8.3
  */
-export async function verifyStatusListJwt(token: string, options: VerifyStatusListJwtOptions): Promise<VerifiedStatusListJwt> {
+export async function verifyStatusListJwt(token: string, options: VerifyStatusListTokenOptions): Promise<VerifiedStatusListToken> {
   return verifyStatusListJwtWith(token, options, (statusList, maxBytes) => decodeStatusList(statusList, { maxBytes }));
 }
 

@@ -5,12 +5,20 @@
  *
  * @module
  */
-import { Encoder } from 'cbor-x';
+import { Encoder, Tag } from 'cbor-x';
 
-const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, variableMapSize: true, tagUint8Array: false });
+// `useTag259ForMaps` is missing from cbor-x's typings; without it every `Map` gets tag 259.
+// Passing the options through a variable keeps the runtime option past the excess-property check.
+const options = { useRecords: false, mapsAsObjects: true, variableMapSize: true, tagUint8Array: false, useTag259ForMaps: false };
+const encoder = new Encoder(options);
 
 /** Encodes a value (objects with text keys, `Map`s with integer keys, `Uint8Array` as bstr). */
 export function cborEncode(value: unknown): Uint8Array {
   const out = encoder.encode(value);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Encodes `value` under a CBOR tag. */
+export function cborEncodeTagged(tag: number, value: unknown): Uint8Array {
+  return cborEncode(new Tag(value, tag));
 }

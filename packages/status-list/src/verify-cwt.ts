@@ -1,0 +1,167 @@
+/**
+ * Verifier side: a Status List Token in CWT format (§5.2), read with the strict CBOR reader.
+ *
+ * @module
+ */
+import { base64urlEncode, checkAlgorithm, DEFAULT_SIGNATURE_ALGORITHMS, type JsonObject } from '@comity/core';
+import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList, readCborStatusList } from './decode.js';
+import { statusError } from './errors.js';
+import { CborFloat, CborReadError, CborTag, type CborValue, cborRead } from './internal/cbor-read.js';
+import { COSE_ALGORITHMS, COSE_HEADER, COSE_SIGN1_TAG, CWT_CLAIM, sign1ToBeSigned } from './internal/cose.js';
+import { checkContext, checkTokenClaims, type TokenClaims, verifyWithKeys } from './internal/token-checks.js';
+import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
+import type { StatusListTokenInfo, VerifiedStatusListToken, VerifyStatusListTokenOptions } from './verify-jwt.js';
+
+const WHAT = 'status list token';
+const PREFIX = 'ERR_STATUS_TOKEN';
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function malformed(message: string, cause?: unknown): never {
+  throw statusError('ERR_STATUS_TOKEN_MALFORMED', message, undefined, cause);
+}
+
+function read(bytes: Uint8Array, what: string): CborValue {
+  try {
+    return cborRead(bytes);
+  } catch (cause) {
+    if (cause instanceof CborReadError) malformed(`the ${what} is not valid CBOR`, cause);
+    throw cause;
+  }
+}
+
+/** @internal Verification with a pluggable list reader (the cache reuses decoded lists). */
+export async function verifyStatusListCwtWith(
+  token: Uint8Array,
+  options: VerifyStatusListTokenOptions,
+  decodeList: (statusList: unknown, maxBytes: number) => DecodedStatusList,
+): Promise<VerifiedStatusListToken> {
+  checkContext(options);
+  if (!(token instanceof Uint8Array)) malformed('the status list token is not a byte array');
+  const allowed = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
+
+  // §5.2: COSE_Sign1_Tagged (18); MAC (17) is not supported; the CWT tag (61) must not be used.
+  const outer = read(token, 'status list token');
+  if (!(outer instanceof CborTag)) malformed('the status list token is not a tagged COSE_Sign1');
+  if (outer.tag === 17) throw statusError('ERR_STATUS_TOKEN_ALG_NOT_ALLOWED', 'MAC-protected status list tokens are not accepted');
+  if (outer.tag !== COSE_SIGN1_TAG) malformed('the status list token is not a COSE_Sign1_Tagged');
+  const parts = outer.value;
+  if (!Array.isArray(parts) || parts.length !== 4) malformed('the COSE_Sign1 is not an array of four');
+  const [protectedBytes, unprotected, payloadBytes, signature] = parts as [CborValue, CborValue, CborValue, CborValue];
+  if (!(protectedBytes instanceof Uint8Array) || !(unprotected instanceof Map) || !(payloadBytes instanceof Uint8Array) || !(signature instanceof Uint8Array)) {
+    malformed('the COSE_Sign1 members have the wrong types');
+  }
+  const protectedHeader = protectedBytes.length === 0 ? new Map<CborValue, CborValue>() : read(protectedBytes, 'protected header');
+  if (!(protectedHeader instanceof Map)) malformed('the protected header is not a map');
+  for (const label of protectedHeader.keys()) if (unprotected.has(label)) malformed('a header parameter is both protected and unprotected');
+  if (protectedHeader.has(COSE_HEADER.crit)) throw statusError('ERR_STATUS_TOKEN_CRIT_UNSUPPORTED', 'the token has critical header parameters');
+
+  const typ = protectedHeader.get(COSE_HEADER.typ);
+  if (typeof typ !== 'string' || typ.toLowerCase() !== STATUS_LIST_CWT_TYP) {
+    throw statusError('ERR_STATUS_TOKEN_TYP', 'the token type is not application/statuslist+cwt');
+  }
+  const coseAlg = protectedHeader.get(COSE_HEADER.alg);
+  if (coseAlg === undefined) malformed('the protected header has no alg');
+  const alg = checkAlgorithm(typeof coseAlg === 'number' ? COSE_ALGORITHMS.get(coseAlg) : undefined, allowed, WHAT, PREFIX);
+
+  const header: JsonObject = { alg, typ };
+  const kidBytes = protectedHeader.get(COSE_HEADER.kid) ?? unprotected.get(COSE_HEADER.kid);
+  let kid: string | undefined;
+  if (kidBytes !== undefined) {
+    if (!(kidBytes instanceof Uint8Array)) malformed('the kid header is not a byte string');
+    try {
+      kid = utf8.decode(kidBytes);
+    } catch {
+      kid = `b64:${base64urlEncode(kidBytes)}`;
+    }
+    header.kid = kid;
+  }
+  const x5chain = protectedHeader.get(COSE_HEADER.x5chain) ?? unprotected.get(COSE_HEADER.x5chain);
+  if (x5chain !== undefined) {
+    const certs = x5chain instanceof Uint8Array ? [x5chain] : x5chain;
+    if (!Array.isArray(certs) || certs.length === 0 || !certs.every((c) => c instanceof Uint8Array)) malformed('the x5chain header is malformed');
+    header.x5c = (certs as Uint8Array[]).map(toBase64);
+  }
+
+  const toBeSigned = sign1ToBeSigned(protectedBytes, payloadBytes);
+  const key = await verifyWithKeys(header, kid, alg, options, (candidate) => options.ctx.crypto.verify(alg, candidate, toBeSigned, signature));
+
+  const claimsMap = read(payloadBytes, 'claims set');
+  if (!(claimsMap instanceof Map)) malformed('the claims set is not a map');
+  const claims = readClaims(claimsMap);
+  checkTokenClaims(claims, options);
+  const decoded = decodeList(claims.statusList, options.maxListBytes ?? DEFAULT_MAX_STATUS_LIST_BYTES);
+  const info: StatusListTokenInfo = {
+    iat: claims.iat,
+    ...(claims.exp === undefined ? {} : { exp: claims.exp }),
+    ...(claims.ttl === undefined ? {} : { ttl: claims.ttl }),
+  };
+  return {
+    token: info,
+    uri: claims.sub,
+    list: decoded.list,
+    ...(decoded.aggregationUri === undefined ? {} : { aggregationUri: decoded.aggregationUri }),
+    key,
+    alg,
+  };
+}
+
+/**
+ * Verifies a Status List Token in CWT format (a COSE_Sign1_Tagged): the protected `typ`
+ * (16) is `application/statuslist+cwt`, the algorithm is allowed, the signature verifies
+ * with one of the status issuer's keys, then the same claim rules as the JWT form
+ * (sub/2 equals `uri`, exp/4, iat/6, nbf/5, ttl/65534) and the status list (65533) decodes.
+ *
+ * @example
+ * ```ts
+ * const { list } = await verifyStatusListCwt(cwtBytes, { ctx, keys: [statusIssuerJwk], uri });
+ * ```
+ * @throws ComityError the codes of {@link verifyStatusListJwt}
+ * @see draft-ietf-oauth-status-list-20 §5.2, §8.3
+ */
+export async function verifyStatusListCwt(token: Uint8Array, options: VerifyStatusListTokenOptions): Promise<VerifiedStatusListToken> {
+  return verifyStatusListCwtWith(token, options, (statusList, maxBytes) => readCborStatusList(statusList, maxBytes));
+}
+
+/** Standard base64 with padding, as JOSE `x5c` carries certificates. */
+function toBase64(bytes: Uint8Array): string {
+  const b64 = base64urlEncode(bytes).replace(/-/g, '+').replace(/_/g, '/');
+  return b64 + '='.repeat((4 - (b64.length % 4)) % 4);
+}
+
+interface Claims extends TokenClaims {
+  readonly statusList: unknown;
+}
+
+function numericDate(claims: Map<CborValue, CborValue>, key: number, name: string, required: boolean): number | undefined {
+  const raw = claims.get(key);
+  if (raw === undefined && !required) return undefined;
+  const v = raw instanceof CborFloat ? raw.value : raw;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', `the token "${name}" claim is missing or not a NumericDate`, { path: [key] });
+  }
+  return v;
+}
+
+function readClaims(claims: Map<CborValue, CborValue>): Claims {
+  const sub = claims.get(CWT_CLAIM.sub);
+  if (typeof sub !== 'string') throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', 'the token subject (2) is missing or not text', { path: [CWT_CLAIM.sub] });
+  const iat = numericDate(claims, CWT_CLAIM.iat, 'iat', true) as number;
+  const exp = numericDate(claims, CWT_CLAIM.exp, 'exp', false);
+  const nbf = numericDate(claims, CWT_CLAIM.nbf, 'nbf', false);
+  const ttl = claims.get(CWT_CLAIM.ttl);
+  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl <= 0)) {
+    throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', 'the token ttl (65534) is not a positive unsigned integer', { path: [CWT_CLAIM.ttl] });
+  }
+  const statusList = claims.get(CWT_CLAIM.statusList);
+  if (!(statusList instanceof Map)) {
+    throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', 'the token status list (65533) is missing or not a map', { path: [CWT_CLAIM.statusList] });
+  }
+  return {
+    sub,
+    iat,
+    statusList,
+    ...(exp === undefined ? {} : { exp }),
+    ...(nbf === undefined ? {} : { nbf }),
+    ...(ttl === undefined ? {} : { ttl }),
+  };
+}
