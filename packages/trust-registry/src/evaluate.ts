@@ -152,12 +152,14 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
         ? registry.anchorKey(c, credential.issuerJwk, credential.issuerId)
         : Promise.resolve({ ok: false, code: 'ERR_TRUST_NO_ISSUER_KEY' });
   let anchor: TrustAnchor | undefined;
+  let anchorCert: Certificate | undefined;
   let category: TrustCategory | undefined;
   let firstError = 'ERR_X509_CHAIN_UNANCHORED';
   for (const c of categories) {
     const r = await anchorIn(c);
     if (r.ok) {
       anchor = r.anchor;
+      anchorCert = r.certificate;
       category = c;
       break;
     }
@@ -181,7 +183,7 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
       check(
         'TRUST_ISSUER_ANCHORED',
         'pass',
-        { subject: anchor.entityName ?? anchor.certificate?.subject ?? anchor.thumbprint, source: anchor.sourceId, sequence: String(source?.sequence ?? '-') },
+        { subject: anchor.entityName ?? anchorCert?.subject ?? anchor.thumbprint, source: anchor.sourceId, sequence: String(source?.sequence ?? '-') },
         {
           anchorThumbprint: anchor.thumbprint,
           leafThumbprint: chain[0]?.sha256 ?? '-',
@@ -422,7 +424,7 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
     anchor:
       anchor === undefined
         ? undefined
-        : { thumbprint: anchor.thumbprint, subject: anchor.certificate?.subject ?? anchor.issuerId, jurisdiction: anchor.jurisdiction },
+        : { thumbprint: anchor.thumbprint, subject: anchorCert?.subject ?? anchor.issuerId, jurisdiction: anchor.jurisdiction },
     checks,
     mappedClaims: outcome === 'rejected' ? {} : mappedClaims,
     droppedClaims,

@@ -22,7 +22,7 @@ export {
   parseTrustedList,
 } from './parse-trusted-list.js';
 export { coseSign1SigStructure, loadVical, parseVical } from './parse-vical.js';
-export { type AnchorResult, type CompiledAgreement, type SourceFailure, TrustRegistry, type TrustRegistryOptions } from './registry.js';
+export { type AnchorResult, anchorCertificate, type CompiledAgreement, type SourceFailure, TrustRegistry, type TrustRegistryOptions } from './registry.js';
 export { createLoTE, type LoTEEntityInput, type LoTEInput, signLoTE } from './sign-lote.js';
 export { signVical, type VicalInput } from './sign-vical.js';
 export { jwksAnchorSource, type LocalSourceOptions, x509AnchorSource } from './sources.js';

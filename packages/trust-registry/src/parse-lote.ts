@@ -18,7 +18,8 @@ import {
   type SignatureAlgorithm,
   verifyJwsSignature,
 } from '@comity/core';
-import { certFromBase64, checkSequence, cryptoOf, pinnedSigner, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
+import { certIndexInfo } from './internal/der.js';
+import { base64Std, certFromBase64, checkSequence, cryptoOf, pinnedSigner, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
 import { parseDate, sha256Hex } from './internal/util.js';
 import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, TrustSource } from './types.js';
 
@@ -170,13 +171,16 @@ export async function parseLoTE(
       const sdi = obj(svc.ServiceDigitalIdentity) ?? malformed('ServiceDigitalIdentity');
       for (const c of arr(sdi.X509Certificates)) {
         const val = str(obj(c)?.val) ?? malformed('X509Certificates.val');
-        const certificate = await certFromBase64(val, 'LoTE X509Certificates');
+        // Index fields come from a minimal DER walk; the full X.509 parse happens on first use.
+        const der = base64Std(val, 'LoTE X509Certificates');
+        const info = certIndexInfo(der);
         anchors.push({
           category,
-          certificate,
-          thumbprint: certificate.sha256,
-          subjectKeyId: certificate.subjectKeyId,
-          jurisdiction: jurisdiction ?? certificate.subjectAttributes.C?.[0]?.toUpperCase(),
+          certificateDer: der,
+          thumbprint: await sha256Hex(crypto, der),
+          subjectKeyId: info.subjectKeyId,
+          subjectKey: info.subjectKey,
+          jurisdiction: jurisdiction ?? info.country,
           entityName,
           serviceType,
           loa: options.loa,

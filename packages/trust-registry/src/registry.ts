@@ -6,8 +6,18 @@
  *
  * @module
  */
-import { type Certificate, ComityError, type CryptoProvider, defaultCrypto, type Jwk, jwkThumbprint, validateCertificateChain } from '@comity/core';
+import {
+  type Certificate,
+  ComityError,
+  type CryptoProvider,
+  defaultCrypto,
+  type Jwk,
+  jwkThumbprint,
+  parseCertificate,
+  validateCertificateChain,
+} from '@comity/core';
 import type { VerifiedAgreementList } from './agreements.js';
+import { certIndexInfo } from './internal/der.js';
 import { parseDate, parseDurationMs } from './internal/util.js';
 import type { VerifiedStatusList } from './status.js';
 import type {
@@ -52,7 +62,7 @@ export interface SourceFailure {
 
 /** Result of anchoring a chain in one store. */
 export type AnchorResult =
-  | { readonly ok: true; readonly anchor: TrustAnchor; readonly path: readonly Certificate[] }
+  | { readonly ok: true; readonly anchor: TrustAnchor; readonly path: readonly Certificate[]; readonly certificate?: Certificate | undefined }
   | { readonly ok: false; readonly code: string };
 
 interface CachedAnchor {
@@ -253,14 +263,19 @@ export class TrustRegistry {
     const t = now.getTime();
     const cached = this.#chainCache.get(key);
     if (cached !== undefined && t >= cached.from && t <= cached.to) return cached.result;
-    const candidates = new Map<string, Certificate>();
+    const found = new Map<string, TrustAnchor>();
     const add = (list: TrustAnchor[] | undefined): void => {
-      for (const a of list ?? []) if (a.certificate !== undefined) candidates.set(a.thumbprint, a.certificate);
+      for (const a of list ?? []) if (a.certificate !== undefined || a.certificateDer !== undefined) found.set(a.thumbprint, a);
     };
     for (const c of chain) {
       add(store.byThumbprint.get(c.sha256));
       if (c.authorityKeyId !== undefined) add(store.bySki.get(c.authorityKeyId));
-      add(store.bySubject.get(c.issuer));
+      add(store.bySubject.get(issuerKeyOf(c)));
+    }
+    const candidates = new Map<string, Certificate>();
+    for (const a of found.values()) {
+      const cert = await anchorCertificate(a).catch(() => undefined);
+      if (cert !== undefined) candidates.set(a.thumbprint, cert);
     }
     let result: AnchorResult;
     let from = Number.NEGATIVE_INFINITY;
@@ -273,7 +288,7 @@ export class TrustRegistry {
         const anchors = store.byThumbprint.get(v.anchor.sha256) ?? [];
         const anchor = anchors.find((a) => a.statuses[0]?.active === true) ?? anchors[0];
         if (anchor === undefined) throw new ComityError('ERR_X509_CHAIN_UNANCHORED', 'anchor vanished');
-        result = { ok: true, anchor, path: v.path };
+        result = { ok: true, anchor, path: v.path, certificate: v.anchor };
         for (const c of v.path) {
           from = Math.max(from, c.notBefore.getTime());
           to = Math.min(to, c.notAfter.getTime());
@@ -315,7 +330,7 @@ export class TrustRegistry {
     };
     push(store.byThumbprint, a.thumbprint);
     push(store.bySki, a.subjectKeyId);
-    push(store.bySubject, a.certificate?.subject);
+    push(store.bySubject, subjectKeyOf(a));
     store.count++;
   }
 
@@ -326,7 +341,7 @@ export class TrustRegistry {
       for (const [m, k] of [
         [store.byThumbprint, a.thumbprint],
         [store.bySki, a.subjectKeyId],
-        [store.bySubject, a.certificate?.subject],
+        [store.bySubject, subjectKeyOf(a)],
       ] as const) {
         if (k === undefined) continue;
         const l = m.get(k)?.filter((x) => x !== a);
@@ -368,4 +383,43 @@ export class TrustRegistry {
     }
     this.#agreements = out;
   }
+}
+
+const issuerKeys = new WeakMap<Certificate, string>();
+
+function issuerKeyOf(c: Certificate): string {
+  let k = issuerKeys.get(c);
+  if (k === undefined) {
+    try {
+      k = certIndexInfo(c.der).issuerKey;
+    } catch {
+      k = '';
+    }
+    issuerKeys.set(c, k);
+  }
+  return k;
+}
+
+function subjectKeyOf(a: TrustAnchor): string | undefined {
+  if (a.subjectKey !== undefined) return a.subjectKey;
+  if (a.certificate === undefined) return undefined;
+  try {
+    return certIndexInfo(a.certificate.der).subjectKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The certificate of an anchor, parsing it on first use when the source kept only its DER.
+ *
+ * @example
+ * ```ts
+ * const cert = await anchorCertificate(source.anchors[0]);
+ * ```
+ * @throws ComityError `ERR_X509_PARSE`
+ */
+export async function anchorCertificate(anchor: TrustAnchor): Promise<Certificate | undefined> {
+  if (anchor.certificate !== undefined) return anchor.certificate;
+  return anchor.certificateDer === undefined ? undefined : parseCertificate(anchor.certificateDer);
 }

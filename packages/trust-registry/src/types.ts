@@ -49,8 +49,12 @@ export interface ServiceStatusEntry {
 /** One trust anchor: a certificate or a public key, in exactly one category. */
 export interface TrustAnchor {
   readonly category: TrustCategory;
-  /** Certificate anchor (lists, bundles, VICAL). */
+  /** Certificate anchor, parsed (bundles, TL, VICAL). LoTE anchors carry `certificateDer` instead and are parsed on first use. */
   readonly certificate?: Certificate | undefined;
+  /** DER of a certificate anchor not parsed yet (large LoTEs load without a full X.509 parse per entry). */
+  readonly certificateDer?: Uint8Array | undefined;
+  /** Hex of the subject Name DER: the index key matched against a presented certificate's issuer Name. */
+  readonly subjectKey?: string | undefined;
   /** Key anchor (JWKS, DID); `certificate` is then absent. */
   readonly jwk?: Jwk | undefined;
   /** Certificate SHA-256 thumbprint (hex) or RFC 7638 JWK thumbprint (base64url). */
