@@ -1,6 +1,6 @@
 /**
  * Evidence item 2: one named negative test per rule of shared/notes/sd-jwt.md §5 (items
- * 1–21; 22–23 see type-metadata, 24–26 belong to the status-list package), each on a really
+ * 1–21; 22–23 are in type-metadata-rules.test.ts, 24–26 belong to the status-list package), each on a really
  * signed token whose only defect is the rule under test, asserting comity's error code.
  */
 import { ComityError } from '@comity/core';
