@@ -144,7 +144,17 @@ export function decodeCoseSign1(input: Uint8Array | CborValue, what = 'COSE_Sign
     x5chain = x5;
     x5chainSingleArray = x5.length === 1;
   } else if (x5 !== undefined) throw structureError(what, 'x5chain is neither a byte string nor an array');
-  return { ...headers, payload, signature, alg, coseAlg, x5chain, x5chainSingleArray };
+  return {
+    protectedBytes: headers.protectedBytes,
+    protectedHeader: headers.protectedHeader,
+    unprotectedHeader: headers.unprotectedHeader,
+    payload,
+    signature,
+    alg,
+    coseAlg,
+    x5chain,
+    x5chainSingleArray,
+  };
 }
 
 /** Decodes a COSE_Mac0 (tagged 17 or untagged). @throws ComityError `ERR_MDOC_COSE_INVALID` */
@@ -165,8 +175,13 @@ export function coseToBeSigned(
   payload: Uint8Array,
   externalAad: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
-  return concatParts([Uint8Array.of(0x84), encodeCbor(context), encodeBstr(protectedBytes), encodeBstr(externalAad), encodeBstr(payload)]);
+  return concatParts([CONTEXT_PREFIX[context], encodeBstr(protectedBytes), encodeBstr(externalAad), encodeBstr(payload)]);
 }
+
+const CONTEXT_PREFIX = {
+  Signature1: Uint8Array.of(0x84, ...encodeCbor('Signature1')),
+  MAC0: Uint8Array.of(0x84, ...encodeCbor('MAC0')),
+};
 
 /** Options of {@link verifyCoseSign1}. */
 export interface VerifyCoseSign1Options {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type ComityContext, ComityError, ComityUsageError, type Jwk } from '@comity/core';
-import { type CborValue, DataItem, decodeCbor, encodeCbor, RawCbor, wrapTag24 } from './internal/cbor.js';
+import { base64urlEncode, bytesEqual, type ComityContext, ComityError, ComityUsageError, type Jwk } from '@comity/core';
+import { type CborValue, concatParts, DataItem, decodeCbor, encodeCbor, wrapTag24 } from './internal/cbor.js';
 import { jwkToCoseKey } from './internal/cose-key.js';
 
 /** OpenID4VP 1.0 redirect-based response (`direct_post` / `direct_post.jwt`), Appendix B.2.6.1. */
@@ -121,7 +121,7 @@ export async function buildSessionTranscript(handover: HandoverInput, ctx: Pick<
             ['recipientPublicKey', jwkToCoseKey(handover.recipientPublicKey)],
           ]),
         ]);
-        encryptionInfo = Buffer.from(info).toString('base64url');
+        encryptionInfo = base64urlEncode(info);
       }
       const hash = await sha256Cbor(ctx, [str(encryptionInfo, 'encryptionInfo'), str(handover.origin, 'origin')]);
       return encodeCbor([null, null, ['dcapi', hash]]);
@@ -141,6 +141,19 @@ export async function buildSessionTranscript(handover: HandoverInput, ctx: Pick<
  */
 export function normalizeSessionTranscript(bytes: Uint8Array): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new ComityUsageError('ERR_USAGE_SESSION_TRANSCRIPT', 'sessionTranscript must be bytes');
+  // A verifier reusing its transcript array skips the decode; the content is compared, so a
+  // reused buffer holding another transcript is decoded afresh.
+  const known = normalized.get(bytes);
+  if (known !== undefined && bytesEqual(known.original, bytes)) return known.bare;
+  const original = new Uint8Array(bytes);
+  const bare = new Uint8Array(normalizeUncached(original));
+  normalized.set(bytes, { original, bare });
+  return bare;
+}
+
+const normalized = new WeakMap<Uint8Array, { original: Uint8Array; bare: Uint8Array }>();
+
+function normalizeUncached(bytes: Uint8Array): Uint8Array {
   let value: CborValue;
   try {
     value = decodeCbor(bytes);
@@ -162,6 +175,8 @@ export function sessionTranscriptBytes(sessionTranscript: Uint8Array): Uint8Arra
 }
 
 /** DeviceAuthenticationBytes for a document: `#6.24(["DeviceAuthentication", SessionTranscript, DocType, DeviceNameSpacesBytes])`. */
+const DEVICE_AUTHENTICATION_PREFIX = Uint8Array.of(0x84, ...encodeCbor('DeviceAuthentication'));
+
 export function deviceAuthenticationBytes(bareTranscript: Uint8Array, docType: string, deviceNameSpacesBytes: DataItem): Uint8Array {
-  return wrapTag24(encodeCbor(['DeviceAuthentication', new RawCbor(bareTranscript), docType, deviceNameSpacesBytes]));
+  return wrapTag24(concatParts([DEVICE_AUTHENTICATION_PREFIX, bareTranscript, encodeCbor(docType), deviceNameSpacesBytes.raw]));
 }

@@ -58,6 +58,15 @@ export interface DecodeNotes {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+// Node's Buffer has a native latin1 slicer that works on any Uint8Array; elsewhere build the string.
+const nativeLatin1 = (globalThis as { Buffer?: { prototype: { latin1Slice?: (start: number, end: number) => string } } }).Buffer?.prototype.latin1Slice;
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  if (nativeLatin1 !== undefined) return nativeLatin1.call(buf, start, end);
+  let out = '';
+  for (let i = start; i < end; i++) out += String.fromCharCode(buf[i] as number);
+  return out;
+}
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 48;
 
@@ -67,14 +76,22 @@ function malformed(message: string, code = 'ERR_MDOC_CBOR_MALFORMED'): ComityErr
 
 class Reader {
   pos = 0;
-  readonly view: DataView;
+  #view: DataView | undefined;
   notPreferred = false;
   constructor(
     readonly buf: Uint8Array,
     readonly maxDepth: number,
     readonly spans: WeakMap<object, Uint8Array> | undefined,
-  ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  ) {}
+
+  /** A view of `length` input bytes at `start` (the constructor is cheaper than `subarray`). */
+  view8(start: number, length: number): Uint8Array {
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset + start, length);
+  }
+
+  get view(): DataView {
+    if (this.#view === undefined) this.#view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.#view;
   }
 
   /** Reads a head's argument; returns -1 for indefinite length (additional info 31). */
@@ -91,13 +108,15 @@ class Reader {
         return v;
       case 25:
         this.need(2);
-        v = this.view.getUint16(this.pos);
+        v = ((buf[this.pos] as number) << 8) | (buf[this.pos + 1] as number);
         this.pos += 2;
         if (v < 256) this.notPreferred = true;
         return v;
       case 26:
         this.need(4);
-        v = this.view.getUint32(this.pos);
+        v =
+          (buf[this.pos] as number) * 0x1000000 +
+          (((buf[this.pos + 1] as number) << 16) | ((buf[this.pos + 2] as number) << 8) | (buf[this.pos + 3] as number));
         this.pos += 4;
         if (v < 65536) this.notPreferred = true;
         return v;
@@ -142,17 +161,29 @@ class Reader {
       case 2: {
         const len = this.length(info);
         this.need(len);
-        const out = this.buf.subarray(this.pos, this.pos + len);
+        const out = this.view8(this.pos, len);
         this.pos += len;
         return out;
       }
       case 3: {
         const len = this.length(info);
         this.need(len);
-        const bytes = this.buf.subarray(this.pos, this.pos + len);
+        const start = this.pos;
         this.pos += len;
+        // Short ASCII strings (map keys, identifiers) skip the TextDecoder call.
+        if (len <= 64) {
+          const buf = this.buf;
+          let ascii = true;
+          for (let i = start; i < start + len; i++) {
+            if ((buf[i] as number) > 0x7f) {
+              ascii = false;
+              break;
+            }
+          }
+          if (ascii) return latin1(buf, start, start + len);
+        }
         try {
-          return utf8.decode(bytes);
+          return utf8.decode(this.buf.subarray(start, start + len));
         } catch {
           throw malformed('CBOR text string is not valid UTF-8', 'ERR_MDOC_CBOR_UTF8');
         }
@@ -187,7 +218,7 @@ class Reader {
         if (tag === 24) {
           const value = this.item(depth + 1);
           if (!(value instanceof Uint8Array)) throw malformed('tag 24 does not wrap a byte string');
-          return new DataItem(this.buf.subarray(start, this.pos), value);
+          return new DataItem(this.view8(start, this.pos - start), value);
         }
         // Tags that make decoders build objects or references (sets, maps, shared values) are refused.
         if (tag === 28 || tag === 29 || tag === 27 || tag === 258 || tag === 259 || tag === 256 || tag === 25 || (tag >= 0xe000 && tag <= 0xe0ff)) {

@@ -3,14 +3,16 @@
  *
  * @module
  */
-import { base64urlDecode, base64urlEncode, ComityError, type Jwk, parsePublicJwk } from '@comity/core';
+import { base64urlDecode, base64urlEncode, ComityError, type Jwk } from '@comity/core';
 import type { CborMap, CborValue } from './cbor.js';
 
 const CRV_TO_JWK: Record<number, string> = { 1: 'P-256', 2: 'P-384', 3: 'P-521', 6: 'Ed25519' };
 const JWK_TO_CRV: Record<string, number> = { 'P-256': 1, 'P-384': 2, 'P-521': 3, Ed25519: 6 };
+const COORD_LENGTH: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, Ed25519: 32 };
 
 /**
- * Reads a public COSE_Key (EC2 with uncompressed coordinates, or OKP Ed25519) into a checked JWK.
+ * Reads a public COSE_Key (EC2 with uncompressed coordinates, or OKP Ed25519) into a JWK, checking
+ * key type, curve and coordinate lengths (the checks of core's parsePublicJwk, without re-decoding).
  *
  * @throws ComityError `ERR_MDOC_COSE_KEY_INVALID`
  */
@@ -22,22 +24,18 @@ export function coseKeyToJwk(value: CborValue, what = 'COSE_Key'): Jwk {
   if (typeof crv !== 'number' || CRV_TO_JWK[crv] === undefined || !(x instanceof Uint8Array)) {
     throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} has an unsupported curve or no x coordinate`);
   }
-  let jwk: Record<string, unknown>;
-  if (kty === 2) {
+  if (value.has(-4)) throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} contains private key material`);
+  const crvName = CRV_TO_JWK[crv] as string;
+  const length = COORD_LENGTH[crvName] as number;
+  if (x.length !== length) throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} has a coordinate of the wrong length`);
+  if (kty === 2 && crvName !== 'Ed25519') {
     const y = value.get(-3);
     if (!(y instanceof Uint8Array)) throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} has no uncompressed y coordinate`);
-    jwk = { kty: 'EC', crv: CRV_TO_JWK[crv], x: base64urlEncode(x), y: base64urlEncode(y) };
-  } else if (kty === 1) {
-    jwk = { kty: 'OKP', crv: CRV_TO_JWK[crv], x: base64urlEncode(x) };
-  } else {
-    throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} has an unsupported key type`);
+    if (y.length !== length) throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} has a coordinate of the wrong length`);
+    return { kty: 'EC', crv: crvName, x: base64urlEncode(x), y: base64urlEncode(y) };
   }
-  if (value.has(-4)) throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} contains private key material`);
-  try {
-    return parsePublicJwk(jwk, what);
-  } catch (cause) {
-    throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} is not a valid public key`, { cause });
-  }
+  if (kty === 1 && crvName === 'Ed25519') return { kty: 'OKP', crv: crvName, x: base64urlEncode(x) };
+  throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', `${what} has an unsupported key type`);
 }
 
 /** Encodes a public JWK (EC P-256/384/521 or Ed25519) as a COSE_Key map. @throws ComityError `ERR_MDOC_COSE_KEY_INVALID` */
