@@ -225,7 +225,7 @@ describe('didIssuerKey did:web over real HTTP on loopback', () => {
     expect(await rejectionCode(resolve({ header: { alg: 'ES256', kid: `${did}#key-1` }, payload: { iss: did } }, ctx))).toBe('ERR_FETCH_STATUS');
   });
 
-  it('never uses plain http for a non-loopback did:web host', async () => {
+  it('sd-jwt-vc-7.1-ssrf: never fetches a did:web document from an internal host unless loopback is allowed', async () => {
     const urls: string[] = [];
     const recording = createContext({
       fetch: (url, init) => {
@@ -234,8 +234,10 @@ describe('didIssuerKey did:web over real HTTP on loopback', () => {
       },
     });
     const strict = didIssuerKey();
-    expect(await rejectionCode(strict({ header: { alg: 'ES256' }, payload: { iss: did } }, recording))).toBe('ERR_FETCH_FAILED');
-    expect(urls).toEqual([`https://127.0.0.1:${server.port}/.well-known/did.json`]);
+    // Without allowLoopbackHttp a loopback did:web host is an internal address: no request at all.
+    expect(await rejectionCode(strict({ header: { alg: 'ES256' }, payload: { iss: did } }, recording))).toBe('ERR_FETCH_URL_NOT_ALLOWED');
+    expect(await rejectionCode(strict({ header: { alg: 'ES256' }, payload: { iss: 'did:web:10.0.0.1' } }, recording))).toBe('ERR_FETCH_URL_NOT_ALLOWED');
+    expect(urls).toEqual([]);
     expect(server.requests).toEqual([]);
   });
 });

@@ -125,6 +125,24 @@ describe('jwtVcIssuerMetadataKey over real HTTP on loopback', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('sd-jwt-vc-7.1-ssrf: refuses iss and jwks_uri values that name internal IP-literal hosts, before any request', async () => {
+    const strict = jwtVcIssuerMetadataKey();
+    for (const internal of [
+      'https://10.1.2.3/issuer',
+      'https://169.254.169.254/latest',
+      'https://[::1]/x',
+      'https://[fd00::1]/x',
+      'https://localhost/x',
+      'https://0x7f.1/x',
+      'https://[::ffff:192.168.0.1]/x',
+    ]) {
+      expect(await rejectionCode(strict({ header: { alg: 'ES256' }, payload: { iss: internal } }, ctx))).toBe('ERR_FETCH_URL_NOT_ALLOWED');
+    }
+    serve(metadataPath, { issuer: iss, jwks_uri: 'https://192.168.1.10/keys.jwks' });
+    expect(await rejectionCode(resolver({ header: { alg: 'ES256' }, payload: { iss } }, ctx))).toBe('ERR_FETCH_URL_NOT_ALLOWED');
+    expect(server.requests).toEqual([metadataPath]);
+  });
+
   it('caches keys for cacheTtlSeconds by the context clock', async () => {
     let now = new Date('2026-06-01T00:00:00Z');
     const clockCtx = createContext({ fetch: globalThis.fetch, now: () => now });

@@ -237,6 +237,7 @@ describe('resolveTypeMetadata over real HTTP on loopback (draft-ietf-oauth-sd-jw
     server.routes.set('/types/big', { status: 404, body: bytes({ vct: url }) });
     expect(await rejectionCode(resolveTypeMetadata(url, { ctx, fetch }))).toBe('ERR_FETCH_STATUS');
     expect(await rejectionCode(resolveTypeMetadata(url, { ctx, fetch: true }))).toBe('ERR_FETCH_URL_NOT_ALLOWED');
+    expect(await rejectionCode(resolveTypeMetadata('https://10.0.0.8/types/pid', { ctx, fetch: true }))).toBe('ERR_FETCH_URL_NOT_ALLOWED');
     expect(server.requests).toEqual(['/types/big', '/types/big']);
   });
 });

@@ -9,6 +9,7 @@ import { type DIDDocument, type DIDResolutionResult, type DIDResolver, parse, Re
 import type { IssuerKeyCandidate, IssuerKeyInput, IssuerKeyResolver } from './index.js';
 import { MAX_CANDIDATES } from './internal/jwks.js';
 import { decodeMultikey } from './internal/multikey.js';
+import { checkOutboundUrl } from './internal/url.js';
 
 /** DID methods comity resolves itself. */
 export type DidMethodName = 'jwk' | 'key' | 'web';
@@ -97,8 +98,13 @@ function didWebUrl(id: string, allowLoopbackHttp: boolean): string {
 
 function didWebResolver(ctx: ComityContext, options: DidIssuerKeyOptions): DIDResolver {
   return async (did, parsed) => {
-    const url = didWebUrl(parsed.id, options.allowLoopbackHttp === true);
-    const { json } = await fetchJson(ctx, url, {
+    const url = checkOutboundUrl(
+      didWebUrl(parsed.id, options.allowLoopbackHttp === true),
+      options.allowLoopbackHttp === true,
+      'ERR_SDJWT_DID_INVALID',
+      'did:web URL',
+    );
+    const { json } = await fetchJson(ctx, url.href, {
       allowLoopbackHttp: options.allowLoopbackHttp === true,
       maxBytes: options.maxBytes ?? 64 * 1024,
       timeoutMs: options.timeoutMs ?? 5000,

@@ -6,6 +6,7 @@
 import { type ComityContext, ComityError, fetchJson, isPlainObject, type Jwk } from '@comity/core';
 import type { IssuerKeyCandidate, IssuerKeyInput, IssuerKeyResolver } from './index.js';
 import { selectJwksKeys } from './internal/jwks.js';
+import { checkOutboundUrl } from './internal/url.js';
 
 /** Options of {@link jwtVcIssuerMetadataKey}. */
 export interface JwtVcIssuerMetadataOptions {
@@ -19,22 +20,7 @@ export interface JwtVcIssuerMetadataOptions {
   readonly timeoutMs?: number;
 }
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/;
 const MAX_CACHE_ENTRIES = 256;
-
-function checkHttpsUrl(value: string, allowLoopbackHttp: boolean, code: string, what: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ComityError(code, `${what} is not a URL`);
-  }
-  const ok = url.protocol === 'https:' || (allowLoopbackHttp && url.protocol === 'http:' && LOOPBACK.test(url.hostname));
-  if (!ok || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || value.includes('#') || value.includes('?')) {
-    throw new ComityError(code, `${what} must be an https URL without query or fragment`);
-  }
-  return url;
-}
 
 /**
  * The JWT VC Issuer Metadata location for an `iss`: `/.well-known/jwt-vc-issuer` inserted
@@ -44,11 +30,11 @@ function checkHttpsUrl(value: string, allowLoopbackHttp: boolean, code: string, 
  * ```ts
  * jwtVcIssuerMetadataUrl('https://example.com/tenant/1234'); // https://example.com/.well-known/jwt-vc-issuer/tenant/1234
  * ```
- * @throws ComityError `ERR_SDJWT_ISS_NOT_HTTPS`
- * @see draft-ietf-oauth-sd-jwt-vc §4, §4.1
+ * @throws ComityError `ERR_SDJWT_ISS_NOT_HTTPS`, `ERR_FETCH_URL_NOT_ALLOWED` (an internal IP-literal host)
+ * @see draft-ietf-oauth-sd-jwt-vc §4, §4.1, §7.1
  */
 export function jwtVcIssuerMetadataUrl(iss: string, options: { allowLoopbackHttp?: boolean } = {}): string {
-  const url = checkHttpsUrl(iss, options.allowLoopbackHttp === true, 'ERR_SDJWT_ISS_NOT_HTTPS', 'iss');
+  const url = checkOutboundUrl(iss, options.allowLoopbackHttp === true, 'ERR_SDJWT_ISS_NOT_HTTPS', 'iss');
   const path = url.pathname.replace(/\/$/, '');
   return `${url.origin}/.well-known/jwt-vc-issuer${path}`;
 }
@@ -92,7 +78,7 @@ export function jwtVcIssuerMetadataKey(options: JwtVcIssuerMetadataOptions = {})
       jwks = json.jwks;
     } else {
       if (typeof json.jwks_uri !== 'string') throw new ComityError('ERR_SDJWT_ISSUER_METADATA_INVALID', 'issuer metadata jwks_uri is not a string');
-      const jwksUrl = checkHttpsUrl(json.jwks_uri, allowLoopbackHttp, 'ERR_SDJWT_ISSUER_METADATA_INVALID', 'jwks_uri');
+      const jwksUrl = checkOutboundUrl(json.jwks_uri, allowLoopbackHttp, 'ERR_SDJWT_ISSUER_METADATA_INVALID', 'jwks_uri', true);
       jwks = (await fetchJson(ctx, jwksUrl.href, { ...fetchOptions, accept: 'application/jwk-set+json, application/json' })).json;
     }
     if (!isPlainObject(jwks) || !Array.isArray(jwks.keys)) throw new ComityError('ERR_SDJWT_ISSUER_METADATA_INVALID', 'issuer JWK Set is malformed');

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ComityContext, ComityError, fetchBytes, isPlainObject, parseJson, utf8Decode, utf8Encode } from '@comity/core';
+import { checkOutboundUrl } from '../issuer-key/internal/url.js';
 import { checkIntegrity } from './integrity.js';
 import { parseTypeMetadataDocument, pathKey, type RawClaimMetadata, type RawTypeMetadata } from './internal/parse-type-metadata.js';
 import type { ClaimMetadata, TypeDisplay, TypeMetadata } from './types.js';
@@ -46,6 +47,7 @@ async function loadDocument(vct: string, integrity: string | undefined, options:
       throw new ComityError('ERR_SDJWT_VCT_METADATA_UNAVAILABLE', 'no Type Metadata is available for the type');
     }
     const limits = fetchOption === true ? {} : fetchOption;
+    checkOutboundUrl(vct, limits.allowLoopbackHttp === true, 'ERR_FETCH_URL_NOT_ALLOWED', 'vct', true);
     bytes = await fetchBytes(options.ctx, vct, {
       allowLoopbackHttp: limits.allowLoopbackHttp === true,
       maxBytes: limits.maxBytes ?? 256 * 1024,
