@@ -6,6 +6,7 @@ import { ComityError } from '@comity/core';
 import { inspectCommand } from './commands/inspect.js';
 import { ISSUE_USAGE, issueCommand } from './commands/issue.js';
 import { PRESENT_USAGE, presentCommand } from './commands/present.js';
+import { TRUST_USAGE, trustCommand } from './commands/trust.js';
 import { VERIFY_USAGE, verifyCommand } from './commands/verify.js';
 import { CliUsageError } from './io.js';
 
@@ -13,10 +14,11 @@ const USAGE = `usage:
   ${VERIFY_USAGE}
   comity inspect FILE
   ${ISSUE_USAGE}
-  ${PRESENT_USAGE}`;
+  ${PRESENT_USAGE}
+  ${TRUST_USAGE}`;
 
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
-const COMMANDS: Record<string, Command> = { verify: verifyCommand, inspect: inspectCommand, issue: issueCommand, present: presentCommand };
+const COMMANDS: Record<string, Command> = { verify: verifyCommand, inspect: inspectCommand, issue: issueCommand, present: presentCommand, trust: trustCommand };
 
 /** Runs the CLI with arguments (without `node` and the script); returns the exit code. */
 export async function main(

@@ -5,10 +5,12 @@
  * @module
  */
 import { type Certificate, type ComityContext, createContext, type Jwk, type SignatureAlgorithm, toIssue, type VerificationResult } from '@comity/core';
-import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck } from '@comity/sd-jwt-vc';
+import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
+import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
 import { type MdocExpectations, verifyMdocPresentation } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
+import { decideTrust, untrustedDecision } from './trust.js';
 
 /** How the verifier establishes trust in issuers. */
 export interface VerifierOptions {
@@ -28,6 +30,14 @@ export interface VerifierOptions {
   readonly algorithms?: readonly SignatureAlgorithm[];
   /** SD-JWT VC Type Metadata validation. */
   readonly typeMetadata?: TypeMetadataCheck;
+  /**
+   * A trust registry: issuer chains are then anchored by the registry (per category, under the
+   * verifier's recognition agreements) instead of by `trustAnchors`, and every result carries
+   * the explained decision. A presentation is valid only when the decision is `accepted`.
+   */
+  readonly trustRegistry?: TrustRegistry;
+  /** Who verifies (jurisdiction, purpose, community); defaults to the registry's verifier. */
+  readonly verifierProfile?: VerifierProfile;
 }
 
 /** What the verifier asked for: every binding input comes from the request it sent. */
@@ -36,13 +46,33 @@ export interface PresentationExpectations extends SdJwtExpectations, MdocExpecta
   readonly format?: 'auto' | CredentialFormat;
 }
 
-/** A verification result from the verifier role. */
-export type PresentationResult = VerificationResult;
+/** A verification result from the verifier role, with the trust decision when a registry is configured. */
+export interface PresentationResult extends VerificationResult {
+  readonly trust?: TrustDecision;
+}
 
 /** The verifier role. */
 export interface Verifier {
   /** Verifies one presentation. Never throws on bad input: failures are in `errors`. */
   verify(presentation: string | Uint8Array, expect?: PresentationExpectations): Promise<PresentationResult>;
+}
+
+// A presentation is accepted only when the credential verified AND trust is accepted;
+// an indeterminate decision is not acceptance.
+function withTrust(result: VerificationResult, trust: TrustDecision): PresentationResult {
+  if (trust.outcome === 'accepted') return { ...result, trust };
+  const failed = trust.checks.filter((c) => c.result === 'fail' || c.result === 'unknown');
+  const errors = failed.map((c) => ({
+    code: trust.outcome === 'indeterminate' ? 'ERR_TRUST_INDETERMINATE' : 'ERR_TRUST_REJECTED',
+    message: `${c.code}: ${c.message.en}`,
+  }));
+  return {
+    ...result,
+    valid: false,
+    claims: {},
+    errors: [...result.errors, ...(errors.length > 0 ? errors : [{ code: 'ERR_TRUST_REJECTED', message: 'trust was not established' }])],
+    trust,
+  };
 }
 
 /**
@@ -61,7 +91,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     options.issuerKeyResolver ??
     issuerKeyResolverFor({
       ...(options.issuerKeys === undefined || options.issuerKeys.length === 0 ? {} : { pinnedKeys: [...options.issuerKeys] }),
-      ...(options.trustAnchors === undefined || options.trustAnchors.length === 0 ? {} : { trustAnchors: [...options.trustAnchors] }),
+      // With a registry, x5c chains are checked here and anchored by the registry.
+      ...(options.trustRegistry !== undefined
+        ? { anchoring: 'deferred' as const }
+        : options.trustAnchors === undefined || options.trustAnchors.length === 0
+          ? {}
+          : { trustAnchors: [...options.trustAnchors] }),
       issuerMetadata: options.issuerMetadata ?? false,
       did: options.did ?? false,
     });
@@ -89,7 +124,22 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         return verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
       }
       const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
-      return verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
+      const result = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
+      if (options.trustRegistry === undefined) return result;
+      if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
+      const iat = result.claims.iat;
+      const trust = await decideTrust(
+        options.trustRegistry,
+        result,
+        {
+          type: typeof result.claims.vct === 'string' ? result.claims.vct : '',
+          issuerCertificates: result.issuer === undefined ? undefined : x5cCertificatesOf(result.issuer),
+          signedAt: typeof iat === 'number' ? new Date(iat * 1000) : undefined,
+        },
+        options.verifierProfile,
+        ctx.now(),
+      );
+      return withTrust(result, trust);
     },
   };
 }

@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { createContext, type Issue } from '@comity/core';
 import { type CredentialFormat, createVerifier } from '@comity/verifier';
 import { CliUsageError, parseHandover, parseHex, parseNow, readCertificates, readInput, readPrivateKey, readPublicKey } from '../io.js';
+import { failedSourceOutput, loadTrustOption, trustOutput } from '../trust-options.js';
 
 export const VERIFY_USAGE = `comity verify [FILE|-] --json [--format auto|sd-jwt|dc+sd-jwt|mso_mdoc] [--issuer-key FILE]... [--trust-anchor FILE]...
               [--now ISO8601|EPOCH] [--nonce S] [--aud S] [--typ S] [--kb-max-age SECONDS] [--no-key-binding]
-              [--session-transcript-hex HEX | --handover JSON] [--reader-key FILE] [--doc-type S]`;
+              [--session-transcript-hex HEX | --handover JSON] [--reader-key FILE] [--doc-type S]
+              [--trust FILE | --trust-list FILE --trust-list-signer FILE]`;
 
 /** Output of `comity verify --json`. */
 export interface VerifyOutput {
@@ -15,6 +17,7 @@ export interface VerifyOutput {
   warnings: Array<{ code: string; message: string }>;
   claims: Record<string, unknown>;
   issuer: Record<string, unknown>;
+  trust?: Record<string, unknown>;
 }
 
 /** Runs `comity verify`; returns the exit code (0 accepted, 1 rejected). */
@@ -38,6 +41,9 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
       handover: { type: 'string' },
       'reader-key': { type: 'string' },
       'doc-type': { type: 'string' },
+      trust: { type: 'string' },
+      'trust-list': { type: 'string' },
+      'trust-list-signer': { type: 'string' },
       'issuer-metadata': { type: 'boolean' },
       did: { type: 'boolean' },
     },
@@ -61,7 +67,29 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
   const trustAnchors = await readCertificates(values['trust-anchor'] ?? []);
   const network = values['issuer-metadata'] === true || values.did === true;
   const ctx = createContext({ ...(now === undefined ? {} : { now: () => now }), ...(network ? { fetch: globalThis.fetch } : {}) });
-  const verifier = createVerifier({ ctx, issuerKeys, trustAnchors, issuerMetadata: values['issuer-metadata'] ?? false, did: values.did ?? false });
+  const trust = await loadTrustOption(values, ctx.crypto);
+  if (trust !== undefined && 'failure' in trust) {
+    // The trust source itself failed (bad or missing signature): nothing can be accepted.
+    const output: VerifyOutput = {
+      valid: false,
+      format: 'unknown',
+      errors: [trust.failure],
+      warnings: [],
+      claims: {},
+      issuer: {},
+      trust: failedSourceOutput(trust.failure),
+    };
+    out(values.json ? JSON.stringify(output) : `rejected: trust source failed (${trust.failure.code})`);
+    return 1;
+  }
+  const verifier = createVerifier({
+    ctx,
+    issuerKeys,
+    trustAnchors,
+    issuerMetadata: values['issuer-metadata'] ?? false,
+    did: values.did ?? false,
+    ...(trust === undefined ? {} : { trustRegistry: trust.registry }),
+  });
   const result = await verifier.verify(input, {
     format: format as 'auto' | CredentialFormat,
     keyBinding: values['no-key-binding'] !== true,
@@ -82,6 +110,7 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
     warnings: issues(result.warnings),
     claims: result.claims,
     issuer: { ...(result.issuer ?? {}) },
+    ...(result.trust === undefined ? {} : { trust: trustOutput(result.trust) }),
   };
   if (values.json) out(JSON.stringify(output));
   else {
