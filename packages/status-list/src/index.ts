@@ -6,7 +6,7 @@
  * - Issuer: {@link StatusListBuilder} (random index allocation), {@link signStatusListJwt} (§5.1),
  *   {@link signStatusListCwt} (§5.2).
  * - Verifier: {@link parseStatusReference} (§6.2), {@link verifyStatusListJwt} (§5.1, §8.3),
- *   {@link verifyStatusListCwt} (§5.2),
+ *   {@link verifyStatusListCwt} (§5.2), {@link x5cStatusKeyResolver} (§11.3),
  *   {@link checkStatus} / {@link verifyStatus} (§8), {@link createStatusListCache} (§13.7).
  *
  * Every error on untrusted input is a `ComityError` with an `ERR_STATUS_*` code.
@@ -39,6 +39,7 @@ export {
 export { type EncodedStatusList, type EncodeStatusListOptions, encodeStatusList, encodeStatusListCbor } from './encode.js';
 export { STATUS_ERROR_CODES, type StatusErrorCode } from './errors.js';
 export { parseStatusReference, type StatusReference } from './parse-reference.js';
+export { type X5cStatusKeyResolverOptions, x5cStatusKeyResolver } from './resolve-x5c.js';
 export { type SignStatusListCwtOptions, STATUS_LIST_CWT_TYP, signStatusListCwt } from './sign-cwt.js';
 export { type SignStatusListJwtOptions, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP, signStatusListJwt } from './sign-jwt.js';
 export {

@@ -1,0 +1,94 @@
+/**
+ * Verifier side: an X.509 trust setup for Status List Token keys (§11.3), separate from the
+ * credential issuer's: the token carries its chain (`x5c`, or `x5chain` in a CWT) and the
+ * chain must reach one of the anchors configured for status lists.
+ *
+ * @module
+ */
+import { base64urlDecode, type Certificate, type ComityContext, ComityUsageError, KeyUsage, parseCertificate, validateCertificateChain } from '@comity/core';
+import { statusError } from './errors.js';
+import type { StatusKeyResolver } from './verify-jwt.js';
+
+/** Options of {@link x5cStatusKeyResolver}. */
+export interface X5cStatusKeyResolverOptions {
+  readonly ctx: ComityContext;
+  /** Trust anchors for status-list signers (CA or pinned leaf certificates). */
+  readonly anchors: readonly Certificate[];
+  /**
+   * Extended key usage the signer certificate must carry. §10 defines
+   * id-kp-oauthStatusSigning (1.3.6.1.5.5.7.3.TBD, not yet assigned by IANA in draft-20),
+   * so this is opt-in until the number exists.
+   */
+  readonly requiredExtKeyUsage?: string;
+  /** Longest chain accepted, anchor included (default 4). */
+  readonly maxChainLength?: number;
+}
+
+const MAX_CERTS = 8;
+
+function decodeStandardBase64(text: unknown): Uint8Array {
+  if (typeof text !== 'string' || text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
+    throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'an x5c entry is not standard base64');
+  }
+  try {
+    return base64urlDecode(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'), 'x5c certificate');
+  } catch (cause) {
+    throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'an x5c entry is not canonical base64', undefined, cause);
+  }
+}
+
+/**
+ * Core's `parseCertificate` (at the time of writing) replaces a failed parse in its cache
+ * with a fresh rejected promise that nobody observes, which surfaces as an unhandled
+ * rejection. Observing that cached promise here keeps a junk `x5c` a plain error.
+ */
+async function parseCertificateSafely(der: Uint8Array): Promise<Certificate> {
+  try {
+    return await parseCertificate(der);
+  } catch (cause) {
+    parseCertificate(der).catch(() => undefined);
+    throw cause;
+  }
+}
+
+/**
+ * A {@link StatusKeyResolver} that takes the signer key from the token's certificate chain
+ * (`x5c`; a CWT's `x5chain` arrives in the same form) after validating the chain to the
+ * status-list anchors at the context's time. The leaf must allow digital signatures and,
+ * when `requiredExtKeyUsage` is set, carry that extended key usage.
+ *
+ * @example
+ * ```ts
+ * const keys = x5cStatusKeyResolver({ ctx, anchors: [statusListCa] });
+ * await checkStatus(ref, { ctx, keys });
+ * ```
+ * @throws ComityError (from the verifier) `ERR_STATUS_TOKEN_KEY_UNKNOWN` (no chain), `ERR_STATUS_TOKEN_MALFORMED`,
+ * `ERR_STATUS_TOKEN_KEY_UNTRUSTED` (chain invalid or unanchored, `details.reason` holds the X.509 code; wrong key usage)
+ * @see draft-ietf-oauth-status-list-20 §10, §11.3
+ */
+export function x5cStatusKeyResolver(options: X5cStatusKeyResolverOptions): StatusKeyResolver {
+  if (options?.ctx === undefined || !Array.isArray(options.anchors) || options.anchors.length === 0) {
+    throw new ComityUsageError('ERR_USAGE_STATUS_KEYS', 'x5cStatusKeyResolver needs a context and at least one anchor');
+  }
+  const { ctx, anchors } = options;
+  return async ({ header }) => {
+    const x5c = header.x5c;
+    if (x5c === undefined) throw statusError('ERR_STATUS_TOKEN_KEY_UNKNOWN', 'the status list token carries no certificate chain');
+    if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_CERTS) {
+      throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'the x5c header is not a non-empty array of certificates');
+    }
+    const chain: Certificate[] = [];
+    for (const entry of x5c) chain.push(await parseCertificateSafely(decodeStandardBase64(entry)));
+    const { path } = await validateCertificateChain(chain, { now: ctx.now(), anchors, maxLength: options.maxChainLength ?? 4 });
+    const leaf = path[0] as Certificate;
+    if (leaf.keyUsage !== undefined && (leaf.keyUsage & KeyUsage.digitalSignature) === 0) {
+      throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'the status list signer certificate may not sign', { reason: 'key-usage' });
+    }
+    if (options.requiredExtKeyUsage !== undefined && !leaf.extKeyUsage.includes(options.requiredExtKeyUsage)) {
+      throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'the status list signer certificate lacks the required extended key usage', {
+        reason: 'ext-key-usage',
+      });
+    }
+    return [leaf.publicJwk];
+  };
+}
