@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createContext, utf8Encode } from '@comity/core';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../src/type-metadata/index.js';
 import { rejectionCode } from './fixtures/issuer-key/harness.js';
@@ -18,6 +19,24 @@ describe('checkIntegrity (draft-ietf-oauth-sd-jwt-vc §6, W3C SRI integrity meta
   it('sd-jwt-vc-6-hex-digest-rejected: the hex form some peers compare (@sd-jwt) is a mismatch', async () => {
     const hex = createHash('sha256').update(doc).digest('hex');
     expect(await rejectionCode(checkIntegrity(doc, `sha256-${hex}`, crypto))).toBe('ERR_SDJWT_VCT_INTEGRITY_MISMATCH');
+  });
+
+  it('differential: @sd-jwt/sd-jwt-vc 0.19.0 compares hex, so it rejects the SRI example comity accepts (and accepts the hex form)', async () => {
+    const script = utf8Encode("alert('Hello, world.');");
+    const sriValue = 'sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO';
+    const hexValue = `sha384-${createHash('sha384').update(script).digest('hex')}`;
+    const peer = new SDJwtVcInstance({
+      hasher: async (data: ArrayBuffer | string, alg: string) =>
+        new Uint8Array(
+          createHash(alg)
+            .update(typeof data === 'string' ? data : new Uint8Array(data))
+            .digest(),
+        ),
+    }) as unknown as { validateIntegrity(response: Response, url: string, integrity: string): Promise<void> };
+    await expect(peer.validateIntegrity(new Response(script as Uint8Array<ArrayBuffer>), 'https://types.example/x', sriValue)).rejects.toThrow();
+    await expect(peer.validateIntegrity(new Response(script as Uint8Array<ArrayBuffer>), 'https://types.example/x', hexValue)).resolves.toBeUndefined();
+    await expect(checkIntegrity(script, sriValue, crypto)).resolves.toBeUndefined();
+    expect(await rejectionCode(checkIntegrity(script, hexValue, crypto))).toBe('ERR_SDJWT_VCT_INTEGRITY_MISMATCH');
   });
 
   it('accepts sha256, sha384 and sha512 digests, with or without padding, and ignores SRI options', async () => {
