@@ -14,7 +14,7 @@ import {
   type SignatureAlgorithm,
   type Signer,
 } from '@comity/core';
-import { type CborMap, type CborValue, concatParts, decodeCbor, encodeBstr, encodeCbor, Tagged } from './internal/cbor.js';
+import { type CborMap, type CborValue, concatParts, type DecodeNotes, decodeCbor, encodeBstr, encodeCbor, Tagged } from './internal/cbor.js';
 
 /** COSE algorithm identifiers comity maps to its signature algorithms. */
 const COSE_ALGS: ReadonlyMap<number, SignatureAlgorithm> = new Map<number, SignatureAlgorithm>([
@@ -87,14 +87,18 @@ function structureError(what: string, message: string): ComityError {
   return new ComityError('ERR_MDOC_COSE_INVALID', `${what} ${message}`);
 }
 
-function decodeHeaders(value: CborValue[], what: string): { protectedBytes: Uint8Array; protectedHeader: CborMap; unprotectedHeader: CborMap } {
+function decodeHeaders(
+  value: CborValue[],
+  what: string,
+  notes?: DecodeNotes,
+): { protectedBytes: Uint8Array; protectedHeader: CborMap; unprotectedHeader: CborMap } {
   const [p, u] = value;
   if (!(p instanceof Uint8Array)) throw structureError(what, 'has no protected header byte string');
   if (!(u instanceof Map)) throw structureError(what, 'has no unprotected header map');
   let protectedHeader: CborMap;
   if (p.length === 0) protectedHeader = new Map();
   else {
-    const decoded = decodeCbor(p, { maxDepth: 8 });
+    const decoded = decodeCbor(p, { maxDepth: 8 }, notes);
     if (!(decoded instanceof Map)) throw structureError(what, 'protected header is not a map');
     protectedHeader = decoded;
   }
@@ -126,9 +130,9 @@ function toStructure(input: Uint8Array | CborValue, tag: number, what: string): 
  * @throws ComityError `ERR_MDOC_COSE_INVALID`, `ERR_MDOC_CBOR_*`
  * @see RFC 9052 §4.2, RFC 9360 §2
  */
-export function decodeCoseSign1(input: Uint8Array | CborValue, what = 'COSE_Sign1'): CoseSign1 {
+export function decodeCoseSign1(input: Uint8Array | CborValue, what = 'COSE_Sign1', notes?: DecodeNotes): CoseSign1 {
   const value = toStructure(input, 18, what);
-  const headers = decodeHeaders(value, what);
+  const headers = decodeHeaders(value, what, notes);
   const payload = value[2];
   const signature = value[3];
   if (!(payload instanceof Uint8Array) && payload !== null) throw structureError(what, 'payload is neither a byte string nor null');

@@ -6,7 +6,7 @@
  */
 import type { HashAlgorithm, Issue, Jwk } from '@comity/core';
 import { type CoseSign1, decodeCoseSign1 } from './cose.js';
-import { type CborMap, type CborValue, DataItem, decodeCbor } from './internal/cbor.js';
+import { type CborMap, type CborValue, DataItem, type DecodeNotes, decodeCbor } from './internal/cbor.js';
 import { coseKeyToJwk } from './internal/cose-key.js';
 import { asArray, asBytes, asMap, asText, asUint, fail, required } from './internal/read.js';
 import { type ParsedTdate, readTdate } from './values.js';
@@ -59,10 +59,10 @@ const ITEM_KEY_ORDER = ['digestID', 'random', 'elementIdentifier', 'elementValue
 
 const HASHES: Record<string, HashAlgorithm> = { 'SHA-256': 'sha-256', 'SHA-384': 'sha-384', 'SHA-512': 'sha-512' };
 
-function parseItem(nameSpace: string, value: CborValue, index: number): IssuerSignedItem {
+function parseItem(nameSpace: string, value: CborValue, index: number, notes: DecodeNotes): IssuerSignedItem {
   const path = ['nameSpaces', nameSpace, index];
   if (!(value instanceof DataItem)) fail('ERR_MDOC_STRUCTURE', 'IssuerSignedItemBytes is not tag-24 wrapped', path);
-  const map = asMap(decodeCbor(value.content), 'IssuerSignedItem', path);
+  const map = asMap(decodeCbor(value.content, {}, notes), 'IssuerSignedItem', path);
   const digestID = asUint(required(map, 'digestID', 'digestID', path), 'digestID', path);
   const random = asBytes(required(map, 'random', 'random', path), 'random', path);
   const elementIdentifier = asText(required(map, 'elementIdentifier', 'elementIdentifier', path), 'elementIdentifier', path);
@@ -88,8 +88,8 @@ function tdate(map: CborMap, key: string, path: (string | number)[], optional: b
  *
  * @throws ComityError `ERR_MDOC_STRUCTURE`, `ERR_MDOC_TDATE_INVALID`, `ERR_MDOC_COSE_KEY_INVALID`, `ERR_MDOC_CBOR_*`
  */
-export function parseMso(content: Uint8Array): MobileSecurityObject {
-  const m = asMap(decodeCbor(content), 'MobileSecurityObject', ['mso']);
+export function parseMso(content: Uint8Array, notes?: DecodeNotes): MobileSecurityObject {
+  const m = asMap(decodeCbor(content, {}, notes), 'MobileSecurityObject', ['mso']);
   const version = asText(required(m, 'version', 'MSO version', ['mso', 'version']), 'MSO version', ['mso', 'version']);
   const digestAlgorithm = asText(required(m, 'digestAlgorithm', 'digestAlgorithm', ['mso', 'digestAlgorithm']), 'digestAlgorithm', ['mso', 'digestAlgorithm']);
   const vd = asMap(required(m, 'valueDigests', 'valueDigests', ['mso', 'valueDigests']), 'valueDigests', ['mso', 'valueDigests']);
@@ -157,7 +157,8 @@ export function parseMso(content: Uint8Array): MobileSecurityObject {
  * @see ISO/IEC 18013-5 §8.3.2.1.2.2, §9.1.2.4
  */
 export function parseIssuerSigned(input: Uint8Array | CborValue): IssuerSigned {
-  const value = input instanceof Uint8Array ? decodeCbor(input) : input;
+  const notes: DecodeNotes = { notPreferred: false };
+  const value = input instanceof Uint8Array ? decodeCbor(input, {}, notes) : input;
   const map = asMap(value, 'IssuerSigned', []);
   const warnings: Issue[] = [];
   const nameSpaces = new Map<string, IssuerSignedItem[]>();
@@ -165,18 +166,18 @@ export function parseIssuerSigned(input: Uint8Array | CborValue): IssuerSigned {
   if (ns !== undefined) {
     for (const [name, items] of asMap(ns, 'nameSpaces', ['nameSpaces'])) {
       const nsName = asText(name, 'namespace', ['nameSpaces']);
-      const list = asArray(items, 'namespace items', ['nameSpaces', nsName]).map((item, i) => parseItem(nsName, item, i));
+      const list = asArray(items, 'namespace items', ['nameSpaces', nsName]).map((item, i) => parseItem(nsName, item, i, notes));
       nameSpaces.set(nsName, list);
       if (list.some((i) => i.keyOrderDeviates)) {
         warnings.push({ code: 'WARN_MDOC_ITEM_KEY_ORDER', message: 'IssuerSignedItem keys are not in the CDDL order', path: ['nameSpaces', nsName] });
       }
     }
   }
-  const issuerAuth = decodeCoseSign1(required(map, 'issuerAuth', 'issuerAuth', ['issuerAuth']), 'issuerAuth');
+  const issuerAuth = decodeCoseSign1(required(map, 'issuerAuth', 'issuerAuth', ['issuerAuth']), 'issuerAuth', notes);
   if (issuerAuth.payload === null) fail('ERR_MDOC_STRUCTURE', 'issuerAuth has no payload', ['issuerAuth']);
-  const payload = decodeCbor(issuerAuth.payload);
+  const payload = decodeCbor(issuerAuth.payload, {}, notes);
   if (!(payload instanceof DataItem)) fail('ERR_MDOC_MSO_NOT_TAG24', 'issuerAuth payload is not a tag-24 MobileSecurityObjectBytes', ['issuerAuth']);
-  const mso = parseMso(payload.content);
+  const mso = parseMso(payload.content, notes);
   for (const [key, t] of Object.entries(mso.validityInfo)) {
     if (t.deviates)
       warnings.push({
@@ -185,5 +186,6 @@ export function parseIssuerSigned(input: Uint8Array | CborValue): IssuerSigned {
         path: ['mso', 'validityInfo', key],
       });
   }
+  if (notes.notPreferred) warnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
   return { nameSpaces, issuerAuth, msoBytes: payload, mso, warnings };
 }

@@ -224,7 +224,7 @@ function finish(part: IssuerPart, docType: string | undefined, extraErrors: Issu
     deviceClaims: valid ? deviceClaims : {},
     issuer: part.issuer,
     errors,
-    warnings: part.warnings,
+    warnings: part.warnings.filter((w, i) => part.warnings.findIndex((o) => o.code === w.code && o.path === w.path) === i),
     docType: docType ?? mso?.docType,
     validityInfo: validityView(part.issuerSigned),
     status: mso?.status === undefined ? undefined : toJsonValue(mso.status),
@@ -269,6 +269,7 @@ async function checkDeviceAuth(
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const deviceClaims: MdocClaims = {};
+  const notes: DecodeNotes = { notPreferred: false };
   const ds = doc.get('deviceSigned');
   if (ds === undefined)
     return { errors: [{ code: 'ERR_MDOC_DEVICE_AUTH_MISSING', message: 'document has no deviceSigned', path: ['deviceSigned'] }], warnings, deviceClaims };
@@ -276,7 +277,7 @@ async function checkDeviceAuth(
     const deviceSigned = asMap(ds, 'deviceSigned', ['deviceSigned']);
     const nsItem = required(deviceSigned, 'nameSpaces', 'deviceSigned.nameSpaces', ['deviceSigned', 'nameSpaces']);
     if (!(nsItem instanceof DataItem)) fail('ERR_MDOC_STRUCTURE', 'DeviceNameSpacesBytes is not tag-24 wrapped', ['deviceSigned', 'nameSpaces']);
-    const deviceNameSpaces = asMap(decodeCbor(nsItem.content), 'DeviceNameSpaces', ['deviceSigned', 'nameSpaces']);
+    const deviceNameSpaces = asMap(decodeCbor(nsItem.content, {}, notes), 'DeviceNameSpaces', ['deviceSigned', 'nameSpaces']);
     const auth = asMap(required(deviceSigned, 'deviceAuth', 'deviceAuth', ['deviceSigned', 'deviceAuth']), 'deviceAuth', ['deviceSigned', 'deviceAuth']);
     const sig = auth.get('deviceSignature');
     const mac = auth.get('deviceMac');
@@ -286,7 +287,7 @@ async function checkDeviceAuth(
     const daBytes = deviceAuthenticationBytes(transcript, docType, nsItem);
     const deviceKey = issuerSigned.mso.deviceKey;
     if (sig !== undefined) {
-      const sign1 = decodeCoseSign1(sig, 'deviceSignature');
+      const sign1 = decodeCoseSign1(sig, 'deviceSignature', notes);
       checkSign1Alg(sign1, algorithms);
       if (sign1.payload !== null) {
         if (!bytesEqual(sign1.payload, daBytes))
@@ -343,6 +344,7 @@ async function checkDeviceAuth(
   } catch (e) {
     errors.push(toIssue(e));
   }
+  if (notes.notPreferred) warnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
   return { errors, warnings, deviceClaims };
 }
 
