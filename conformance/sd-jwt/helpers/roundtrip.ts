@@ -39,6 +39,8 @@ export interface RoundTripOutcome {
    */
   readonly mode: 'present' | 'manual';
   readonly header: Record<string, unknown>;
+  /** The presentation that was verified. */
+  readonly presentation: string;
 }
 
 const key = (p: ClaimPath) => JSON.stringify(p);
@@ -117,5 +119,5 @@ export async function roundTrip(spec: SpecCase, settings: Settings, kind: CaseKi
 
   const userClaims = (spec.expectVerified ?? claimsWith(spec.tree, selection)) as Record<string, unknown>;
   const expected = { ...defaults, ...userClaims, ...(spec.keyBinding ? { cnf: { jwk: holderPublic } } : {}) };
-  return { result, expected, selection, presentedPaths, mode, header };
+  return { result, expected, selection, presentedPaths, mode, header, presentation };
 }
