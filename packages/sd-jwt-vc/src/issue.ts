@@ -77,8 +77,9 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
     disclosures.push(encoded);
     return digestOf(encoded, hashAlg, ctx.crypto);
   };
-  const salt = () => base64urlEncode(ctx.crypto.randomBytes(16));
-  const decoy = async () => digestOf(base64urlEncode(ctx.crypto.randomBytes(32)), hashAlg, ctx.crypto);
+  const random = randomPool(ctx);
+  const salt = () => base64urlEncode(random(16));
+  const decoy = async () => digestOf(base64urlEncode(random(32)), hashAlg, ctx.crypto);
 
   const encode = async (value: unknown, path: ClaimPath): Promise<unknown> => {
     if (Array.isArray(value)) {
@@ -88,7 +89,7 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
         const child = await encode(value[i], childPath);
         out.push(isDisclosable(childPath) ? { '...': await disclose([salt(), child]) } : child);
       }
-      for (let n = decoysAt(path); n > 0; n--) out.splice(randomIndex(ctx, out.length + 1), 0, { '...': await decoy() });
+      for (let n = decoysAt(path); n > 0; n--) out.splice(randomIndex(random, out.length + 1), 0, { '...': await decoy() });
       return out;
     }
     if (isPlainObject(value)) {
@@ -107,7 +108,7 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
         else out[key] = child;
       }
       for (let n = decoysAt(path); n > 0; n--) digests.push(await decoy());
-      if (digests.length > 0) out._sd = shuffle(ctx, digests);
+      if (digests.length > 0) out._sd = shuffle(random, digests);
       return out;
     }
     return value;
@@ -118,7 +119,7 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
   if (missing !== -1) throw new ComityUsageError('ERR_USAGE_SD_PATH', `disclosable path ${JSON.stringify(patterns[missing])} names no claim`);
   if (disclosures.length > 0 || hashAlg !== 'sha-256') payload._sd_alg = hashAlg;
   const jwt = await signCompactJws(input.header ?? {}, payload, input.signer);
-  return `${jwt}~${shuffle(ctx, disclosures).join('~')}${disclosures.length > 0 ? '~' : ''}`;
+  return `${jwt}~${shuffle(random, disclosures).join('~')}${disclosures.length > 0 ? '~' : ''}`;
 }
 
 /** Input of {@link issueSdJwtVc}. */
@@ -179,19 +180,37 @@ export async function issueSdJwtVc(input: IssueSdJwtVcInput, ctx: ComityContext)
   return issueSdJwt({ ...input, claims: { ...input.claims, ...registered }, header: { ...(input.header ?? {}), typ: 'dc+sd-jwt' } }, ctx);
 }
 
-function randomIndex(ctx: ComityContext, bound: number): number {
+type Random = (length: number) => Uint8Array;
+
+// One CSPRNG draw serves many salts: per-call random syscalls dominated issuance time.
+// The pool lives for one issuance only and every byte is used once.
+function randomPool(ctx: ComityContext): Random {
+  let pool: Uint8Array = new Uint8Array(0);
+  let offset = 0;
+  return (length) => {
+    if (offset + length > pool.length) {
+      pool = ctx.crypto.randomBytes(Math.max(1024, length));
+      offset = 0;
+    }
+    const out = pool.subarray(offset, offset + length);
+    offset += length;
+    return out;
+  };
+}
+
+function randomIndex(random: Random, bound: number): number {
   // Rejection sampling keeps the choice uniform.
   const limit = 0x100000000 - (0x100000000 % bound);
   for (;;) {
-    const b = ctx.crypto.randomBytes(4);
+    const b = random(4);
     const n = (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
     if (n < limit) return n % bound;
   }
 }
 
-function shuffle<T>(ctx: ComityContext, items: T[]): T[] {
+function shuffle<T>(random: Random, items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
-    const j = randomIndex(ctx, i + 1);
+    const j = randomIndex(random, i + 1);
     [items[i], items[j]] = [items[j] as T, items[i] as T];
   }
   return items;
