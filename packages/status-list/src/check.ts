@@ -132,7 +132,7 @@ async function resolveStatus(reference: StatusReference, options: CheckStatusOpt
     }
   }
   const fetchedAt = epochSeconds(ctx);
-  const token = await fetchToken(uri, options);
+  const token = await (cache === undefined ? fetchToken(uri, options) : sharedFetch(cache, uri, options));
   return lookup(token, idx, uri, options, undefined, (decoded, info) => {
     cache?.set(uri, { token, fetchedAt, decoded, ...(info.ttl === undefined ? {} : { ttl: info.ttl }), ...(info.exp === undefined ? {} : { exp: info.exp }) });
   });
@@ -161,6 +161,26 @@ async function lookup(
   onVerified?.(decoded as DecodedStatusList, verified.token);
   const status = verified.list.get(idx);
   return { status, label: statusLabel(status), token: verified.token };
+}
+
+// Concurrent checks against one cache share one request per URI and fetch policy (sd-jwt-js
+// #305: the same list fetched twice). Each caller still verifies the token with its own keys.
+const inFlight = new WeakMap<StatusListCache, Map<string, Promise<string | Uint8Array>>>();
+
+function sharedFetch(cache: StatusListCache, uri: string, options: CheckStatusOptions): Promise<string | Uint8Array> {
+  let pending = inFlight.get(cache);
+  if (pending === undefined) {
+    pending = new Map();
+    inFlight.set(cache, pending);
+  }
+  const key = JSON.stringify([uri, options.format ?? 'jwt', options.allowLoopbackHttp === true, options.maxTokenBytes ?? null, options.timeoutMs ?? null]);
+  let request = pending.get(key);
+  if (request === undefined) {
+    const map = pending;
+    request = fetchToken(uri, options).finally(() => map.delete(key));
+    pending.set(key, request);
+  }
+  return request;
 }
 
 async function fetchToken(uri: string, options: CheckStatusOptions): Promise<string | Uint8Array> {

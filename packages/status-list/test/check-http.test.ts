@@ -302,6 +302,17 @@ describe('draft-20 §13.7 caching', () => {
     }
   });
 
+  it('status-list-305-single-fetch: concurrent checks sharing a cache make one request', async () => {
+    const cache = createStatusListCache();
+    await serve(
+      '/lists/concurrent',
+      await signStatusListJwt({ list, uri: url('/lists/concurrent'), iat: NOW - 60, ttl: 300, signer, header: { kid: 'status-1' } }),
+    );
+    const results = await Promise.all([5, 7, 9, 11].map((idx) => checkStatus({ idx, uri: url('/lists/concurrent') }, options({ cache }))));
+    expect(results.map((r) => r.label)).toEqual(['VALID', 'INVALID', 'SUSPENDED', 'APPLICATION_SPECIFIC']);
+    expect(hits.get('/lists/concurrent')).toBe(1);
+  });
+
   it('status-list-13.7-no-ttl: without ttl the token is cached until exp', async () => {
     const cache = createStatusListCache();
     const ref = { idx: 7, uri: url('/lists/no-ttl') };
