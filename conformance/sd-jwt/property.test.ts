@@ -98,4 +98,38 @@ describe('property: issue -> present -> verify', () => {
       { numRuns: 60, seed: 20261126 },
     );
   });
+
+  it('any one-character change to a valid presentation makes it fail with a code, never a crash', async () => {
+    const k = await testKeys();
+    const holder = localSigner(k.holder.privateJwk, 'ES256', ctx.crypto);
+    const credential = await issueSdJwt(
+      {
+        claims: {
+          given_name: 'Erika',
+          address: { locality: 'Berlin', country: 'DE' },
+          nationalities: ['DE', 'FR'],
+          cnf: { jwk: toPublicJwk(k.holder.publicJwk) },
+        },
+        disclosable: [['given_name'], ['address'], ['address', 'locality'], ['nationalities', 1]],
+        header: { typ: 'example+sd-jwt' },
+        signer: localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto),
+      },
+      ctx,
+    );
+    const presentation = await presentSdJwt(credential, { disclose: 'all', keyBinding: { signer: holder, audience: AUDIENCE, nonce: NONCE } }, ctx);
+    const policy = { issuerKey: pinnedIssuerKeys([k.issuer.publicJwk]), typ: 'example+sd-jwt', keyBinding: { nonce: NONCE, audience: AUDIENCE } };
+    expect((await verifySdJwt(presentation, policy, ctx)).valid).toBe(true);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~.=+/ ';
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: presentation.length - 1 }), fc.constantFrom(...alphabet), async (at, c) => {
+        fc.pre(presentation[at] !== c);
+        const mutated = `${presentation.slice(0, at)}${c}${presentation.slice(at + 1)}`;
+        const result = await verifySdJwt(mutated, policy, ctx);
+        expect(result.valid).toBe(false);
+        expect(result.errors.length).toBeGreaterThan(0);
+        expect(result.errors.map((e) => e.code)).not.toContain('ERR_INTERNAL');
+      }),
+      { numRuns: 400, seed: 9901 },
+    );
+  });
 });
