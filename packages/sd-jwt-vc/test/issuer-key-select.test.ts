@@ -85,6 +85,14 @@ describe('issuerKeyResolverFor (draft-ietf-oauth-sd-jwt-vc §2.5, §7.3)', () =>
     expect(await rejectionCode(issuerKeyResolverFor({})({ header: { alg: 'ES256' }, payload: {} }, ctx))).toBe('ERR_SDJWT_ISSUER_KEY_UNRESOLVED');
   });
 
+  it('passes x5cIssBinding to the x5c mechanism', async () => {
+    const header = { alg: 'ES256', x5c: [b64(leaf.der)] };
+    const strict = issuerKeyResolverFor({ trustAnchors: [root] });
+    expect(await rejectionCode(strict({ header, payload: { iss: 'https://other.example' } }, ctx))).toBe('ERR_SDJWT_X5C_ISS_MISMATCH');
+    const unverified = issuerKeyResolverFor({ trustAnchors: [root], x5cIssBinding: 'unverified' });
+    expect((await unverified({ header, payload: { iss: 'https://other.example' } }, ctx))[0]?.issuer.id).toBe(leaf.subject);
+  });
+
   it('deferred anchoring through the policy', async () => {
     const resolve = issuerKeyResolverFor({ anchoring: 'deferred' });
     const [candidate] = await resolve({ header: { alg: 'ES256', x5c: [b64(leaf.der), b64(root.der)] }, payload: {} }, ctx);

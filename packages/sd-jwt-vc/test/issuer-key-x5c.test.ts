@@ -133,6 +133,13 @@ describe('x5cIssuerKey (draft-ietf-oauth-sd-jwt-vc §2.5 inline X.509)', () => {
     expect(await rejectionCode(resolve({ header: header(pki.leaf, pki.intermediate), payload: { iss: 42 } }, ctx))).toBe('ERR_SDJWT_X5C_ISS_MISMATCH');
   });
 
+  it("issBinding 'unverified': accepts an iss the leaf does not name and reports the leaf subject as issuer id", async () => {
+    const resolve = x5cIssuerKey({ trustAnchors: [pki.root], issBinding: 'unverified' });
+    const [candidate] = await resolve({ header: header(pki.noSanLeaf, pki.intermediate), payload: { iss: 'https://backend.issuer.example' } }, ctx);
+    expect(candidate?.issuer.id).toBe(pki.noSanLeaf.subject);
+    expect(await rejectionCode(() => x5cIssuerKey({ trustAnchors: [pki.root], issBinding: 'none' as never }))).toBe('ERR_USAGE_ISS_BINDING');
+  });
+
   it('rfc5280-6-unanchored-chain: rejects a chain that reaches no configured anchor', async () => {
     const resolve = x5cIssuerKey({ trustAnchors: [pki.otherRoot] });
     expect(await rejectionCode(resolve({ header: header(pki.leaf, pki.intermediate), payload: {} }, ctx))).toBe('ERR_X509_CHAIN_UNANCHORED');

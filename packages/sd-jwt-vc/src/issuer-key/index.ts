@@ -24,4 +24,4 @@ export { type DidIssuerKeyOptions, type DidMethodName, didIssuerKey, multikeyToJ
 export { type JwtVcIssuerMetadataOptions, jwtVcIssuerMetadataKey, jwtVcIssuerMetadataUrl } from './jwt-vc-issuer-metadata.js';
 export { pinnedIssuerKeys } from './pinned.js';
 export { type IssuerKeyPolicy, issuerKeyResolverFor } from './select.js';
-export { parseX5c, type X5cIssuerKeyOptions, x5cCertificatesOf, x5cIssuerKey } from './x5c.js';
+export { parseX5c, type X5cIssBinding, type X5cIssuerKeyOptions, x5cCertificatesOf, x5cIssuerKey } from './x5c.js';

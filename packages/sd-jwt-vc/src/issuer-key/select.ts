@@ -8,7 +8,7 @@ import { type DidIssuerKeyOptions, didIssuerKey } from './did.js';
 import type { IssuerKeyCandidate, IssuerKeyInput, IssuerKeyResolver } from './index.js';
 import { type JwtVcIssuerMetadataOptions, jwtVcIssuerMetadataKey } from './jwt-vc-issuer-metadata.js';
 import { createPinnedKeys } from './pinned.js';
-import { x5cIssuerKey } from './x5c.js';
+import { type X5cIssBinding, x5cIssuerKey } from './x5c.js';
 
 /** Which issuer-key mechanisms a verifier permits. Everything is off unless configured. */
 export interface IssuerKeyPolicy {
@@ -16,8 +16,10 @@ export interface IssuerKeyPolicy {
   readonly pinnedKeys?: readonly Jwk[];
   /** X.509 trust anchors for `x5c` chains. */
   readonly trustAnchors?: readonly Certificate[];
-  /** Accept `x5c` chains whose anchor a later trust decision establishes (needs no `trustAnchors`). */
+  /** Accept `x5c` chains whose anchor a later trust decision establishes (needs no `trustAnchors`; `trustAnchors` win when both are set). */
   readonly anchoring?: 'deferred';
+  /** How `iss` must relate to an `x5c` end-entity certificate (default `san`): see {@link X5cIssBinding}. */
+  readonly x5cIssBinding?: X5cIssBinding;
   /** JWT VC Issuer Metadata for https `iss` values. */
   readonly issuerMetadata?: boolean | JwtVcIssuerMetadataOptions;
   /** DID `iss` values. */
@@ -45,9 +47,9 @@ export function issuerKeyResolverFor(policy: IssuerKeyPolicy): IssuerKeyResolver
   const pinned = policy.pinnedKeys !== undefined && policy.pinnedKeys.length > 0 ? createPinnedKeys(policy.pinnedKeys) : undefined;
   const x5c =
     policy.trustAnchors !== undefined && policy.trustAnchors.length > 0
-      ? x5cIssuerKey({ trustAnchors: policy.trustAnchors })
+      ? x5cIssuerKey({ trustAnchors: policy.trustAnchors, issBinding: policy.x5cIssBinding ?? 'san' })
       : policy.anchoring === 'deferred'
-        ? x5cIssuerKey({ anchoring: 'deferred' })
+        ? x5cIssuerKey({ anchoring: 'deferred', issBinding: policy.x5cIssBinding ?? 'san' })
         : undefined;
   const options = <T extends object>(v: boolean | T | undefined): T | undefined => (v === undefined || v === false ? undefined : v === true ? ({} as T) : v);
   const didOptions = options(policy.did);

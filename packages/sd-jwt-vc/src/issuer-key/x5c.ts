@@ -18,10 +18,25 @@ import type { IssuerKeyCandidate, IssuerKeyInput, IssuerKeyResolver } from './in
 import { parseSubjectAltNames } from './internal/der.js';
 import { decodeStdBase64 } from './internal/std-base64.js';
 
+/**
+ * How `iss` relates to the end-entity certificate: `san` (default) requires `iss`, when
+ * present, to be named by a subjectAltName of the leaf; `unverified` leaves `iss` unchecked
+ * (ecosystems whose trust lists bind the identity, e.g. the EUDI reference PID, whose
+ * certificates carry no SAN), and then the issuer id reported is the leaf subject.
+ */
+export type X5cIssBinding = 'san' | 'unverified';
+
+interface X5cCommonOptions {
+  /** Longest chain accepted, anchor included (default 6). */
+  readonly maxChainLength?: number;
+  /** See {@link X5cIssBinding}. Default `san`. */
+  readonly issBinding?: X5cIssBinding;
+}
+
 /** How an x5c chain is anchored: to configured anchors now, or later by a trust decision. */
 export type X5cIssuerKeyOptions =
-  | { readonly trustAnchors: readonly Certificate[]; readonly maxChainLength?: number }
-  | { readonly anchoring: 'deferred'; readonly maxChainLength?: number };
+  | (X5cCommonOptions & { readonly trustAnchors: readonly Certificate[] })
+  | (X5cCommonOptions & { readonly anchoring: 'deferred' });
 
 /** Most certificates accepted in one `x5c` header. */
 const MAX_X5C_ENTRIES = 10;
@@ -87,12 +102,15 @@ export function x5cCertificatesOf(candidateOrIssuer: IssuerKeyCandidate | Issuer
  * chain is available from {@link x5cCertificatesOf}). A leaf with a keyUsage extension
  * must allow digitalSignature.
  *
- * When `iss` is present it must name the end-entity certificate: a
- * uniformResourceIdentifier SAN equal to `iss`, or, for an https `iss`, a dNSName SAN
- * equal to its host (also for a `dns:` URI, RFC 4501). The editor's copy says the Issuer
- * is the subject of the end-entity certificate (§2.5) and `iss` names the Issuer when it
- * is not conveyed otherwise (§2.2.2.3); the SAN rule is the one drafts -04 to -09 stated,
- * as implemented by EUDI and credo. `IssuerInfo.id` is `iss`, else the leaf subject.
+ * With `issBinding: 'san'` (the default), a present `iss` must name the end-entity
+ * certificate: a uniformResourceIdentifier SAN equal to `iss`, or a dNSName SAN equal to
+ * the host of an https `iss` (or the name of a `dns:` URI, RFC 4501). This is the rule of
+ * drafts -01 to -04 (oauth-sd-jwt-vc PRs #175, #183, #239); the editor's copy of
+ * 2026-08-21 only says the Issuer is the subject of the end-entity certificate (§2.5) and
+ * that `iss` names the Issuer when it is not conveyed otherwise (§2.2.2.3), and the
+ * relation is an open question (oauth-sd-jwt-vc issue #433). Without the binding, any
+ * holder of a certificate under a trusted anchor could claim another issuer's `iss`.
+ * `IssuerInfo.id` is the bound `iss`, else the leaf subject.
  *
  * @example
  * ```ts
@@ -111,6 +129,8 @@ export function x5cIssuerKey(options: X5cIssuerKeyOptions): IssuerKeyResolver {
     throw new ComityUsageError('ERR_USAGE_TRUST_ANCHORS', "x5cIssuerKey needs trustAnchors or anchoring: 'deferred'");
   }
   const maxLength = options.maxChainLength ?? 6;
+  const issBinding = options.issBinding ?? 'san';
+  if (issBinding !== 'san' && issBinding !== 'unverified') throw new ComityUsageError('ERR_USAGE_ISS_BINDING', "issBinding must be 'san' or 'unverified'");
   return async (input: IssuerKeyInput, ctx: ComityContext): Promise<readonly IssuerKeyCandidate[]> => {
     if (input.header.x5c === undefined) throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'the credential header has no x5c');
     const chain = await parseX5c(input.header.x5c);
@@ -125,14 +145,15 @@ export function x5cIssuerKey(options: X5cIssuerKeyOptions): IssuerKeyResolver {
       throw new ComityError('ERR_X509_KEY_USAGE', 'the issuer certificate may not sign credentials', { details: { index: 0 } });
     }
     const iss = input.payload.iss;
-    if (iss !== undefined) {
+    const bindIss = issBinding === 'san' && iss !== undefined;
+    if (bindIss) {
       if (typeof iss !== 'string' || !issMatchesCertificate(iss, leaf)) {
         throw new ComityError('ERR_SDJWT_X5C_ISS_MISMATCH', 'iss does not match the issuer certificate', { details: { leaf: leaf.sha256 } });
       }
     }
     const path = validated.path;
     const issuer: IssuerInfo = {
-      id: typeof iss === 'string' ? iss : leaf.subject,
+      id: bindIss && typeof iss === 'string' ? iss : leaf.subject,
       keyMethod: 'x5c',
       jwk: leaf.publicJwk,
       certificateChain: path.map((c) => c.sha256),
