@@ -138,6 +138,11 @@ async function resolveStatus(reference: StatusReference, options: CheckStatusOpt
   });
 }
 
+/** A memoised list is reused only within this caller's own size limit. */
+function fits(decoded: DecodedStatusList | undefined, maxBytes: number): boolean {
+  return decoded !== undefined && (decoded.list.size * decoded.list.bits) / 8 <= maxBytes;
+}
+
 async function lookup(
   token: string | Uint8Array,
   idx: number,
@@ -151,12 +156,12 @@ async function lookup(
   const verified =
     typeof token === 'string'
       ? await verifyStatusListJwtWith(token, verifyOptions, (statusList, maxBytes) => {
-          decoded ??= decodeStatusList(statusList, { maxBytes });
-          return decoded;
+          if (!fits(decoded, maxBytes)) decoded = decodeStatusList(statusList, { maxBytes });
+          return decoded as DecodedStatusList;
         })
       : await verifyStatusListCwtWith(token, verifyOptions, (statusList, maxBytes) => {
-          decoded ??= readCborStatusList(statusList, maxBytes);
-          return decoded;
+          if (!fits(decoded, maxBytes)) decoded = readCborStatusList(statusList, maxBytes);
+          return decoded as DecodedStatusList;
         });
   onVerified?.(decoded as DecodedStatusList, verified.token);
   const status = verified.list.get(idx);

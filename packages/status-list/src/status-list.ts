@@ -38,7 +38,16 @@ export function statusLabel(status: number): StatusLabel {
   return 'APPLICATION_SPECIFIC';
 }
 
-/** True when `bits` is 1, 2, 4 or 8. */
+/**
+ * True when `bits` is 1, 2, 4 or 8 (a number, not a string).
+ *
+ * @example
+ * ```ts
+ * isStatusBits(2); // true
+ * isStatusBits('2'); // false
+ * ```
+ * @see draft-ietf-oauth-status-list-20 §4.1 step 1
+ */
 export function isStatusBits(bits: unknown): bits is StatusBits {
   return bits === 1 || bits === 2 || bits === 4 || bits === 8;
 }

@@ -339,6 +339,13 @@ describe('draft-20 §13.7 caching', () => {
     expect(await codeOf(checkStatus(ref, options({ cache, keys: [otherKey] })))).toBe('ERR_STATUS_TOKEN_SIGNATURE_INVALID');
   });
 
+  it('status-list-11.1-cache-respects-limit: a cached list is not handed to a caller with a smaller maxListBytes', async () => {
+    const cache = createStatusListCache();
+    const ref = { idx: 7, uri: url('/lists/cached') };
+    await checkStatus(ref, options({ cache }));
+    expect(await codeOf(checkStatus(ref, options({ cache, maxListBytes: 100 })))).toBe('ERR_STATUS_LIST_TOO_LARGE');
+  });
+
   it('status-list-13.7-not-cached-when-invalid: a rejected token is not cached', async () => {
     const cache = createStatusListCache();
     const ref = { idx: 7, uri: url('/lists/wrong-key') };

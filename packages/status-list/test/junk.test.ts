@@ -214,6 +214,13 @@ describe('junk input: verifyStatusListJwt', () => {
     });
   }
 
+  it('status-list-rfc7515-4.1.9-typ-forms: application/statuslist+jwt and other casing are the same media type', async () => {
+    for (const typ of ['application/statuslist+jwt', 'StatusList+JWT']) {
+      const token = await sign({ typ }, good);
+      expect((await verifyStatusListJwt(token, { ctx, keys: [key], uri })).list.get(0)).toBe(1);
+    }
+  });
+
   it('status-list-junk-jwt: the well-formed control token verifies', async () => {
     const token = await sign(T, good);
     expect((await verifyStatusListJwt(token, { ctx, keys: [key], uri })).list.get(0)).toBe(1);
