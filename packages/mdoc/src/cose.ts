@@ -161,7 +161,17 @@ export function decodeCoseSign1(input: Uint8Array | CborValue, what = 'COSE_Sign
   };
 }
 
-/** Decodes a COSE_Mac0 (tagged 17 or untagged). @throws ComityError `ERR_MDOC_COSE_INVALID` */
+/**
+ * Decodes a COSE_Mac0 (tagged 17 or untagged); nothing is verified.
+ *
+ * @example
+ * ```ts
+ * const mac0 = decodeCoseMac0(deviceMacValue);
+ * if (mac0.coseAlg !== 5) throw new Error('not HMAC 256/256');
+ * ```
+ * @throws ComityError `ERR_MDOC_COSE_INVALID`, `ERR_MDOC_CBOR_*`
+ * @see RFC 9052 §6.2
+ */
 export function decodeCoseMac0(input: Uint8Array | CborValue, what = 'COSE_Mac0'): CoseMac0 {
   const value = toStructure(input, 17, what);
   const headers = decodeHeaders(value, what);

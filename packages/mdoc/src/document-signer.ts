@@ -6,7 +6,15 @@
  */
 import { type Certificate, ComityError, type Issue, KeyUsage, type ValidatedChain, validateCertificateChain } from '@comity/core';
 
-/** Extended key usage of an mDL document signer (ISO/IEC 18013-5 Annex B.1.4). */
+/**
+ * Extended key usage of an mDL document signer.
+ *
+ * @example
+ * ```ts
+ * await checkDocumentSignerChain(chain, { trustAnchors, now, documentSignerEkus: [EKU_MDL_DOCUMENT_SIGNER] });
+ * ```
+ * @see ISO/IEC 18013-5:2021 Annex B.1.4
+ */
 export const EKU_MDL_DOCUMENT_SIGNER = '1.0.18013.5.1.2';
 
 /** Options of {@link checkDocumentSignerChain}. */

@@ -84,7 +84,14 @@ function tdate(map: CborMap, key: string, path: (string | number)[], optional: b
 }
 
 /**
- * Parses a MobileSecurityObject from its (tag-24 content) bytes.
+ * Parses a MobileSecurityObject from its (tag-24 content) bytes. Nothing is verified.
+ *
+ * @example
+ * ```ts
+ * const mso = parseMso(issuerSigned.msoBytes.content);
+ * console.log(mso.digestAlgorithm, mso.validityInfo.validUntil.text);
+ * ```
+ * @see ISO/IEC 18013-5:2021 §9.1.2.4
  *
  * @throws ComityError `ERR_MDOC_STRUCTURE`, `ERR_MDOC_TDATE_INVALID`, `ERR_MDOC_COSE_KEY_INVALID`, `ERR_MDOC_CBOR_*`
  */

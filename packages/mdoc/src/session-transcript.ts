@@ -137,7 +137,12 @@ export async function buildSessionTranscript(handover: HandoverInput, ctx: Pick<
  * Accepts a SessionTranscript either bare or as SessionTranscriptBytes (tag 24) and returns
  * the bare array bytes, as embedded in DeviceAuthentication.
  *
- * @throws ComityError `ERR_MDOC_SESSION_TRANSCRIPT`
+ * @example
+ * ```ts
+ * const bare = normalizeSessionTranscript(annexDSessionTranscriptBytes); // starts with 0x83
+ * ```
+ * @throws ComityError `ERR_MDOC_SESSION_TRANSCRIPT`; ComityUsageError `ERR_USAGE_SESSION_TRANSCRIPT` for non-bytes
+ * @see ISO/IEC 18013-5:2021 §9.1.5.1
  */
 export function normalizeSessionTranscript(bytes: Uint8Array): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new ComityUsageError('ERR_USAGE_SESSION_TRANSCRIPT', 'sessionTranscript must be bytes');
@@ -169,12 +174,22 @@ function normalizeUncached(bytes: Uint8Array): Uint8Array {
   return bare;
 }
 
-/** SessionTranscriptBytes: the transcript wrapped as `#6.24(bstr)` (the deviceMac salt input). */
+/**
+ * SessionTranscriptBytes: the transcript wrapped as `#6.24(bstr)` (the deviceMac salt input, and
+ * what @auth0/mdl and @animo-id/mdoc take as `encodedSessionTranscript`).
+ *
+ * @example
+ * ```ts
+ * await auth0Verifier.verify(response, { encodedSessionTranscript: Buffer.from(sessionTranscriptBytes(transcript)) });
+ * ```
+ * @throws ComityError `ERR_MDOC_SESSION_TRANSCRIPT`
+ * @see ISO/IEC 18013-5:2021 §9.1.5.1
+ */
 export function sessionTranscriptBytes(sessionTranscript: Uint8Array): Uint8Array {
   return wrapTag24(normalizeSessionTranscript(sessionTranscript));
 }
 
-/** DeviceAuthenticationBytes for a document: `#6.24(["DeviceAuthentication", SessionTranscript, DocType, DeviceNameSpacesBytes])`. */
+/** @internal DeviceAuthenticationBytes for a document: `#6.24(["DeviceAuthentication", SessionTranscript, DocType, DeviceNameSpacesBytes])`. */
 const DEVICE_AUTHENTICATION_PREFIX = Uint8Array.of(0x84, ...encodeCbor('DeviceAuthentication'));
 
 export function deviceAuthenticationBytes(bareTranscript: Uint8Array, docType: string, deviceNameSpacesBytes: DataItem): Uint8Array {

@@ -38,7 +38,16 @@ export class FullDate {
   }
 }
 
-/** Formats a Date as an mdoc tdate text: RFC 3339 UTC without fractional seconds. */
+/**
+ * Formats a Date as an mdoc tdate text: RFC 3339 UTC without fractional seconds.
+ *
+ * @example
+ * ```ts
+ * formatTdate(new Date('2026-01-02T03:04:05.678Z')); // '2026-01-02T03:04:05Z'
+ * ```
+ * @throws ComityUsageError `ERR_USAGE_DATE` for an invalid Date
+ * @see ISO/IEC 18013-5:2021 §9.1.2.4 (tdate), RFC 8949 §3.4.1
+ */
 export function formatTdate(date: Date): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new ComityUsageError('ERR_USAGE_DATE', 'expected a valid Date');
   return `${date.toISOString().slice(0, 19)}Z`;
@@ -55,7 +64,17 @@ export interface ParsedTdate {
   readonly deviates: boolean;
 }
 
-/** Reads a `#6.0(tstr)` tdate; undefined when the value is not one. */
+/**
+ * Reads a `#6.0(tstr)` tdate leniently: RFC 3339 with fractional seconds or an offset is accepted
+ * and flagged as `deviates`; anything else (untagged, tag 1, malformed) gives undefined.
+ *
+ * @example
+ * ```ts
+ * const t = readTdate(value);
+ * if (t === undefined) throw new ComityError('ERR_MDOC_TDATE_INVALID', 'not a tdate');
+ * ```
+ * @see ISO/IEC 18013-5:2021 §9.1.2.4, RFC 8943
+ */
 export function readTdate(value: CborValue): ParsedTdate | undefined {
   if (!(value instanceof Tagged) || value.tag !== 0 || typeof value.value !== 'string') return undefined;
   const text = value.value;
@@ -68,10 +87,16 @@ export function readTdate(value: CborValue): ParsedTdate | undefined {
 }
 
 /**
- * The JSON-friendly view of a decoded CBOR value, as used in verification claims:
+ * The JSON-friendly view of a decoded CBOR value, as used in verification claims (never throws):
  * full-date → `"YYYY-MM-DD"`, tdate → its RFC 3339 text, byte strings → base64url text,
  * maps → objects (keys as strings), integers beyond 2^53 → decimal strings, undefined → null,
  * other tags → `{ tag, value }`, embedded CBOR (tag 24) → `{ tag: 24, value: base64url }`.
+ *
+ * @example
+ * ```ts
+ * toJsonValue(new Tagged(1004, '2019-10-20')); // '2019-10-20'
+ * ```
+ * @see RFC 8949 §6.1 (converting CBOR to JSON)
  */
 export function toJsonValue(value: CborValue, depth = 0): unknown {
   if (depth > 64) return null;

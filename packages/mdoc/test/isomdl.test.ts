@@ -1,5 +1,5 @@
 import { createECDH } from 'node:crypto';
-import { createContext, parseCertificate, pemToDerList } from '@comity/core';
+import { createContext, parseCertificate, pemToDerList, validateCertificateChain } from '@comity/core';
 import { describe, expect, it } from 'vitest';
 import { checkDocumentSignerChain, decodeCoseSign1, parseIssuerSigned, verifyCoseSign1, verifyIssuerSigned } from '../src/index.js';
 import { b64u, vectorBytes, vectorCert, vectorHex, vectorText } from './helpers.js';
@@ -78,6 +78,15 @@ describe('AAMVA VICAL COSE_Sign1', () => {
     await verifyCoseSign1(sign1, { publicJwk: signer.publicJwk, crypto: createContext().crypto });
     const root = await parseCertificate(pemToDerList(vectorText('isomdl/vical/aamva_ca_root.crt'))[0] as Uint8Array);
     expect((await parseCertificate(sign1.x5chain?.[2] as Uint8Array)).sha256).toBe(root.sha256);
+  });
+
+  it('its 3-certificate x5chain validates to the AAMVA root at 2025-01-01 and has expired by 2026-04-19', async () => {
+    const sign1 = decodeCoseSign1(vical);
+    const chain = await Promise.all((sign1.x5chain ?? []).map((der) => parseCertificate(der)));
+    const root = await parseCertificate(pemToDerList(vectorText('isomdl/vical/aamva_ca_root.crt'))[0] as Uint8Array);
+    const ok = await validateCertificateChain(chain, { now: new Date('2025-01-01T00:00:00Z'), anchors: [root] });
+    expect(ok.anchor.sha256).toBe(root.sha256);
+    await expect(validateCertificateChain(chain, { now: new Date('2026-04-19T00:00:00Z'), anchors: [root] })).rejects.toMatchObject({ code: 'ERR_X509_EXPIRED' });
   });
 
   it('rfc9052-4.4-signature: a flipped payload byte fails', async () => {

@@ -14,7 +14,15 @@
 import { ComityError } from '@comity/core';
 import { Encoder, Tag } from 'cbor-x';
 
-/** A CBOR tag other than 24 (kept with its number; tdate is tag 0, full-date tag 1004). */
+/**
+ * A decoded CBOR tag other than 24, kept with its number (tdate is tag 0, full-date tag 1004).
+ *
+ * @example
+ * ```ts
+ * if (value instanceof Tagged && value.tag === 1004) console.log('full-date', value.value);
+ * ```
+ * @see RFC 8949 §3.4
+ */
 export class Tagged {
   constructor(
     readonly tag: number,
@@ -22,7 +30,16 @@ export class Tagged {
   ) {}
 }
 
-/** `#6.24(bstr)`: an embedded CBOR data item with its exact received encoding. */
+/**
+ * `#6.24(bstr)`: an embedded CBOR data item with its exact received encoding (what mdoc digests
+ * and signatures cover).
+ *
+ * @example
+ * ```ts
+ * const digest = await ctx.crypto.digest('sha-256', item.bytes.raw); // IssuerSignedItemBytes as received
+ * ```
+ * @see RFC 8949 §3.4.5.1, ISO/IEC 18013-5:2021 §9.1.2.4
+ */
 export class DataItem {
   constructor(
     /** The whole item as received, `d8 18 <bstr header> <content>`: what digests cover. */
