@@ -14,7 +14,7 @@ import {
   type SignatureAlgorithm,
   type Signer,
 } from '@comity/core';
-import { type CborMap, type CborValue, concatParts, type DecodeNotes, decodeCbor, encodeBstr, encodeCbor, Tagged } from './internal/cbor.js';
+import { type CborMap, type CborValue, concatParts, type DecodeNotes, decodeCbor, encodeCbor, head, Tagged } from './internal/cbor.js';
 
 /** COSE algorithm identifiers comity maps to its signature algorithms. */
 const COSE_ALGS: ReadonlyMap<number, SignatureAlgorithm> = new Map<number, SignatureAlgorithm>([
@@ -189,7 +189,10 @@ export function coseToBeSigned(
   payload: Uint8Array,
   externalAad: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
-  return concatParts([CONTEXT_PREFIX[context], encodeBstr(protectedBytes), encodeBstr(externalAad), encodeBstr(payload)]);
+  // One allocation: prefix, then each byte string's head and content.
+  const prefix = CONTEXT_PREFIX[context];
+  const parts = [prefix, head(2, protectedBytes.length), protectedBytes, head(2, externalAad.length), externalAad, head(2, payload.length), payload];
+  return concatParts(parts);
 }
 
 const CONTEXT_PREFIX = {

@@ -86,7 +86,9 @@ describe('AAMVA VICAL COSE_Sign1', () => {
     const root = await parseCertificate(pemToDerList(vectorText('isomdl/vical/aamva_ca_root.crt'))[0] as Uint8Array);
     const ok = await validateCertificateChain(chain, { now: new Date('2025-01-01T00:00:00Z'), anchors: [root] });
     expect(ok.anchor.sha256).toBe(root.sha256);
-    await expect(validateCertificateChain(chain, { now: new Date('2026-04-19T00:00:00Z'), anchors: [root] })).rejects.toMatchObject({ code: 'ERR_X509_EXPIRED' });
+    await expect(validateCertificateChain(chain, { now: new Date('2026-04-19T00:00:00Z'), anchors: [root] })).rejects.toMatchObject({
+      code: 'ERR_X509_EXPIRED',
+    });
   });
 
   it('rfc9052-4.4-signature: a flipped payload byte fails', async () => {

@@ -1,4 +1,4 @@
-import { createCertificate, createContext, KeyUsage, toHex } from '@comity/core';
+import { createCertificate, createContext, KeyUsage, localSigner, toHex } from '@comity/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSessionTranscript,
@@ -233,6 +233,28 @@ describe('issue → present → verify', () => {
     const result = await verifyIssuerSigned(doc, { trustAnchors: [root], ctx });
     expect(result.errors.map((e) => e.code)).toEqual(['ERR_MDOC_CHAIN_PROFILE']);
     await expect(issueTestMdl(pki, { signer, certificateChain: [ds, inter, root] })).rejects.toMatchObject({ code: 'ERR_USAGE_MDOC_ISSUE' });
+  });
+
+  it.each(['EdDSA', 'ES384'] as const)('%s device keys sign DeviceAuthentication', async (alg) => {
+    const dev = await pki.ctx.crypto.generateKeyPair(alg);
+    const doc = await issueTestMdl(pki, { deviceKey: dev.publicJwk });
+    const response = await presentMdoc({
+      issuerSigned: doc,
+      disclose,
+      deviceSigner: localSigner(dev.privateJwk, alg, pki.ctx.crypto),
+      sessionTranscript: transcript,
+      ctx: pki.ctx,
+    });
+    const [ok] = await verifyDeviceResponse(response, { trustAnchors: [pki.iaca.certificate], sessionTranscript: transcript, ctx: pki.ctx });
+    expect(ok?.errors).toEqual([]);
+    expect(ok?.deviceKey?.kty).toBe(alg === 'EdDSA' ? 'OKP' : 'EC');
+    const [refused] = await verifyDeviceResponse(response, {
+      trustAnchors: [pki.iaca.certificate],
+      sessionTranscript: transcript,
+      ctx: pki.ctx,
+      allowedAlgorithms: ['ES256'],
+    });
+    expect(refused?.errors.map((e) => e.code)).toEqual(['ERR_MDOC_COSE_ALG_NOT_ALLOWED']);
   });
 
   it('18013-5-9.3.3-untrusted: another IACA does not anchor', async () => {
