@@ -99,7 +99,7 @@ export function parseCertificate(der: Uint8Array): Promise<Certificate> {
     result = parseUncached(new Uint8Array(der));
     parsed.set(id, result);
     // Do not keep failures in the cache: they are cheap to reproduce and could fill it.
-    result.catch(() => parsed.set(id, Promise.reject(new ComityError('ERR_X509_PARSE', 'certificate could not be parsed'))));
+    result.catch(() => parsed.delete(id));
   }
   return result;
 }
@@ -259,7 +259,10 @@ const KNOWN_EXTENSIONS = new Set([
 
 function checkValidity(cert: Certificate, now: Date, index: number): void {
   const unknown = cert.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.oid));
-  if (unknown !== undefined) throw new ComityError('ERR_X509_UNKNOWN_CRITICAL_EXTENSION', 'certificate has a critical extension comity does not process', { details: { index, oid: unknown.oid } });
+  if (unknown !== undefined)
+    throw new ComityError('ERR_X509_UNKNOWN_CRITICAL_EXTENSION', 'certificate has a critical extension comity does not process', {
+      details: { index, oid: unknown.oid },
+    });
   if (now < cert.notBefore) throw new ComityError('ERR_X509_NOT_YET_VALID', 'certificate is not yet valid', { details: { index, sha256: cert.sha256 } });
   if (now > cert.notAfter) throw new ComityError('ERR_X509_EXPIRED', 'certificate has expired', { details: { index, sha256: cert.sha256 } });
 }

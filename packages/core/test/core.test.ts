@@ -9,6 +9,7 @@ import {
   jwkThumbprint,
   KeyUsage,
   localSigner,
+  parseCertificate,
   parseJson,
   parsePublicJwk,
   signCompactJws,
@@ -185,5 +186,14 @@ describe('X.509 critical extensions', () => {
       extensions: [{ oid: '1.2.3.4.5', critical: true, value: new Uint8Array([5, 0]) }],
     });
     expect(await code(validateCertificateChain([cert], { now: new Date(+t0 + 86_400_000), anchors: [cert] }))).toBe('ERR_X509_UNKNOWN_CRITICAL_EXTENSION');
+  });
+});
+
+describe('X.509 parsing', () => {
+  it('a malformed certificate fails with ERR_X509_PARSE every time, without unhandled rejections', async () => {
+    const junk = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]);
+    expect(await code(parseCertificate(junk))).toBe('ERR_X509_PARSE');
+    expect(await code(parseCertificate(junk))).toBe('ERR_X509_PARSE');
+    expect(await code(parseCertificate(new Uint8Array(0)))).toBe('ERR_X509_PARSE');
   });
 });

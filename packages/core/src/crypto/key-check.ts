@@ -24,6 +24,9 @@ export class BoundedCache<V> {
   get(key: string): V | undefined {
     return this.#map.get(key);
   }
+  delete(key: string): void {
+    this.#map.delete(key);
+  }
   set(key: string, value: V): void {
     if (this.#map.size >= this.limit) {
       const oldest = this.#map.keys().next();

@@ -70,9 +70,6 @@ export async function parseX5c(value: unknown): Promise<Certificate[]> {
     try {
       out.push(await parseCertificate(der));
     } catch (cause) {
-      // Work-around for @comity/core: after a failed parse it caches a fresh rejected promise
-      // nobody observes (an unhandled rejection); observe it here.
-      parseCertificate(der).catch(() => undefined);
       throw new ComityError('ERR_SDJWT_X5C_INVALID', 'x5c entry is not a valid certificate', { cause, details: { index: i } });
     }
   }
