@@ -20,6 +20,7 @@ import {
   utf8Encode,
   verifyJwsSignature,
 } from '@comity/core';
+import { typMatches } from './internal/typ.js';
 
 /** What the verifier expects of the Key Binding JWT. */
 export interface KeyBindingPolicy {
@@ -94,7 +95,7 @@ export async function checkKeyBinding(
   let jws: ReturnType<typeof decodeCompactJws>;
   try {
     jws = decodeCompactJws(kbJwt, 'Key Binding JWT', 'ERR_SDJWT_KB');
-    if (jws.header.typ !== 'kb+jwt') throw new ComityError('ERR_SDJWT_KB_TYP', 'Key Binding JWT "typ" is not "kb+jwt"');
+    if (!typMatches(jws.header.typ, ['kb+jwt'])) throw new ComityError('ERR_SDJWT_KB_TYP', 'Key Binding JWT "typ" is not "kb+jwt"');
     await verifyJwsSignature(jws, input.cnfJwk, {
       algorithms: input.policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS,
       crypto: ctx.crypto,

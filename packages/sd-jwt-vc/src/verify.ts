@@ -26,6 +26,7 @@ import {
 } from '@comity/core';
 import { parseDisclosure, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
 import { processClaims } from './internal/process.js';
+import { typMatches } from './internal/typ.js';
 import type { IssuerKeyCandidate, IssuerKeyResolver } from './issuer-key/index.js';
 import { checkKeyBinding, type KeyBindingInfo, type KeyBindingPolicy } from './key-binding.js';
 import { splitSdJwt } from './parse.js';
@@ -50,7 +51,7 @@ export interface SdJwtVerifyPolicy {
   readonly algorithms?: readonly SignatureAlgorithm[];
   /** Allowed `_sd_alg` values (default sha-256, sha-384, sha-512). */
   readonly hashAlgorithms?: readonly HashAlgorithm[];
-  /** Expected header `typ` (one or several). Plain SD-JWT: unchecked when absent. SD-JWT VC: default `dc+sd-jwt`. */
+  /** Expected header `typ` (one or several), compared as media types (RFC 7515 §4.1.9: case-insensitive, `application/` optional). Plain SD-JWT: unchecked when absent. SD-JWT VC: default `dc+sd-jwt`. */
   readonly typ?: string | readonly string[];
   /** Key binding expectations; required by default. */
   readonly keyBinding?: KeyBindingPolicy;
@@ -150,8 +151,7 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
     const expectedTyp = policy.typ ?? (vc ? ['dc+sd-jwt'] : undefined);
     if (expectedTyp !== undefined) {
       const list = typeof expectedTyp === 'string' ? [expectedTyp] : expectedTyp;
-      if (typeof header.typ !== 'string' || !list.includes(header.typ))
-        throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
+      if (!typMatches(header.typ, list)) throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
     }
     const algorithms = policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
     const alg = checkAlgorithm(header.alg, algorithms, 'issuer-signed JWT', 'ERR_SDJWT');
