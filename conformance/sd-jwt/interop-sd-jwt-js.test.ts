@@ -173,6 +173,7 @@ const PEER_ACCEPTS = new Set<string>([
   'sd-jwt-vc-3.2.1-typ-mismatch',
   'sd-jwt-vc-3.2.1-typ-missing',
   'sd-jwt-vc-3.2.1-typ-vc+sd-jwt-without-opt-in',
+  'sd-jwt-vc-3.2.1-typ-other-media-type',
   'rfc9901-9.11-typ-not-the-profile',
   // _sd_alg: crypto-nodejs maps "SHA-256" to sha256; a non-string falls back to sha-256; nested _sd_alg ignored (items 6, 7)
   'rfc9901-4.1.1-sd-alg-wrong-case',

@@ -137,6 +137,20 @@ export const CONTROL_CASES: readonly NegativeCase[] = [
     build: () => vcWith(undefined, { header: { typ: PLAIN_TYP } }),
   },
   {
+    id: 'rfc7515-4.1.9-typ-with-application-prefix (control)',
+    item: 0,
+    kind: 'vc',
+    expect: null,
+    build: () => vcWith(undefined, { header: { typ: 'application/dc+sd-jwt' }, kb: { header: { typ: 'application/kb+jwt' } } }),
+  },
+  {
+    id: 'rfc7515-4.1.9-typ-case-insensitive (control)',
+    item: 0,
+    kind: 'vc',
+    expect: null,
+    build: () => vcWith(undefined, { header: { typ: 'DC+SD-JWT' }, kb: { header: { typ: 'KB+JWT' } } }),
+  },
+  {
     id: 'baseline SD-JWT VC without key binding, not required (control)',
     item: 0,
     kind: 'vc',
@@ -340,6 +354,13 @@ export const NEGATIVE_CASES: readonly NegativeCase[] = [
     expect: null,
     policy: () => ({ typ: ['dc+sd-jwt', 'vc+sd-jwt'] }),
     build: () => vcWith(undefined, { header: { typ: 'vc+sd-jwt' } }),
+  },
+  {
+    id: 'sd-jwt-vc-3.2.1-typ-other-media-type',
+    item: 5,
+    kind: 'vc',
+    expect: 'ERR_SDJWT_TYP_MISMATCH',
+    build: () => vcWith(undefined, { header: { typ: 'text/dc+sd-jwt' } }),
   },
   {
     id: 'rfc9901-9.11-typ-not-the-profile',
@@ -718,6 +739,13 @@ export const NEGATIVE_CASES: readonly NegativeCase[] = [
     kind: 'vc',
     expect: 'ERR_SDJWT_KB_TYP',
     build: () => vcWith(undefined, { kb: { header: { typ: 'JWT' } } }),
+  },
+  {
+    id: 'rfc9901-4.3-kb-typ-application-jwt',
+    item: 16,
+    kind: 'vc',
+    expect: 'ERR_SDJWT_KB_TYP',
+    build: () => vcWith(undefined, { kb: { header: { typ: 'application/jwt' } } }),
   },
   {
     id: 'rfc9901-4.3-kb-no-typ',
