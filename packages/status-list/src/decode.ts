@@ -40,6 +40,7 @@ function checkBits(bits: unknown): StatusBits {
 export function inflateList(compressed: Uint8Array, bits: StatusBits, maxBytes: number): StatusList {
   const bytes = zlibDecompress(compressed, maxBytes);
   if (bytes.length === 0) throw statusError('ERR_STATUS_LIST_CORRUPT', 'the status list is empty');
+  if ((bytes.length * 8) / bits > 2 ** 32) throw statusError('ERR_STATUS_LIST_TOO_LARGE', 'the status list holds more than 2^32 entries');
   return StatusList.fromBytes(bytes, bits);
 }
 
