@@ -5,6 +5,7 @@
  */
 import { ComityError } from '@comity/core';
 import {
+  checkKeyBinding,
   decodeSdJwt,
   jwtVcIssuerMetadataUrl,
   multikeyToJwk,
@@ -146,6 +147,15 @@ describe('junk input never crashes a public SD-JWT function', () => {
     ['verifySdJwtVc', (x) => verifySdJwtVc(x as string, basePolicy(keys, 'vc'), ctx)],
     ['verifySdJwtVc (no KB required)', (x) => verifySdJwtVc(x as string, { ...basePolicy(keys, 'vc'), keyBinding: { required: false } }, ctx)],
     ['verifySdJwtVcOrThrow', (x) => verifySdJwtVcOrThrow(x as string, basePolicy(keys, 'vc'), ctx)],
+    [
+      'checkKeyBinding (junk as the KB-JWT)',
+      (x) =>
+        checkKeyBinding(
+          x as string,
+          { cnfJwk: keys.holder.publicJwk, sdJwtWithoutKb: 'a.b.c~', hashAlg: 'sha-256', policy: { nonce: 'n', audience: 'a' }, skewSeconds: 60 },
+          ctx,
+        ).then((r) => ({ valid: r.errors.length === 0, errors: r.errors })),
+    ],
   ];
 
   for (const [name, fn] of functions) {
