@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { type Certificate, type ComityContext, createCertificate, type Jwk, KeyUsage, localSigner, type SignatureAlgorithm, type Signer } from '@comity/core';
+import {
+  type Certificate,
+  type ComityContext,
+  ComityUsageError,
+  createCertificate,
+  type Jwk,
+  KeyUsage,
+  localSigner,
+  type SignatureAlgorithm,
+  type Signer,
+} from '@comity/core';
 import { EKU_MDL_DOCUMENT_SIGNER } from './document-signer.js';
 
 /** A certificate with its key pair. */
@@ -25,12 +35,23 @@ export interface TestIacaOptions {
   readonly alg?: SignatureAlgorithm;
   readonly notBefore?: Date;
   readonly notAfter?: Date;
+  /** IssuerAlternativeName URI (default `https://iaca.<country>.example`), as the ISO profile asks for. */
+  readonly issuerAlternativeName?: string;
 }
 
 const DAY = 86_400_000;
+const OID_ISSUER_ALT_NAME = '2.5.29.18';
+
+/** DER of GeneralNames holding one uniformResourceIdentifier (`[6] IA5String`). */
+function issuerAltNameUri(uri: string): Uint8Array {
+  const text = new TextEncoder().encode(uri);
+  if (text.length > 120 || !/^[\x21-\x7e]+$/.test(uri)) throw new ComityUsageError('ERR_USAGE_CERTIFICATE', 'issuerAlternativeName must be a short ASCII URI');
+  return Uint8Array.of(0x30, text.length + 2, 0x86, text.length, ...text);
+}
 
 /**
- * Creates a self-signed IACA root: CA with path length 0, keyUsage keyCertSign and cRLSign.
+ * Creates a self-signed IACA root: CA with path length 0, keyUsage keyCertSign and cRLSign,
+ * an IssuerAlternativeName URI.
  *
  * @example
  * ```ts
@@ -53,6 +74,9 @@ export async function createTestIaca(options: TestIacaOptions): Promise<TestCert
     ca: true,
     pathLength: 0,
     keyUsage: KeyUsage.keyCertSign | KeyUsage.cRLSign,
+    extensions: [
+      { oid: OID_ISSUER_ALT_NAME, critical: false, value: issuerAltNameUri(options.issuerAlternativeName ?? `https://iaca.${country.toLowerCase()}.example`) },
+    ],
   });
   return { certificate, privateJwk, publicJwk, signer: localSigner(privateJwk, alg, ctx.crypto) };
 }
@@ -67,7 +91,7 @@ export interface TestDocumentSignerOptions extends TestIacaOptions {
 
 /**
  * Creates a document signer certificate issued by an IACA: no CA, keyUsage digitalSignature,
- * EKU `1.0.18013.5.1.2`, the IACA's country unless another is given.
+ * EKU `1.0.18013.5.1.2`, the IACA's IssuerAlternativeName, the IACA's country unless another is given.
  *
  * @example
  * ```ts
@@ -91,6 +115,9 @@ export async function createTestDocumentSigner(options: TestDocumentSignerOption
     notAfter: options.notAfter ?? new Date(now.getTime() + 365 * DAY),
     keyUsage: KeyUsage.digitalSignature,
     extKeyUsage: options.extKeyUsage ?? [EKU_MDL_DOCUMENT_SIGNER],
+    extensions: [
+      { oid: OID_ISSUER_ALT_NAME, critical: false, value: issuerAltNameUri(options.issuerAlternativeName ?? `https://iaca.${country.toLowerCase()}.example`) },
+    ],
   });
   return { certificate, privateJwk, publicJwk, signer: localSigner(privateJwk, alg, ctx.crypto) };
 }
