@@ -120,6 +120,46 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
   }
   const now = options.now ?? new Date();
   const nowMs = now.getTime();
+  const chain = credential.issuerCertificates ?? [];
+  // The anchoring and recognition part depends only on (verifier, type, chain, LoA) and the
+  // snapshot; it is cached per chain for the time window in which none of its inputs changes.
+  let key: string | undefined;
+  const leaf = chain[0];
+  if (leaf !== undefined && !anchorsOnly) {
+    key = `${verifier.jurisdiction}|${verifier.community ?? ''}|${verifier.purpose ?? ''}|${credential.format}|${credential.type}|${credential.loa ?? ''}`;
+    for (let i = 1; i < chain.length; i++) key += `|${(chain[i] as Certificate).sha256}`;
+    const hit = registry.cachedDecisionCore(leaf, key, nowMs) as Core | undefined;
+    if (hit !== undefined) return finish(hit, registry, credential, now);
+  }
+  const core = await computeCore(registry, credential, verifier, now, anchorsOnly);
+  if (!('kind' in core)) return core;
+  if (key !== undefined && leaf !== undefined && core.cacheable) registry.cacheDecisionCore(leaf, key, core, core.from, core.to);
+  return finish(core, registry, credential, now);
+}
+
+/** The anchoring + recognition part of a decision (everything but mapping and rules). */
+interface Core {
+  readonly kind: 'core';
+  readonly checks: readonly TrustCheck[];
+  readonly anchor: TrustAnchor | undefined;
+  readonly anchorCert: Certificate | undefined;
+  readonly source: TrustSource | undefined;
+  readonly category: TrustCategory | undefined;
+  readonly chosen: CompiledAgreement | undefined;
+  readonly scope: RecognitionScope | undefined;
+  readonly cacheable: boolean;
+  readonly from: number;
+  readonly to: number;
+}
+
+async function computeCore(
+  registry: TrustRegistry,
+  credential: TrustCredential,
+  verifier: VerifierProfile,
+  now: Date,
+  anchorsOnly: boolean,
+): Promise<Core | TrustDecision> {
+  const nowMs = now.getTime();
   const evaluatedAt = now.toISOString();
   const claims = credential.claims ?? {};
   const checks: TrustCheck[] = [];
@@ -127,6 +167,7 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
   const categories = candidateCategories(registry, verifier, format, type);
   if (anchorsOnly && categories.length === 0) categories.push(...TRUST_CATEGORIES);
   const allLeaves = (): ClaimPath[] => leafPaths(claims, TECHNICAL_CLAIMS);
+  const breakpoints: number[] = [];
 
   // 1. List signatures (checked at load): a failed list of a relevant category is fatal.
   const failed = registry.failures.find((f) => f.category === undefined || categories.length === 0 || categories.includes(f.category));
@@ -161,6 +202,7 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
       anchor = r.anchor;
       anchorCert = r.certificate;
       category = c;
+      for (const pc of r.path) breakpoints.push(pc.notBefore.getTime(), pc.notAfter.getTime() + 1);
       break;
     }
     if (c === categories[0]) firstError = r.code;
@@ -370,6 +412,30 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
       );
   } else checks.push(check('TRUST_LOA_SUFFICIENT', 'skip'));
 
+  if (source?.nextUpdate !== undefined) breakpoints.push(source.nextUpdate.getTime() + 1);
+  if (chosen !== undefined) {
+    breakpoints.push(chosen.effectiveFrom, chosen.notAfter + 1);
+    const slUri = chosen.agreement.status.statusList?.uri;
+    const sl = slUri === undefined ? undefined : registry.statusList(slUri);
+    if (sl?.expiresAt !== undefined) breakpoints.push(sl.expiresAt.getTime() + 1);
+  }
+  let from = Number.NEGATIVE_INFINITY;
+  let to = Number.POSITIVE_INFINITY;
+  for (const b of breakpoints) {
+    if (b <= nowMs) from = Math.max(from, b);
+    else to = Math.min(to, b - 1);
+  }
+  // Service status is judged at signing time: only a status without history is time-independent.
+  const cacheable = anchor === undefined || (anchor.statuses.length === 1 && anchor.statuses[0]?.start === undefined);
+  return { kind: 'core', checks, anchor, anchorCert, source, category: category ?? wanted, chosen, scope, cacheable, from, to };
+}
+
+function finish(core: Core, registry: TrustRegistry, credential: TrustCredential, now: Date): TrustDecision {
+  const evaluatedAt = now.toISOString();
+  const claims = credential.claims ?? {};
+  const { type } = credential;
+  const { anchor, anchorCert, source, chosen, scope } = core;
+  const checks: TrustCheck[] = core.checks.slice();
   // 8. Claim mapping and acceptance rules.
   let mappedClaims: Record<string, unknown> = {};
   let droppedClaims: ClaimPath[];
@@ -379,7 +445,7 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
     mappedClaims = m.mapped;
     droppedClaims = m.dropped;
     targetSchema = m.targetSchema;
-    const mappedCount = String(leafPaths(m.mapped, new Set()).length);
+    const mappedCount = String(m.count);
     if (m.missing.length > 0)
       checks.push(check('TRUST_CLAIMS_MAPPED', 'fail', { path: JSON.stringify(m.missing[0]) }, { missing: m.missing.map((x) => JSON.stringify(x)).join(' ') }));
     else
@@ -392,7 +458,7 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
         ),
       );
   } else {
-    droppedClaims = allLeaves();
+    droppedClaims = leafPaths(claims, TECHNICAL_CLAIMS);
     checks.push(check('TRUST_CLAIMS_MAPPED', 'skip'));
   }
   const rules = [
@@ -417,14 +483,12 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
   return {
     outcome,
     evaluatedAt,
-    category: category ?? wanted,
+    category: core.category,
     agreement: chosen === undefined ? undefined : { id: chosen.agreement.id, version: chosen.agreement.version, sequence: chosen.agreement.sequence },
     agreementList: chosen === undefined ? undefined : chosen.list,
     sources: sourceRef(source),
     anchor:
-      anchor === undefined
-        ? undefined
-        : { thumbprint: anchor.thumbprint, subject: anchorCert?.subject ?? anchor.issuerId, jurisdiction: anchor.jurisdiction },
+      anchor === undefined ? undefined : { thumbprint: anchor.thumbprint, subject: anchorCert?.subject ?? anchor.issuerId, jurisdiction: anchor.jurisdiction },
     checks,
     mappedClaims: outcome === 'rejected' ? {} : mappedClaims,
     droppedClaims,

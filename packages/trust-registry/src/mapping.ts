@@ -5,7 +5,7 @@
  * @module
  */
 import type { ClaimPath } from '@comity/core';
-import { getPath, leafPaths, pathCovers, pathKey, setPath } from './internal/util.js';
+import { getPath, leafPaths, pathCovers, setPath } from './internal/util.js';
 import type { MappingTransform, RecognitionScope } from './types.js';
 
 /** Technical SD-JWT VC claims that are neither mapped nor reported as dropped. */
@@ -18,28 +18,36 @@ export interface MappingOutcome {
   /** Target paths of required rules that had no usable source value. */
   readonly missing: ClaimPath[];
   readonly targetSchema?: string | undefined;
+  /** Number of values written to `mapped`. */
+  readonly count: number;
 }
 
-const MONTHS = /^(\d{4})-(\d{2})-(\d{2})/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Normalises a date-like value to `YYYY-MM-DD`, or undefined. */
+function isoDate(y: string, m: string, d: string): string | undefined {
+  const yy = Number(y);
+  const mm = Number(m);
+  const dd = Number(d);
+  if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= (DAYS_IN_MONTH[mm - 1] as number))) return undefined;
+  if (mm === 2 && dd === 29 && !(yy % 4 === 0 && (yy % 100 !== 0 || yy % 400 === 0))) return undefined;
+  return `${y}-${m}-${d}`;
+}
+
+const ISO_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
+const EU_DATE = /^(\d{2})[./](\d{2})[./](\d{4})$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+
+/** Normalises a date-like value (`YYYY-MM-DD[T…]`, `DD.MM.YYYY`, `DD/MM/YYYY`, `YYYYMMDD`, Date, `{ value }`) to `YYYY-MM-DD`, or undefined. */
 export function normaliseDate(v: unknown): string | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
   if (typeof v === 'object' && v !== null && 'value' in v) return normaliseDate((v as { value: unknown }).value);
-  if (typeof v !== 'string') return undefined;
-  let y: string | undefined;
-  let m: string | undefined;
-  let d: string | undefined;
-  const iso1 = MONTHS.exec(v);
-  const eu = /^(\d{2})[./](\d{2})[./](\d{4})$/.exec(v);
-  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-  if (iso1 !== null) [, y, m, d] = iso1;
-  else if (eu !== null) [, d, m, y] = eu;
-  else if (compact !== null) [, y, m, d] = compact;
-  if (y === undefined || m === undefined || d === undefined) return undefined;
-  const iso = `${y}-${m}-${d}`;
-  const check = new Date(`${iso}T00:00:00Z`);
-  return Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== iso ? undefined : iso;
+  if (typeof v !== 'string' || v.length > 40) return undefined;
+  let r = ISO_PREFIX.exec(v);
+  if (r !== null) return isoDate(r[1] as string, r[2] as string, r[3] as string);
+  r = EU_DATE.exec(v);
+  if (r !== null) return isoDate(r[3] as string, r[2] as string, r[1] as string);
+  r = COMPACT.exec(v);
+  return r === null ? undefined : isoDate(r[1] as string, r[2] as string, r[3] as string);
 }
 
 function applyTransform(value: unknown, t: MappingTransform | undefined, valueSets: Readonly<Record<string, Readonly<Record<string, string>>>>): unknown {
@@ -75,6 +83,7 @@ export function mapClaims(
   const leaves = leafPaths(claims, TECHNICAL_CLAIMS);
   const mapped: Record<string, unknown> = {};
   const consumed: ClaimPath[] = [];
+  let count = 0;
   const missing: ClaimPath[] = [];
   if (scope.mapping !== undefined) {
     for (const rule of scope.mapping.rules) {
@@ -105,21 +114,23 @@ export function mapClaims(
         continue;
       }
       setPath(mapped, rule.to, value);
+      count++;
     }
   } else if (scope.acceptedClaims !== undefined) {
     for (const leaf of leaves) {
       if (scope.acceptedClaims.some((a) => pathCovers(a, leaf))) {
         setPath(mapped, leaf, getPath(claims, leaf));
         consumed.push(leaf);
+        count++;
       }
     }
   } else {
     for (const leaf of leaves) {
       setPath(mapped, leaf, getPath(claims, leaf));
       consumed.push(leaf);
+      count++;
     }
   }
-  const consumedKeys = new Set(consumed.map(pathKey));
-  const dropped = leaves.filter((leaf) => !consumedKeys.has(pathKey(leaf)) && !consumed.some((c) => pathCovers(c, leaf) || pathCovers(leaf, c)));
-  return { mapped, dropped, missing, targetSchema: scope.mapping?.targetSchema };
+  const dropped = leaves.filter((leaf) => !consumed.some((c) => pathCovers(c, leaf) || pathCovers(leaf, c)));
+  return { mapped, dropped, missing, targetSchema: scope.mapping?.targetSchema, count };
 }

@@ -10,15 +10,17 @@ import {
   type Certificate,
   ComityError,
   DEFAULT_SIGNATURE_ALGORITHMS,
-  decodeCompactJws,
+  defaultCrypto,
   isPlainObject,
   jwkThumbprint,
   parseJsonObject,
   parsePublicJwk,
   type SignatureAlgorithm,
+  toHex,
   verifyJwsSignature,
 } from '@comity/core';
 import { certIndexInfo } from './internal/der.js';
+import { decodeListJws } from './internal/jws-large.js';
 import { base64Std, certFromBase64, checkSequence, cryptoOf, pinnedSigner, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
 import { parseDate, sha256Hex } from './internal/util.js';
 import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, TrustSource } from './types.js';
@@ -110,7 +112,7 @@ function jurisdictionOfEntity(info: Obj | undefined): string | undefined {
  */
 export async function parseLoTE(
   input: string | Uint8Array | Record<string, unknown>,
-  options: SourceOptions & { signerSha256?: string } = {},
+  options: SourceOptions & { signerSha256?: string; digest?: string } = {},
 ): Promise<TrustSource> {
   const crypto = cryptoOf(options);
   let root: Obj;
@@ -122,7 +124,7 @@ export async function parseLoTE(
   } else {
     if (!isPlainObject(input)) malformed('root');
     root = input;
-    digest = await sha256Hex(crypto, new TextEncoder().encode(JSON.stringify(input)));
+    digest = options.digest ?? (await sha256Hex(crypto, new TextEncoder().encode(JSON.stringify(input))));
   }
   const lote = obj(root.LoTE) ?? root;
   const info = obj(lote.ListAndSchemeInformation) ?? malformed('ListAndSchemeInformation');
@@ -239,7 +241,7 @@ export async function parseLoTE(
 export async function loadLoTE(input: string | Uint8Array, signerCertificates: readonly Certificate[], options: SourceOptions = {}): Promise<TrustSource> {
   const text = textOf(input, 'LoTE').trim();
   if (text.startsWith('{')) throw new ComityError('ERR_TRUST_LIST_UNSIGNED', 'LoTE is not signed (plain JSON); a JAdES compact JWS is required');
-  const jws = decodeCompactJws(text, 'LoTE JWS', 'ERR_TRUST_LIST');
+  const jws = decodeListJws(text, 'LoTE JWS', 'ERR_TRUST_LIST');
   const signer = await jwsSigner(jws.header, signerCertificates, 'LoTE');
   try {
     await verifyJwsSignature(jws, signer.publicJwk, {
@@ -253,8 +255,7 @@ export async function loadLoTE(input: string | Uint8Array, signerCertificates: r
       throw new ComityError('ERR_TRUST_LIST_SIGNATURE', 'LoTE signature is invalid', { cause });
     throw cause;
   }
-  const source = await parseLoTE(jws.payload, { ...options, signerSha256: signer.sha256 });
-  return { ...source, digest: await sha256Hex(cryptoOf(options), new TextEncoder().encode(text)) };
+  return parseLoTE(jws.payload, { ...options, signerSha256: signer.sha256, digest: await sha256Hex(cryptoOf(options), new TextEncoder().encode(text)) });
 }
 
 /** The pinned certificate a JWS header names through `x5c` (leaf), or the only pinned one. */
@@ -263,7 +264,8 @@ export async function jwsSigner(header: Record<string, unknown>, pinned: readonl
   if (header.x5c !== undefined) {
     const first = Array.isArray(header.x5c) ? header.x5c[0] : undefined;
     if (typeof first !== 'string') throw new ComityError('ERR_TRUST_LIST_MALFORMED', `${what} x5c header is malformed`);
-    presented = (await certFromBase64(first, `${what} x5c`)).sha256;
+    // Only the thumbprint is needed to pick the pinned certificate: no full parse.
+    presented = toHex(await defaultCrypto.digest('sha-256', base64Std(first, `${what} x5c`)));
   } else if (typeof header['x5t#S256'] === 'string') {
     const raw = base64urlDecode(header['x5t#S256'] as string, 'x5t#S256');
     presented = Array.from(raw, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -131,6 +131,7 @@ export class TrustRegistry {
   readonly #classifications: Map<string, TrustCategory>;
   readonly #chainCache = new Map<string, CachedAnchor>();
   readonly #jwkCache = new Map<string, string>();
+  #decisionCache = new WeakMap<Certificate, Map<string, { value: unknown; from: number; to: number }>>();
 
   constructor(options: TrustRegistryOptions = {}) {
     this.verifier = options.verifier;
@@ -160,6 +161,7 @@ export class TrustRegistry {
     this.#sources.set(source.id, source);
     for (const a of source.anchors) this.#index(a);
     this.#chainCache.clear();
+    this.#decisionCache = new WeakMap();
   }
 
   /** Records a source that failed to load (for example a tampered list): decisions that need its category fail on `TRUST_LIST_SIGNATURE`. */
@@ -178,18 +180,38 @@ export class TrustRegistry {
     }
     this.#lists.set(verified.list.issuer, verified);
     this.#compileAgreements();
+    this.#decisionCache = new WeakMap();
   }
 
   /** Adds a verified status list (agreement suspension). */
   addStatusList(list: VerifiedStatusList): void {
     this.#statusLists.set(list.uri, list);
+    this.#decisionCache = new WeakMap();
   }
 
   /** Adds a per-verifier acceptance rule. */
+  /** @internal Cached anchoring + recognition result of `evaluateTrust` for a leaf certificate, valid for `now` in its window. */
+  cachedDecisionCore(leaf: Certificate, key: string, now: number): unknown {
+    const e = this.#decisionCache.get(leaf)?.get(key);
+    return e !== undefined && now >= e.from && now <= e.to ? e.value : undefined;
+  }
+
+  /** @internal */
+  cacheDecisionCore(leaf: Certificate, key: string, value: unknown, from: number, to: number): void {
+    let m = this.#decisionCache.get(leaf);
+    if (m === undefined) {
+      m = new Map();
+      this.#decisionCache.set(leaf, m);
+    }
+    if (m.size > 256) m.clear();
+    m.set(key, { value, from, to });
+  }
+
   addRule(rule: AcceptanceRule): void {
     if (typeof rule?.id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(rule.id))
       throw new ComityError('ERR_TRUST_RULE_INVALID', 'acceptance rule id is missing or invalid');
     this.#rules.push(rule);
+    this.#decisionCache = new WeakMap();
   }
 
   /** Verified sources, by id. */

@@ -63,17 +63,18 @@ export function getPath(root: unknown, path: ClaimPath): unknown {
 /** Writes `value` at a path of string keys, creating objects (never touching prototypes). */
 export function setPath(root: Record<string, unknown>, path: ClaimPath, value: unknown): void {
   let cur: Record<string, unknown> = root;
-  for (let i = 0; i < path.length; i++) {
+  const last = path.length - 1;
+  for (let i = 0; i <= last; i++) {
     const seg = path[i];
-    if (typeof seg !== 'string' || seg === '__proto__' || seg === 'constructor' || seg === 'prototype') return;
-    if (i === path.length - 1) {
-      Object.defineProperty(cur, seg, { value, enumerable: true, writable: true, configurable: true });
+    if (typeof seg !== 'string' || seg === '__proto__') return;
+    if (i === last) {
+      cur[seg] = value;
       return;
     }
-    let next = cur[seg];
-    if (!isRecord(next) || !Object.hasOwn(cur, seg)) {
+    let next = Object.hasOwn(cur, seg) ? cur[seg] : undefined;
+    if (!isRecord(next)) {
       next = {};
-      Object.defineProperty(cur, seg, { value: next, enumerable: true, writable: true, configurable: true });
+      cur[seg] = next;
     }
     cur = next as Record<string, unknown>;
   }

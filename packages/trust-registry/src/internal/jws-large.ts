@@ -1,0 +1,28 @@
+import { base64urlDecode, ComityError, type DecodedJws, type JsonObject, parseJsonObject, utf8Decode, utf8Encode } from '@comity/core';
+
+/**
+ * Compact JWS decode for trust lists, which exceed core's 1 MiB JSON limit (a 1,000-entity
+ * LoTE is ~1.6 MB). Same form checks as core's decodeCompactJws, with a 16 MiB limit.
+ */
+export function decodeListJws(token: string, what: string, codePrefix: string, maxBytes = 16 * 1024 * 1024): DecodedJws {
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) throw new ComityError(`${codePrefix}_MALFORMED`, `${what} is not a compact JWS`);
+  const segments = [token.slice(0, first), token.slice(first + 1, second), token.slice(second + 1)] as const;
+  let header: JsonObject;
+  let payload: JsonObject;
+  let signature: Uint8Array;
+  try {
+    header = parseJsonObject(utf8Decode(base64urlDecode(segments[0], `${what} header`), `${what} header`), `${what} header`, 64 * 1024);
+    payload = parseJsonObject(utf8Decode(base64urlDecode(segments[1], `${what} payload`), `${what} payload`), `${what} payload`, maxBytes);
+    signature = base64urlDecode(segments[2], `${what} signature`);
+  } catch (cause) {
+    throw new ComityError(`${codePrefix}_MALFORMED`, `${what} is malformed`, {
+      cause,
+      details: { reason: cause instanceof ComityError ? cause.code : 'ERR_ENCODING_JSON' },
+    });
+  }
+  if (typeof header.alg !== 'string') throw new ComityError(`${codePrefix}_MALFORMED`, `${what} header lacks "alg"`);
+  if (header.crit !== undefined) throw new ComityError(`${codePrefix}_CRIT_UNSUPPORTED`, `${what} has critical header parameters comity does not process`);
+  return { header, payload, signingInput: utf8Encode(`${segments[0]}.${segments[1]}`), signature, segments };
+}
