@@ -37,7 +37,9 @@ export interface DocumentSignerChain extends ValidatedChain {
 }
 
 const DEFAULT_EKUS = [EKU_MDL_DOCUMENT_SIGNER];
-const chainCache = new WeakMap<readonly Certificate[], Map<string, ValidatedChain>>();
+// Per anchor array: a snapshot of its members (a caller that edits the array in place gets a
+// fresh cache) and the validated paths by chain.
+const chainCache = new WeakMap<readonly Certificate[], { anchors: readonly Certificate[]; paths: Map<string, ValidatedChain> }>();
 
 function profileError(code: string, message: string, index: number): ComityError {
   return new ComityError(code, message, { details: { index } });
@@ -93,11 +95,13 @@ export async function checkDocumentSignerChain(chain: readonly Certificate[], op
 }
 
 async function validateCached(chain: readonly Certificate[], options: DocumentSignerChainOptions): Promise<ValidatedChain> {
-  let perAnchors = chainCache.get(options.trustAnchors);
-  if (perAnchors === undefined) {
-    perAnchors = new Map();
-    chainCache.set(options.trustAnchors, perAnchors);
+  const anchors = options.trustAnchors;
+  let entry = chainCache.get(anchors);
+  if (entry === undefined || entry.anchors.length !== anchors.length || entry.anchors.some((a, i) => a !== anchors[i])) {
+    entry = { anchors: [...anchors], paths: new Map() };
+    chainCache.set(anchors, entry);
   }
+  const perAnchors = entry.paths;
   const key = chain.map((c) => c.sha256).join('|');
   const known = perAnchors.get(key);
   if (known !== undefined) {

@@ -257,6 +257,14 @@ describe('issue → present → verify', () => {
     expect(refused?.errors.map((e) => e.code)).toEqual(['ERR_MDOC_COSE_ALG_NOT_ALLOWED']);
   });
 
+  it('18013-5-9.3.3-anchor-removed: editing the anchor array in place takes effect (no stale chain cache)', async () => {
+    const anchors = [pki.iaca.certificate];
+    expect((await verifyIssuerSigned(issued, { trustAnchors: anchors, ctx: pki.ctx })).valid).toBe(true);
+    const other = await createTestIaca({ ctx: pki.ctx, country: 'DE' });
+    anchors[0] = other.certificate;
+    expect((await verifyIssuerSigned(issued, { trustAnchors: anchors, ctx: pki.ctx })).errors.map((e) => e.code)).toEqual(['ERR_X509_CHAIN_UNANCHORED']);
+  });
+
   it('18013-5-9.3.3-untrusted: another IACA does not anchor', async () => {
     const other = await createTestIaca({ ctx: pki.ctx, country: 'DE' });
     const result = await verifyIssuerSigned(issued, { trustAnchors: [other.certificate], ctx: pki.ctx });
