@@ -44,7 +44,8 @@ export interface StatusCheck {
 /**
  * Fetches (or takes from the cache), verifies and reads the status of one Referenced
  * Token. Resolves to the status whatever it is (VALID, INVALID, ...); throws when no
- * statement about the status can be made. Every error carries an `ERR_STATUS_*` code,
+ * statement about the status can be made. With `historicalTime` the status at that past
+ * time is requested (`?time=`, §8.4), bypassing the cache. Every error carries an `ERR_STATUS_*` code,
  * never a credential code.
  *
  * @example
@@ -56,7 +57,7 @@ export interface StatusCheck {
  * @throws ComityError `ERR_STATUS_REFERENCE_INVALID`, `ERR_STATUS_FETCH_FAILED`, `ERR_STATUS_FETCH_TOO_LARGE`,
  * `ERR_STATUS_FETCH_URL_NOT_ALLOWED`, every code of {@link verifyStatusListJwt}, `ERR_STATUS_INDEX_OUT_OF_RANGE`,
  * `ERR_STATUS_CHECK_FAILED` (anything else, with `details.reason`)
- * @see draft-ietf-oauth-status-list-20 §8.1, §8.2, §8.3
+ * @see draft-ietf-oauth-status-list-20 §8.1, §8.2, §8.3, §8.4
  */
 export async function checkStatus(reference: StatusReference, options: CheckStatusOptions): Promise<StatusCheck> {
   try {
@@ -121,6 +122,12 @@ async function resolveStatus(reference: StatusReference, options: CheckStatusOpt
   }
   const { idx, uri } = checkReference(reference, ['status', 'status_list']);
   const { ctx, cache } = options;
+  if (options.historicalTime !== undefined) {
+    const time = options.historicalTime;
+    if (!Number.isSafeInteger(time) || time < 0) throw new ComityUsageError('ERR_USAGE_STATUS_TIME', 'historicalTime must be a non-negative integer');
+    // §8.4: GET <uri>?time=<timestamp>; a historical answer is never cached.
+    return lookup(await fetchToken(historicalUrl(uri, time), options), idx, uri, options, undefined);
+  }
   const cached = cache?.get(uri, epochSeconds(ctx));
   if (cached !== undefined) {
     try {
@@ -168,6 +175,18 @@ async function lookup(
   return { status, label: statusLabel(status), token: verified.token };
 }
 
+/** The §8.4 request URL: the reference URI with `time=<timestamp>` added to its query. */
+function historicalUrl(uri: string, time: number): string {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch (cause) {
+    throw statusError('ERR_STATUS_REFERENCE_INVALID', 'the status_list uri is not a URL', undefined, cause);
+  }
+  url.search = url.search === '' ? `?time=${time}` : `${url.search}&time=${time}`;
+  return url.toString();
+}
+
 // Concurrent checks against one cache share one request per URI and fetch policy (sd-jwt-js
 // #305: the same list fetched twice). Each caller still verifies the token with its own keys.
 const inFlight = new WeakMap<StatusListCache, Map<string, Promise<string | Uint8Array>>>();
@@ -188,11 +207,11 @@ function sharedFetch(cache: StatusListCache, uri: string, options: CheckStatusOp
   return request;
 }
 
-async function fetchToken(uri: string, options: CheckStatusOptions): Promise<string | Uint8Array> {
+async function fetchToken(url: string, options: CheckStatusOptions): Promise<string | Uint8Array> {
   const cwt = options.format === 'cwt';
   let body: Uint8Array;
   try {
-    body = await fetchBytes(options.ctx, uri, {
+    body = await fetchBytes(options.ctx, url, {
       accept: cwt ? STATUS_LIST_CWT_TYP : STATUS_LIST_JWT_MEDIA_TYPE,
       maxBytes: options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

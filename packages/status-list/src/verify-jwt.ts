@@ -43,6 +43,11 @@ export interface VerifyStatusListTokenOptions {
   readonly clockSkewSeconds?: number;
   /** Bound on the decompressed list (default 16 MiB). */
   readonly maxListBytes?: number;
+  /**
+   * Historical resolution (§8.4): the token must have been valid at this time (seconds):
+   * `iat <= historicalTime < exp`. The token may have expired since; `maxAgeSeconds` is not applied.
+   */
+  readonly historicalTime?: number;
 }
 
 /** The time claims of a verified Status List Token. */
@@ -113,9 +118,9 @@ export async function verifyStatusListJwtWith(
  * @throws ComityError `ERR_STATUS_TOKEN_MALFORMED`, `ERR_STATUS_TOKEN_CRIT_UNSUPPORTED`, `ERR_STATUS_TOKEN_TYP`,
  * `ERR_STATUS_TOKEN_ALG_NOT_ALLOWED`, `ERR_STATUS_TOKEN_KEY_UNKNOWN`, `ERR_STATUS_TOKEN_KEY_UNTRUSTED`,
  * `ERR_STATUS_TOKEN_SIGNATURE_INVALID`, `ERR_STATUS_TOKEN_CLAIM_INVALID`, `ERR_STATUS_SUB_MISMATCH`,
- * `ERR_STATUS_TOKEN_EXPIRED`, `ERR_STATUS_TOKEN_NOT_YET_VALID`, `ERR_STATUS_TOKEN_STALE`, `ERR_STATUS_BITS_INVALID`,
+ * `ERR_STATUS_TOKEN_EXPIRED`, `ERR_STATUS_TOKEN_NOT_YET_VALID`, `ERR_STATUS_TOKEN_STALE`, `ERR_STATUS_TOKEN_HISTORICAL_MISMATCH`, `ERR_STATUS_BITS_INVALID`,
  * `ERR_STATUS_LIST_MALFORMED`, `ERR_STATUS_LIST_CORRUPT`, `ERR_STATUS_LIST_TOO_LARGE`
- * @see draft-ietf-oauth-status-list-20 §5.1, §8.3
+ * @see draft-ietf-oauth-status-list-20 §5.1, §8.3, §8.4
  */
 export async function verifyStatusListJwt(token: string, options: VerifyStatusListTokenOptions): Promise<VerifiedStatusListToken> {
   return verifyStatusListJwtWith(token, options, (statusList, maxBytes) => decodeStatusList(statusList, { maxBytes }));

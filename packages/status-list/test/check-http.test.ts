@@ -77,7 +77,8 @@ beforeAll(async () => {
     const path = req.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     accepts.set(path, req.headers.accept);
-    const route = routes.get(path);
+    // Like static hosting, an unknown query string falls back to the plain path.
+    const route = routes.get(path) ?? routes.get(path.split('?')[0] ?? path);
     if (route === undefined) {
       res.writeHead(404).end();
       return;
@@ -135,6 +136,11 @@ beforeAll(async () => {
     status_list: { bits: 1, lst: deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }).toString('base64url') },
   });
   await signedPayload('/lists/no-iat', { sub: url('/lists/no-iat'), status_list: { bits: 1, lst: 'eNrbuRgAAhcBXQ' } });
+  const historical = await sign('/lists/hist', { iat: NOW - 20_000, exp: NOW - 10_000 });
+  await serve(`/lists/hist?time=${NOW - 15_000}`, historical);
+  await serve(`/lists/hist?a=1&time=${NOW - 15_000}`, await sign('/lists/hist?a=1', { iat: NOW - 20_000, exp: NOW - 10_000 }));
+  await serve(`/lists/hist?time=${NOW - 5_000}`, historical);
+  await serve('/lists/hist', await sign('/lists/hist'));
   await serve('/lists/500', 'internal error', { status: 500 });
   await serve('/lists/big', Buffer.alloc(64 * 1024, 0x41));
   await serve('/lists/big-chunked', Buffer.alloc(64 * 1024, 0x41), { chunked: true });
@@ -280,6 +286,30 @@ describe('draft-20 §8.3 rejections, each with its own ERR_STATUS_* code', () =>
     expect(await codeOf(checkStatus({ idx: -1, uri: url('/lists/1') }, options()))).toBe('ERR_STATUS_REFERENCE_INVALID');
     expect(await codeOf(checkStatus({ idx: 1, uri: 'not a uri' }, options()))).toBe('ERR_STATUS_REFERENCE_INVALID');
     expect(hits.get('/lists/1') ?? 0).toBe(before);
+  });
+});
+
+describe('draft-20 §8.4 historical resolution', () => {
+  it('status-list-8.4-historical: ?time= returns a token valid at that time, accepted although expired now', async () => {
+    const result = await checkStatus({ idx: 7, uri: url('/lists/hist') }, options({ historicalTime: NOW - 15_000 }));
+    expect(result).toMatchObject({ status: 1, token: { iat: NOW - 20_000, exp: NOW - 10_000 } });
+    expect(hits.get(`/lists/hist?time=${NOW - 15_000}`)).toBeGreaterThan(0);
+  });
+
+  it('status-list-8.4-historical-query: time is appended to an existing query', async () => {
+    expect((await checkStatus({ idx: 9, uri: url('/lists/hist?a=1') }, options({ historicalTime: NOW - 15_000 }))).status).toBe(2);
+  });
+
+  it('status-list-8.4-time-outside-token: a token not valid at the requested time is ERR_STATUS_TOKEN_HISTORICAL_MISMATCH', async () => {
+    expect(await codeOf(checkStatus({ idx: 7, uri: url('/lists/hist') }, options({ historicalTime: NOW - 5_000 })))).toBe(
+      'ERR_STATUS_TOKEN_HISTORICAL_MISMATCH',
+    );
+  });
+
+  it('status-list-8.4-static-hosting: a server that ignores the query and sends the current list is rejected', async () => {
+    expect(await codeOf(checkStatus({ idx: 7, uri: url('/lists/hist') }, options({ historicalTime: NOW - 30_000 })))).toBe(
+      'ERR_STATUS_TOKEN_HISTORICAL_MISMATCH',
+    );
   });
 });
 

@@ -19,6 +19,7 @@ export interface TokenCheckOptions {
   readonly uri: string;
   readonly maxAgeSeconds?: number;
   readonly clockSkewSeconds?: number;
+  readonly historicalTime?: number;
 }
 
 /** The time and subject claims of either token form, already type-checked. */
@@ -84,15 +85,26 @@ export async function verifyWithKeys(
  * §8.3 step 4: `sub` equals the reference `uri`, `exp` not passed, `iat` and `nbf` not in
  * the future, and `iat` within `maxAgeSeconds` when the caller sets it.
  *
- * @throws ComityError `ERR_STATUS_SUB_MISMATCH`, `ERR_STATUS_TOKEN_EXPIRED`, `ERR_STATUS_TOKEN_NOT_YET_VALID`, `ERR_STATUS_TOKEN_STALE`
+ * With `historicalTime` (§8.4), `iat <= historicalTime < exp` replaces the expiry and age checks.
+ *
+ * @throws ComityError `ERR_STATUS_SUB_MISMATCH`, `ERR_STATUS_TOKEN_EXPIRED`, `ERR_STATUS_TOKEN_NOT_YET_VALID`, `ERR_STATUS_TOKEN_STALE`,
+ * `ERR_STATUS_TOKEN_HISTORICAL_MISMATCH`
  */
 export function checkTokenClaims(claims: TokenClaims, options: TokenCheckOptions): void {
   const skew = options.clockSkewSeconds ?? 0;
   if (claims.sub !== options.uri) throw statusError('ERR_STATUS_SUB_MISMATCH', 'the token subject does not match the status list uri');
   const now = epochSeconds(options.ctx);
-  if (claims.exp !== undefined && now >= claims.exp + skew) throw statusError('ERR_STATUS_TOKEN_EXPIRED', 'the status list token has expired');
   if (claims.iat > now + skew) throw statusError('ERR_STATUS_TOKEN_NOT_YET_VALID', 'the status list token is issued in the future');
   if (claims.nbf !== undefined && claims.nbf > now + skew) throw statusError('ERR_STATUS_TOKEN_NOT_YET_VALID', 'the status list token is not yet valid');
+  const at = options.historicalTime;
+  if (at !== undefined) {
+    // §8.4: the requested time must lie within the token's validity, whatever the server answered.
+    if (claims.iat > at + skew || (claims.exp !== undefined && at >= claims.exp + skew)) {
+      throw statusError('ERR_STATUS_TOKEN_HISTORICAL_MISMATCH', 'the status list token was not valid at the requested time');
+    }
+    return;
+  }
+  if (claims.exp !== undefined && now >= claims.exp + skew) throw statusError('ERR_STATUS_TOKEN_EXPIRED', 'the status list token has expired');
   if (options.maxAgeSeconds !== undefined && now - claims.iat > options.maxAgeSeconds + skew) {
     throw statusError('ERR_STATUS_TOKEN_STALE', 'the status list token is older than allowed', { maxAgeSeconds: options.maxAgeSeconds });
   }
