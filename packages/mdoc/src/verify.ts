@@ -253,9 +253,14 @@ export async function verifyIssuerSigned(bytes: Uint8Array, options: VerifyIssue
   } catch (e) {
     return invalid([toIssue(e)]);
   }
-  const part = await checkIssuerSigned(value, undefined, options, now);
-  if (notes.notPreferred) part.warnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
-  return finish(part, undefined, [], {});
+  try {
+    const part = await checkIssuerSigned(value, undefined, options, now);
+    if (notes.notPreferred) part.warnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
+    return finish(part, undefined, [], {});
+  } catch (e) {
+    // Safety net: every expected failure is already an issue; anything else must still not escape.
+    return invalid([toIssue(e)]);
+  }
 }
 
 async function checkDeviceAuth(
@@ -361,7 +366,8 @@ async function checkDeviceAuth(
  * const [doc] = await verifyDeviceResponse(vpToken, { trustAnchors: [iaca], sessionTranscript: transcript, ctx });
  * if (doc?.valid) console.log(doc.claims['org.iso.18013.5.1']?.family_name);
  * ```
- * @throws never for bad input: every failure is an error code in the results (`ERR_MDOC_*`, `ERR_X509_*`)
+ * @throws never for bad response bytes: every failure is an error code in the results (`ERR_MDOC_*`, `ERR_X509_*`);
+ *   ComityError `ERR_MDOC_SESSION_TRANSCRIPT` / ComityUsageError when the verifier's own `sessionTranscript` is not one
  * @see ISO/IEC 18013-5:2021 §9.1.2.4, §9.1.3, §9.3.1; OpenID4VP 1.0 Appendix B.2
  */
 export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
@@ -401,15 +407,20 @@ export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDev
       results.push(invalid([{ code: 'ERR_MDOC_STRUCTURE', message: 'document has no issuerSigned', path: ['issuerSigned'] }], [...topWarnings], docType));
       continue;
     }
-    const part = await checkIssuerSigned(issuerSignedValue, docType, options, now);
-    part.warnings.unshift(...topWarnings);
-    if (part.issuerSigned === undefined) {
-      results.push(finish(part, docType, [], {}));
-      continue;
+    try {
+      const part = await checkIssuerSigned(issuerSignedValue, docType, options, now);
+      part.warnings.unshift(...topWarnings);
+      if (part.issuerSigned === undefined) {
+        results.push(finish(part, docType, [], {}));
+        continue;
+      }
+      const device = await checkDeviceAuth(doc, docType, part.issuerSigned, transcript, options, algorithms);
+      part.warnings.push(...device.warnings);
+      results.push(finish(part, docType, device.errors, device.deviceClaims));
+    } catch (e) {
+      // Safety net: every expected failure is already an issue; anything else must still not escape.
+      results.push(invalid([toIssue(e)], [...topWarnings], docType));
     }
-    const device = await checkDeviceAuth(doc, docType, part.issuerSigned, transcript, options, algorithms);
-    part.warnings.push(...device.warnings);
-    results.push(finish(part, docType, device.errors, device.deviceClaims));
   }
   return results;
 }
