@@ -70,7 +70,8 @@ function x5chainLeaf(h: CoseSign1): Uint8Array | undefined {
 
 /** Builds the COSE Sig_structure for Signature1. */
 export function coseSign1SigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+  // cbor-x returns a view of its reusable buffer: copy before anyone else encodes.
+  return Uint8Array.from(encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload]));
 }
 
 /**

@@ -167,6 +167,7 @@ export class TrustRegistry {
   /** Records a source that failed to load (for example a tampered list): decisions that need its category fail on `TRUST_LIST_SIGNATURE`. */
   addFailure(failure: SourceFailure): void {
     this.#failures.push(failure);
+    this.#decisionCache = new WeakMap();
   }
 
   /**

@@ -54,9 +54,10 @@ export async function signVical(input: VicalInput, signer: Signer, certificateCh
     ],
   ]);
   if (input.nextUpdate !== undefined) payloadMap.set('nextUpdate', tdate(input.nextUpdate));
-  const payload = encoder.encode(payloadMap);
-  const protectedBytes = encoder.encode(new Map([[1, alg]]));
+  // cbor-x returns views of a reusable buffer: copy each result.
+  const payload = Uint8Array.from(encoder.encode(payloadMap));
+  const protectedBytes = Uint8Array.from(encoder.encode(new Map([[1, alg]])));
   const signature = await signer.sign(coseSign1SigStructure(protectedBytes, payload));
   const chain = certificateChain.length === 1 ? (certificateChain[0] as Certificate).der : certificateChain.map((c) => c.der);
-  return encoder.encode([protectedBytes, new Map([[33, chain]]), payload, signature]);
+  return Uint8Array.from(encoder.encode([protectedBytes, new Map([[33, chain]]), payload, signature]));
 }

@@ -1,0 +1,289 @@
+import { deflateSync } from 'node:zlib';
+import { base64urlEncode, ComityError, signCompactJws } from '@comity/core';
+import { describe, expect, it } from 'vitest';
+import {
+  type AgreementList,
+  createLoTE,
+  evaluateTrust,
+  loadLoTE,
+  type RecognitionAgreement,
+  signAgreementList,
+  signLoTE,
+  type TrustCredential,
+  TrustRegistry,
+  verifyAgreementList,
+  verifyStatusListJwt,
+} from '../src/index.js';
+import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+
+function agreement(over: Partial<RecognitionAgreement> = {}): RecognitionAgreement {
+  return {
+    id: 'ra:FR<-DE:pid',
+    version: '1.0.0',
+    sequence: 1,
+    recogniser: { jurisdiction: 'FR' },
+    recognised: { jurisdiction: 'DE' },
+    scopes: [
+      {
+        format: 'dc+sd-jwt',
+        types: ['urn:eudi:pid:de:1'],
+        category: 'pid',
+        minLoA: 'substantial',
+        mapping: {
+          targetSchema: 'fr',
+          rules: [
+            { from: ['family_name'], to: ['nom'], required: true },
+            { from: ['birthdate'], to: ['naissance'], transform: 'date-iso' },
+          ],
+        },
+      },
+    ],
+    validity: { notBefore: iso(-30 * DAY), notAfter: iso(300 * DAY) },
+    status: { state: 'active' },
+    ...over,
+  };
+}
+
+interface Fixture {
+  registry: TrustRegistry;
+  deCa: KeyedCert;
+  deIssuer: KeyedCert;
+  accessCa: KeyedCert;
+  seal: KeyedCert;
+  frRegistrar: KeyedCert;
+}
+
+async function fixture(
+  agreements: RecognitionAgreement[],
+  opts: { history?: { status: string; start: string }[]; status?: string; listIssued?: number } = {},
+): Promise<Fixture> {
+  const seal = await makeSigner('C=BE, CN=EC seal');
+  const deCa = await makeCa('C=DE, O=BD, CN=DE PID CA');
+  const deIssuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', deCa);
+  const accessCa = await makeCa('C=DE, O=DT, CN=DE Access CA');
+  const frRegistrar = await makeSigner('C=FR, CN=FR registrar');
+  const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
+  const pid = createLoTE({
+    sequence: 3,
+    type: PID_LIST,
+    operator: 'EC',
+    territory: 'EU',
+    issued: new Date(NOW.getTime() - DAY),
+    nextUpdate: new Date(NOW.getTime() + 100 * DAY),
+    entities: [
+      {
+        name: 'BD',
+        country: 'DE',
+        serviceType: PID_ISSUANCE,
+        certificates: [deCa.cert],
+        status: opts.status,
+        statusStartingTime: opts.history?.[0] ? iso(-10 * DAY) : undefined,
+        history: opts.history,
+      },
+    ],
+  });
+  registry.addSource(await loadLoTE(await signLoTE(pid, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid', loa: 'high' }));
+  const wrpac = createLoTE({
+    sequence: 1,
+    type: WRPAC_LIST,
+    operator: 'EC',
+    territory: 'EU',
+    issued: NOW,
+    nextUpdate: new Date(NOW.getTime() + 100 * DAY),
+    entities: [{ name: 'DT', country: 'DE', serviceType: WRPAC_ISSUANCE, certificates: [accessCa.cert] }],
+  });
+  registry.addSource(await loadLoTE(await signLoTE(wrpac, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-wrpac' }));
+  const list: AgreementList = {
+    type: 'comity-agreement-list',
+    issuer: 'FR',
+    sequence: 2,
+    issued: new Date(NOW.getTime() + (opts.listIssued ?? -5 * DAY)).toISOString(),
+    agreements,
+  };
+  registry.addAgreementList(await verifyAgreementList(await signAgreementList(list, frRegistrar.signer, [frRegistrar.cert]), [frRegistrar.cert]));
+  return { registry, deCa, deIssuer, accessCa, seal, frRegistrar };
+}
+
+const pid = (issuer: KeyedCert, extra: Partial<TrustCredential> = {}): TrustCredential => ({
+  format: 'dc+sd-jwt',
+  type: 'urn:eudi:pid:de:1',
+  issuerCertificates: [issuer.cert],
+  claims: { vct: 'urn:eudi:pid:de:1', family_name: 'MUSTERMANN', birthdate: '12.08.1964', address: { locality: 'KÖLN' } },
+  ...extra,
+});
+
+const result = (d: { checks: readonly { code: string; result: string }[] }, code: string) => d.checks.find((c) => c.code === code)?.result;
+
+describe('evaluateTrust', () => {
+  it('accepts, maps and reports evidence', async () => {
+    const f = await fixture([agreement()]);
+    const d = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(d.outcome).toBe('accepted');
+    expect(d.mappedClaims).toEqual({ nom: 'MUSTERMANN', naissance: '1964-08-12' });
+    expect(d.droppedClaims).toEqual([['address', 'locality']]);
+    expect(d.anchor?.thumbprint).toBe(f.deCa.cert.sha256);
+    expect(d.agreementList?.issuer).toBe('FR');
+    // the cached second decision is identical in substance
+    const again = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(again.checks).toEqual(d.checks);
+  });
+
+  it('agreement-state-suspended', async () => {
+    const f = await fixture([
+      agreement({
+        status: {
+          state: 'suspended',
+          since: iso(-DAY),
+          reason: [
+            { lang: 'en', value: 'audit' },
+            { lang: 'fr', value: 'audit' },
+          ],
+        },
+      }),
+    ]);
+    const d = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(d.outcome).toBe('rejected');
+    expect(result(d, 'TRUST_AGREEMENT_ACTIVE')).toBe('fail');
+    expect(d.mappedClaims).toEqual({});
+  });
+
+  it('agreement-terminated', async () => {
+    const f = await fixture([agreement({ status: { state: 'terminated' } })]);
+    expect(result(await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW }), 'TRUST_AGREEMENT_ACTIVE')).toBe('fail');
+  });
+
+  it('agreement-status-list-missing-is-indeterminate-then-suspended', async () => {
+    const uri = 'https://fr.example/status';
+    const f = await fixture([agreement({ status: { state: 'active', statusList: { uri, idx: 3 } } })]);
+    const d1 = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(d1.outcome).toBe('indeterminate');
+    expect(result(d1, 'TRUST_AGREEMENT_ACTIVE')).toBe('unknown');
+    const bytes = new Uint8Array([0b00000000, 0b00000000]); // bits 1: idx 3 ... set below
+    bytes[0] = 1 << 3;
+    const token = await signCompactJws(
+      { typ: 'statuslist+jwt', x5c: [Buffer.from(f.frRegistrar.cert.der).toString('base64')] },
+      { sub: uri, iat: Math.floor(NOW.getTime() / 1000), status_list: { bits: 1, lst: base64urlEncode(new Uint8Array(deflateSync(bytes))) } },
+      f.frRegistrar.signer,
+    );
+    f.registry.addStatusList(await verifyStatusListJwt(token, [f.frRegistrar.cert]));
+    const d2 = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(d2.outcome).toBe('rejected');
+    expect(result(d2, 'TRUST_AGREEMENT_ACTIVE')).toBe('fail');
+    const other = await makeSigner('C=FR, CN=other');
+    await expect(verifyStatusListJwt(token, [other.cert])).rejects.toMatchObject({ code: 'ERR_TRUST_SIGNER_NOT_PINNED' });
+  });
+
+  it('agreement-change-lead-time', async () => {
+    // Published one hour ago with a 48 h lead time: not in force yet.
+    const f = await fixture([agreement({ validity: { notBefore: iso(-30 * DAY), notAfter: iso(300 * DAY), changeLeadTime: 'PT48H' } })], {
+      listIssued: -3600_000,
+    });
+    const d = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(result(d, 'TRUST_AGREEMENT_VALID')).toBe('fail');
+    const later = await evaluateTrust(f.registry, pid(f.deIssuer), { now: new Date(NOW.getTime() + 3 * DAY) });
+    expect(result(later, 'TRUST_AGREEMENT_VALID')).toBe('pass');
+  });
+
+  it('agreement-expired', async () => {
+    const f = await fixture([agreement()]);
+    const d = await evaluateTrust(f.registry, pid(f.deIssuer), { now: new Date(NOW.getTime() + 301 * DAY) });
+    expect(result(d, 'TRUST_AGREEMENT_VALID')).toBe('fail');
+  });
+
+  it('loa-at-least-semantics', async () => {
+    const f = await fixture([agreement()]);
+    expect(result(await evaluateTrust(f.registry, pid(f.deIssuer, { loa: 'high' }), { now: NOW }), 'TRUST_LOA_SUFFICIENT')).toBe('pass');
+    expect(result(await evaluateTrust(f.registry, pid(f.deIssuer, { loa: 'substantial' }), { now: NOW }), 'TRUST_LOA_SUFFICIENT')).toBe('pass');
+    expect(result(await evaluateTrust(f.registry, pid(f.deIssuer, { loa: 'low' }), { now: NOW }), 'TRUST_LOA_SUFFICIENT')).toBe('fail');
+  });
+
+  it('119612-service-history-status-at-signing-time', async () => {
+    const withdrawn = 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/withdrawn';
+    const notified = 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/notified';
+    const f = await fixture([agreement()], { status: withdrawn, history: [{ status: notified, start: iso(-400 * DAY) }] });
+    const before = await evaluateTrust(f.registry, pid(f.deIssuer, { signedAt: new Date(NOW.getTime() - 20 * DAY) }), { now: NOW });
+    expect(result(before, 'TRUST_SERVICE_STATUS')).toBe('pass');
+    const after = await evaluateTrust(f.registry, pid(f.deIssuer, { signedAt: new Date(NOW.getTime() - DAY) }), { now: NOW });
+    expect(result(after, 'TRUST_SERVICE_STATUS')).toBe('fail');
+    expect(after.outcome).toBe('rejected');
+  });
+
+  it('category-store-separation', async () => {
+    const f = await fixture([agreement()]);
+    const rogue = await makeLeaf('C=DE, O=RP, CN=RP', f.accessCa);
+    const d = await evaluateTrust(f.registry, pid(rogue), { now: NOW });
+    expect(d.outcome).toBe('rejected');
+    expect(result(d, 'TRUST_CATEGORY_MATCH')).toBe('fail');
+    expect(result(d, 'TRUST_ISSUER_ANCHORED')).toBe('fail');
+  });
+
+  it('agreement-pins-source-signer', async () => {
+    const f = await fixture([agreement({ sources: [{ id: 'eu-pid', signerSha256: ['00'.repeat(32)] }] })]);
+    const d = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(d.outcome).toBe('rejected');
+    expect(result(d, 'TRUST_SOURCE_RECOGNISED')).toBe('fail');
+  });
+
+  it('purpose-scoped-agreement', async () => {
+    const a = agreement();
+    const scoped = agreement({ scopes: [{ ...(a.scopes[0] as RecognitionAgreement['scopes'][number]), purposes: ['age-verification'] }] });
+    const f = await fixture([scoped]);
+    expect(
+      result(
+        await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW, verifier: { jurisdiction: 'FR', purpose: 'account-opening' } }),
+        'TRUST_TYPE_IN_SCOPE',
+      ),
+    ).toBe('fail');
+    expect((await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW, verifier: { jurisdiction: 'FR', purpose: 'age-verification' } })).outcome).toBe(
+      'accepted',
+    );
+  });
+
+  it('required-claim-missing', async () => {
+    const f = await fixture([agreement()]);
+    const d = await evaluateTrust(f.registry, pid(f.deIssuer, { claims: { birthdate: '1964-08-12' } }), { now: NOW });
+    expect(result(d, 'TRUST_CLAIMS_MAPPED')).toBe('fail');
+  });
+
+  it('acceptance-rule-on-mapped-claims', async () => {
+    const f = await fixture([agreement()]);
+    f.registry.addRule({ id: 'born-before-2000', logic: { before: [{ var: 'payload.naissance' }, '2000-01-01'] } });
+    const ok = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(result(ok, 'TRUST_RULE_BORN_BEFORE_2000')).toBe('pass');
+    const young = await evaluateTrust(f.registry, pid(f.deIssuer, { claims: { family_name: 'X', birthdate: '2005-01-01' } }), { now: NOW });
+    expect(result(young, 'TRUST_RULE_BORN_BEFORE_2000')).toBe('fail');
+    f.registry.addRule({ id: 'broken', logic: { nosuchop: [1] } });
+    expect(result(await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW }), 'TRUST_RULE_BROKEN')).toBe('unknown');
+  });
+
+  it('sequence-regression-refused', async () => {
+    const f = await fixture([agreement()]);
+    const old = createLoTE({
+      sequence: 2,
+      type: PID_LIST,
+      operator: 'EC',
+      territory: 'EU',
+      issued: NOW,
+      nextUpdate: new Date(NOW.getTime() + DAY),
+      entities: [],
+    });
+    const src = await loadLoTE(await signLoTE(old, f.seal.signer, [f.seal.cert]), [f.seal.cert], { id: 'eu-pid' });
+    expect(() => f.registry.addSource(src)).toThrow(ComityError);
+    const list: AgreementList = { type: 'comity-agreement-list', issuer: 'FR', sequence: 1, issued: NOW.toISOString(), agreements: [] };
+    const v = await verifyAgreementList(await signAgreementList(list, f.frRegistrar.signer, [f.frRegistrar.cert]), [f.frRegistrar.cert]);
+    try {
+      f.registry.addAgreementList(v);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ComityError).code).toBe('ERR_TRUST_SEQUENCE_REGRESSION');
+    }
+  });
+
+  it('usage-errors', async () => {
+    const registry = new TrustRegistry();
+    await expect(evaluateTrust(registry, { format: 'dc+sd-jwt', type: 'x', claims: {} })).rejects.toMatchObject({ code: 'ERR_USAGE_VERIFIER' });
+  });
+});
