@@ -6,6 +6,7 @@ import {
   createTestIaca,
   decodeCoseSign1,
   EKU_MDL_DOCUMENT_SIGNER,
+  inspectMdoc,
   issueMdoc,
   parseIssuerSigned,
   presentMdoc,
@@ -269,5 +270,20 @@ describe('issue → present → verify', () => {
     const other = await createTestIaca({ ctx: pki.ctx, country: 'DE' });
     const result = await verifyIssuerSigned(issued, { trustAnchors: [other.certificate], ctx: pki.ctx });
     expect(result.errors.map((e) => e.code)).toEqual(['ERR_X509_CHAIN_UNANCHORED']);
+  });
+});
+
+describe('inspectMdoc', () => {
+  it('shows IssuerSigned and DeviceResponse as JSON without salts', async () => {
+    const view = inspectMdoc(issued) as { kind: string; nameSpaces: Record<string, Array<Record<string, unknown>>>; mso: { docType: string } };
+    expect(view.kind).toBe('IssuerSigned');
+    expect(view.mso.docType).toBe(MDL);
+    const item = view.nameSpaces[NS]?.find((i) => i.elementIdentifier === 'birth_date');
+    expect(item).toMatchObject({ elementValue: '1984-01-26', randomLength: 32 });
+    expect(Object.keys(item ?? {})).not.toContain('random');
+    const response = await presentMdoc({ issuerSigned: issued, disclose, deviceSigner: deviceSigner(pki), sessionTranscript: transcript, ctx: pki.ctx });
+    const dr = JSON.parse(JSON.stringify(inspectMdoc(response)));
+    expect(dr.kind).toBe('DeviceResponse');
+    expect(dr.documents[0].deviceSigned.deviceAuth).toEqual(['deviceSignature']);
   });
 });
