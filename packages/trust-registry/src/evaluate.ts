@@ -198,6 +198,11 @@ async function computeCore(
   let firstError = 'ERR_X509_CHAIN_UNANCHORED';
   for (const c of categories) {
     const r = await anchorIn(c);
+    if (r.ok && r.anchor.docTypes !== undefined && !r.anchor.docTypes.includes(type)) {
+      // A VICAL entry anchors only the docTypes it lists.
+      if (c === categories[0]) firstError = 'ERR_TRUST_DOCTYPE_NOT_LISTED';
+      continue;
+    }
     if (r.ok) {
       anchor = r.anchor;
       anchorCert = r.certificate;

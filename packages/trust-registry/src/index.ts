@@ -23,6 +23,7 @@ export {
 } from './parse-trusted-list.js';
 export { coseSign1SigStructure, loadVical, parseVical } from './parse-vical.js';
 export { type AnchorResult, anchorCertificate, type CompiledAgreement, type SourceFailure, TrustRegistry, type TrustRegistryOptions } from './registry.js';
+export { authenticateRelyingParty, type RelyingPartyAuthentication } from './relying-party.js';
 export { createLoTE, type LoTEEntityInput, type LoTEInput, signLoTE } from './sign-lote.js';
 export { signVical, type VicalInput } from './sign-vical.js';
 export { jwksAnchorSource, type LocalSourceOptions, x509AnchorSource } from './sources.js';

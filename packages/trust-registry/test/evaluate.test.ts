@@ -287,3 +287,17 @@ describe('evaluateTrust', () => {
     await expect(evaluateTrust(registry, { format: 'dc+sd-jwt', type: 'x', claims: {} })).rejects.toMatchObject({ code: 'ERR_USAGE_VERIFIER' });
   });
 });
+
+describe('authenticateRelyingParty', () => {
+  it('access-ca-store-only', async () => {
+    const { authenticateRelyingParty } = await import('../src/index.js');
+    const f = await fixture([agreement()]);
+    const rp = await makeLeaf('C=FR, O=Shop, CN=Shop RP', f.accessCa);
+    const ok = await authenticateRelyingParty(f.registry, [rp.cert], { now: NOW });
+    expect(ok.outcome).toBe('accepted');
+    expect(ok.accessCa?.thumbprint).toBe(f.accessCa.cert.sha256);
+    // a PID issuer certificate is not an access certificate
+    const wrong = await authenticateRelyingParty(f.registry, [f.deIssuer.cert], { now: NOW });
+    expect(wrong.outcome).toBe('rejected');
+  });
+});
