@@ -13,7 +13,7 @@ import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from './sign-jwt.js';
 import { STATUS_VALID, type StatusLabel, statusLabel } from './status-list.js';
 import { verifyStatusListCwtWith } from './verify-cwt.js';
-import { type StatusListTokenInfo, type VerifyStatusListTokenOptions, verifyStatusListJwtWith } from './verify-jwt.js';
+import { type StatusListTokenInfo, type VerifiedStatusListToken, type VerifyStatusListTokenOptions, verifyStatusListJwtWith } from './verify-jwt.js';
 
 /** Default bound on a fetched Status List Token: 4 MiB. */
 export const DEFAULT_MAX_STATUS_TOKEN_BYTES = 4 * 1024 * 1024;
@@ -116,31 +116,40 @@ function asStatusError(cause: unknown): unknown {
 }
 
 async function resolveStatus(reference: StatusReference, options: CheckStatusOptions): Promise<StatusCheck> {
+  const { idx, uri } = checkReference(reference, ['status', 'status_list']);
+  const verified = await loadStatusList(uri, options);
+  const status = verified.list.get(idx);
+  return { status, label: statusLabel(status), token: verified.token };
+}
+
+/**
+ * @internal Fetches (or takes from the cache) and verifies the Status List Token at `uri`.
+ * Also used to prefetch the lists of an aggregation.
+ */
+export async function loadStatusList(uri: string, options: CheckStatusOptions): Promise<VerifiedStatusListToken> {
   if (options === undefined || options.ctx === undefined) throw new ComityUsageError('ERR_USAGE_CONTEXT', 'options.ctx is required');
   if (options.format !== undefined && options.format !== 'jwt' && options.format !== 'cwt') {
     throw new ComityUsageError('ERR_USAGE_STATUS_FORMAT', 'format must be "jwt" or "cwt"');
   }
-  const { idx, uri } = checkReference(reference, ['status', 'status_list']);
   const { ctx, cache } = options;
   if (options.historicalTime !== undefined) {
     const time = options.historicalTime;
     if (!Number.isSafeInteger(time) || time < 0) throw new ComityUsageError('ERR_USAGE_STATUS_TIME', 'historicalTime must be a non-negative integer');
     // §8.4: GET <uri>?time=<timestamp>; a historical answer is never cached.
-    return lookup(await fetchToken(historicalUrl(uri, time), options), idx, uri, options, undefined);
+    return verifyToken(await fetchToken(historicalUrl(uri, time), options), uri, options, undefined);
   }
   const cached = cache?.get(uri, epochSeconds(ctx));
   if (cached !== undefined) {
     try {
-      return await lookup(cached.token, idx, uri, options, cached.decoded);
-    } catch (cause) {
+      return await verifyToken(cached.token, uri, options, cached.decoded);
+    } catch {
       // A cached token that no longer verifies (expired, keys rotated): fetch a fresh one.
-      if (cause instanceof ComityError && cause.code === 'ERR_STATUS_INDEX_OUT_OF_RANGE') throw cause;
       cache?.delete(uri);
     }
   }
   const fetchedAt = epochSeconds(ctx);
   const token = await (cache === undefined ? fetchToken(uri, options) : sharedFetch(cache, uri, options));
-  return lookup(token, idx, uri, options, undefined, (decoded, info) => {
+  return verifyToken(token, uri, options, undefined, (decoded, info) => {
     cache?.set(uri, { token, fetchedAt, decoded, ...(info.ttl === undefined ? {} : { ttl: info.ttl }), ...(info.exp === undefined ? {} : { exp: info.exp }) });
   });
 }
@@ -150,14 +159,13 @@ function fits(decoded: DecodedStatusList | undefined, maxBytes: number): boolean
   return decoded !== undefined && (decoded.list.size * decoded.list.bits) / 8 <= maxBytes;
 }
 
-async function lookup(
+async function verifyToken(
   token: string | Uint8Array,
-  idx: number,
   uri: string,
   options: CheckStatusOptions,
   memo: DecodedStatusList | undefined,
   onVerified?: (decoded: DecodedStatusList, info: StatusListTokenInfo) => void,
-): Promise<StatusCheck> {
+): Promise<VerifiedStatusListToken> {
   let decoded: DecodedStatusList | undefined = memo;
   const verifyOptions = { ...options, uri };
   const verified =
@@ -171,8 +179,7 @@ async function lookup(
           return decoded as DecodedStatusList;
         });
   onVerified?.(decoded as DecodedStatusList, verified.token);
-  const status = verified.list.get(idx);
-  return { status, label: statusLabel(status), token: verified.token };
+  return verified;
 }
 
 /** The §8.4 request URL: the reference URI with `time=<timestamp>` added to its query. */

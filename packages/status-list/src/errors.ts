@@ -15,6 +15,7 @@ import { ComityError, type ErrorDetails } from '@comity/core';
  */
 export const STATUS_ERROR_CODES = Object.freeze([
   'ERR_STATUS_REFERENCE_INVALID',
+  'ERR_STATUS_AGGREGATION_INVALID',
   'ERR_STATUS_FETCH_FAILED',
   'ERR_STATUS_FETCH_TOO_LARGE',
   'ERR_STATUS_FETCH_URL_NOT_ALLOWED',

@@ -7,12 +7,21 @@
  *   {@link signStatusListCwt} (§5.2).
  * - Verifier: {@link parseStatusReference} (§6.2), {@link verifyStatusListJwt} (§5.1, §8.3),
  *   {@link verifyStatusListCwt} (§5.2), {@link x5cStatusKeyResolver} (§11.3),
- *   {@link checkStatus} / {@link verifyStatus} (§8), {@link createStatusListCache} (§13.7).
+ *   {@link checkStatus} / {@link verifyStatus} (§8), {@link createStatusListCache} (§13.7),
+ *   {@link fetchStatusListAggregation} / {@link prefetchStatusLists} (§9).
  *
  * Every error on untrusted input is a `ComityError` with an `ERR_STATUS_*` code.
  *
  * @module
  */
+export {
+  type FetchStatusListAggregationOptions,
+  fetchStatusListAggregation,
+  type ParseStatusListAggregationOptions,
+  type PrefetchResult,
+  parseStatusListAggregation,
+  prefetchStatusLists,
+} from './aggregation.js';
 export { StatusListBuilder, type StatusListBuilderOptions } from './builder.js';
 export {
   createStatusListCache,

@@ -10,7 +10,9 @@ import {
   type CheckStatusOptions,
   checkStatus,
   createStatusListCache,
+  fetchStatusListAggregation,
   parseStatusReference,
+  prefetchStatusLists,
   STATUS_ERROR_CODES,
   StatusList,
   signStatusListJwt,
@@ -141,6 +143,11 @@ beforeAll(async () => {
   await serve(`/lists/hist?a=1&time=${NOW - 15_000}`, await sign('/lists/hist?a=1', { iat: NOW - 20_000, exp: NOW - 10_000 }));
   await serve(`/lists/hist?time=${NOW - 5_000}`, historical);
   await serve('/lists/hist', await sign('/lists/hist'));
+  await serve('/lists/agg-a', await sign('/lists/agg-a'));
+  await serve('/lists/agg-b', await sign('/lists/agg-b', { ttl: 600 }));
+  await serve('/agg', JSON.stringify({ status_lists: [url('/lists/agg-a'), url('/lists/agg-b'), url('/lists/wrong-key')] }));
+  await serve('/agg-bad', JSON.stringify({ status_lists: [url('/lists/agg-a'), 'relative/path'] }));
+  await serve('/agg-not-json', '{"status_lists": [');
   await serve('/lists/500', 'internal error', { status: 500 });
   await serve('/lists/big', Buffer.alloc(64 * 1024, 0x41));
   await serve('/lists/big-chunked', Buffer.alloc(64 * 1024, 0x41), { chunked: true });
@@ -310,6 +317,25 @@ describe('draft-20 §8.4 historical resolution', () => {
     expect(await codeOf(checkStatus({ idx: 7, uri: url('/lists/hist') }, options({ historicalTime: NOW - 30_000 })))).toBe(
       'ERR_STATUS_TOKEN_HISTORICAL_MISMATCH',
     );
+  });
+});
+
+describe('draft-20 §9 status list aggregation', () => {
+  it('status-list-9.3-prefetch: fetch the aggregation, prefetch every token, then check offline from the cache', async () => {
+    const uris = await fetchStatusListAggregation(url('/agg'), { ctx, allowLoopbackHttp: true });
+    expect(uris).toEqual([url('/lists/agg-a'), url('/lists/agg-b'), url('/lists/wrong-key')]);
+    const cache = createStatusListCache();
+    const results = await prefetchStatusLists(uris, options({ cache }));
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'ok', 'ERR_STATUS_TOKEN_SIGNATURE_INVALID']);
+    const before = hits.get('/lists/agg-b');
+    expect((await checkStatus({ idx: 9, uri: url('/lists/agg-b') }, options({ cache }))).label).toBe('SUSPENDED');
+    expect(hits.get('/lists/agg-b')).toBe(before);
+  });
+
+  it('status-list-9.3-aggregation-invalid: a relative entry or non-JSON body is ERR_STATUS_AGGREGATION_INVALID', async () => {
+    expect(await codeOf(fetchStatusListAggregation(url('/agg-bad'), { ctx, allowLoopbackHttp: true }))).toBe('ERR_STATUS_AGGREGATION_INVALID');
+    expect(await codeOf(fetchStatusListAggregation(url('/agg-not-json'), { ctx, allowLoopbackHttp: true }))).toBe('ERR_STATUS_AGGREGATION_INVALID');
+    expect(await codeOf(fetchStatusListAggregation(url('/lists/500'), { ctx, allowLoopbackHttp: true }))).toBe('ERR_STATUS_FETCH_FAILED');
   });
 });
 

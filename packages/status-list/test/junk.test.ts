@@ -6,7 +6,7 @@ import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { ComityError, createContext, defaultCrypto, type Jwk, localSigner, signCompactJws } from '@comity/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeStatusList, decodeStatusListCbor, parseStatusReference, StatusList, verifyStatusListJwt } from '../src/index.js';
+import { decodeStatusList, decodeStatusListCbor, parseStatusListAggregation, parseStatusReference, StatusList, verifyStatusListJwt } from '../src/index.js';
 
 function codeOfSync(fn: () => unknown): string {
   try {
@@ -145,6 +145,27 @@ describe('junk input: decodeStatusListCbor', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('junk input: parseStatusListAggregation', () => {
+  const cases: ReadonlyArray<readonly [string, unknown]> = [
+    ...junkValues,
+    ['status_lists missing', {}],
+    ['status_lists object', { status_lists: {} }],
+    ['entry number', { status_lists: [1] }],
+    ['entry relative', { status_lists: ['/lists/1'] }],
+    ['entry empty', { status_lists: [''] }],
+    ['too many entries', { status_lists: Array.from({ length: 1001 }, (_, i) => `https://e.example/${i}`) }],
+  ];
+  for (const [name, value] of cases) {
+    it(`status-list-junk-aggregation: ${name}`, () => {
+      expect(codeOfSync(() => parseStatusListAggregation(value))).toBe('ERR_STATUS_AGGREGATION_INVALID');
+    });
+  }
+  it('status-list-9.3-example: the draft example parses, duplicates dropped', () => {
+    const uris = ['https://example.com/statuslists/1', 'https://example.com/statuslists/2', 'https://example.com/statuslists/3'];
+    expect(parseStatusListAggregation({ status_lists: [...uris, uris[0]] })).toEqual(uris);
   });
 });
 
