@@ -24,7 +24,10 @@ export interface CheckStatusOptions extends Omit<VerifyStatusListTokenOptions, '
   readonly allowLoopbackHttp?: boolean;
   /** Reuse fetched tokens while their `ttl` allows. */
   readonly cache?: StatusListCache;
-  /** Largest token body accepted (default 4 MiB). */
+  /**
+   * Largest token body accepted (default 4 MiB). A JWT's payload is also bounded by core's
+   * JSON limit (1 MiB of decoded JSON), so JWT lists compressing to more than ~1 MiB need the CWT form.
+   */
   readonly maxTokenBytes?: number;
   /** Fetch timeout in milliseconds (default 5000). */
   readonly timeoutMs?: number;
