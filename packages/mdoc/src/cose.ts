@@ -87,6 +87,8 @@ function structureError(what: string, message: string): ComityError {
   return new ComityError('ERR_MDOC_COSE_INVALID', `${what} ${message}`);
 }
 
+const HEADER_LIMITS = { maxDepth: 8 };
+
 function decodeHeaders(
   value: CborValue[],
   what: string,
@@ -98,7 +100,7 @@ function decodeHeaders(
   let protectedHeader: CborMap;
   if (p.length === 0) protectedHeader = new Map();
   else {
-    const decoded = decodeCbor(p, { maxDepth: 8 }, notes);
+    const decoded = decodeCbor(p, HEADER_LIMITS, notes);
     if (!(decoded instanceof Map)) throw structureError(what, 'protected header is not a map');
     protectedHeader = decoded;
   }

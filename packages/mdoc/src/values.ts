@@ -79,11 +79,32 @@ export function readTdate(value: CborValue): ParsedTdate | undefined {
   if (!(value instanceof Tagged) || value.tag !== 0 || typeof value.value !== 'string') return undefined;
   const text = value.value;
   if (text.length > 40) return undefined;
-  const strict = STRICT_TDATE.test(text);
-  if (!strict && !LENIENT_TDATE.test(text)) return undefined;
+  if (STRICT_TDATE.test(text)) {
+    // Components are range-checked by rebuilding them (no 30 February, no hour 24).
+    const n = (from: number, to: number) => Number(text.slice(from, to));
+    const y = n(0, 4);
+    const mo = n(5, 7);
+    const d = n(8, 10);
+    const h = n(11, 13);
+    const mi = n(14, 16);
+    const se = n(17, 19);
+    const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+    if (
+      date.getUTCFullYear() !== y ||
+      date.getUTCMonth() !== mo - 1 ||
+      date.getUTCDate() !== d ||
+      date.getUTCHours() !== h ||
+      date.getUTCMinutes() !== mi ||
+      se > 59
+    ) {
+      return undefined;
+    }
+    return { date, text, deviates: false };
+  }
+  if (!LENIENT_TDATE.test(text)) return undefined;
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) return undefined;
-  return { date, text, deviates: !strict };
+  return { date, text, deviates: true };
 }
 
 /**

@@ -170,33 +170,34 @@ async function checkIssuerSigned(value: CborValue, docType: string | undefined, 
       const out: Record<string, unknown> = {};
       const computed = await Promise.all(items.map((item) => crypto.digest(hash, item.bytes.raw)));
       items.forEach((item, i) => {
-        const path = [ns, item.elementIdentifier];
+        // Paths are built only for issues.
+        const path = (): string[] => [ns, item.elementIdentifier];
         if (seenIds.has(item.digestID)) {
-          errors.push({ code: 'ERR_MDOC_DIGEST_ID_DUPLICATE', message: 'digestID used twice in a namespace', path });
+          errors.push({ code: 'ERR_MDOC_DIGEST_ID_DUPLICATE', message: 'digestID used twice in a namespace', path: path() });
           return;
         }
         seenIds.add(item.digestID);
         if (seenElements.has(item.elementIdentifier)) {
-          errors.push({ code: 'ERR_MDOC_ELEMENT_DUPLICATE', message: 'element disclosed twice in a namespace', path });
+          errors.push({ code: 'ERR_MDOC_ELEMENT_DUPLICATE', message: 'element disclosed twice in a namespace', path: path() });
           return;
         }
         seenElements.add(item.elementIdentifier);
         const expected = digests?.get(item.digestID);
         if (expected === undefined) {
-          errors.push({ code: 'ERR_MDOC_DIGEST_MISSING', message: 'no value digest for this digestID in its namespace', path });
+          errors.push({ code: 'ERR_MDOC_DIGEST_MISSING', message: 'no value digest for this digestID in its namespace', path: path() });
           return;
         }
         if (!bytesEqual(expected, computed[i] as Uint8Array)) {
-          errors.push({ code: 'ERR_MDOC_DIGEST_MISMATCH', message: 'value digest does not match the received item', path });
+          errors.push({ code: 'ERR_MDOC_DIGEST_MISMATCH', message: 'value digest does not match the received item', path: path() });
           return;
         }
         if (item.random.length < 16) {
-          errors.push({ code: 'ERR_MDOC_RANDOM_TOO_SHORT', message: 'IssuerSignedItem random is shorter than 16 bytes', path });
+          errors.push({ code: 'ERR_MDOC_RANDOM_TOO_SHORT', message: 'IssuerSignedItem random is shorter than 16 bytes', path: path() });
           return;
         }
         out[item.elementIdentifier] = toJsonValue(item.elementValue);
         if (COUNTRY_ELEMENTS.includes(item.elementIdentifier) && dsCountry !== undefined && item.elementValue !== dsCountry) {
-          errors.push({ code: 'ERR_MDOC_COUNTRY_MISMATCH', message: 'issuing_country differs from the document signer country', path });
+          errors.push({ code: 'ERR_MDOC_COUNTRY_MISMATCH', message: 'issuing_country differs from the document signer country', path: path() });
         }
       });
       claims[ns] = out;

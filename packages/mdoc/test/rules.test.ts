@@ -96,6 +96,12 @@ describe('issuer-side rules', () => {
     ]);
   });
 
+  it('rfc3339-5.7-tdate-range: an impossible calendar date is refused', async () => {
+    expect(
+      await codes(await craft({ mso: (m) => (m.get('validityInfo') as Map<string, unknown>).set('validFrom', new Tag('2021-02-30T00:00:00Z', 0)) })),
+    ).toEqual(['ERR_MDOC_TDATE_INVALID']);
+  });
+
   it('18013-5-8.3.2.1.2.2-item-key-order: varied IssuerSignedItem map order is accepted with a warning', async () => {
     const item = new Map<string, unknown>([
       ['random', new Uint8Array(16).fill(2)],

@@ -425,6 +425,14 @@ export function encodeCbor(value: EncodableValue): Uint8Array {
   }
 }
 
+const textEncoder = new TextEncoder();
+
+/** A text string item (head and UTF-8 bytes) without going through the general encoder. */
+export function encodeText(text: string): Uint8Array {
+  const bytes = textEncoder.encode(text);
+  return concat([head(3, bytes.length), bytes]);
+}
+
 /** Wraps encoded CBOR as `#6.24(bstr)`. */
 export function wrapTag24(content: Uint8Array): Uint8Array {
   return concat([Uint8Array.of(0xd8, 0x18), head(2, content.length), content]);
