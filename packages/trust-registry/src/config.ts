@@ -8,6 +8,7 @@ import { type Certificate, ComityError, type CryptoProvider, defaultCrypto, isPl
 import { verifyAgreementList } from './agreements.js';
 import { isCategory, isLoa } from './internal/util.js';
 import { loadLoTE } from './parse-lote.js';
+import { loadLoTEXml } from './parse-lote-xml.js';
 import { loadListOfTheLists, loadTrustedList } from './parse-trusted-list.js';
 import { loadVical } from './parse-vical.js';
 import { TrustRegistry } from './registry.js';
@@ -56,6 +57,14 @@ export interface TrustConfigFile {
 
 function bad(field: string): never {
   throw new ComityError('ERR_TRUST_CONFIG_INVALID', `trust configuration field ${field} is missing or invalid`, { details: { field } });
+}
+
+function isXml(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x3c;
+  }
+  return false;
 }
 
 async function defaultReadFile(path: string): Promise<Uint8Array> {
@@ -153,7 +162,7 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
       const loaded: TrustSource[] = [];
       switch (s.kind) {
         case 'lote':
-          loaded.push(await loadLoTE(bytes, signers, opts));
+          loaded.push(isXml(bytes) ? await loadLoTEXml(bytes, signers, opts) : await loadLoTE(bytes, signers, opts));
           break;
         case 'trusted-list':
           loaded.push(await loadTrustedList(bytes, signers, opts));
@@ -236,7 +245,11 @@ export async function trustListAsRegistry(
   const text = typeof bytes === 'string' ? bytes : utf8Decode(bytes, 'trust list');
   const trimmed = text.trimStart();
   const opts = { id: ctx.id ?? 'trust-list', crypto: ctx.crypto };
-  const source = trimmed.startsWith('<') ? await loadTrustedList(text, signers, opts) : await loadLoTE(text, signers, opts);
+  const source = !trimmed.startsWith('<')
+    ? await loadLoTE(text, signers, opts)
+    : /<(?:\w+:)?ListOfTrustedEntities[\s>]/.test(text)
+      ? await loadLoTEXml(text, signers, opts)
+      : await loadTrustedList(text, signers, opts);
   const registry = new TrustRegistry({ mode: 'anchors-only', verifier: ctx.verifier, policy: ctx.policy, crypto: ctx.crypto });
   registry.addSource(source);
   return registry;

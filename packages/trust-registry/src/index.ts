@@ -12,6 +12,7 @@ export { type EvaluateTrustOptions, evaluateTrust } from './evaluate.js';
 export { inspectTrustFile, type TrustFileInfo } from './inspect.js';
 export { type MappingOutcome, mapClaims, normaliseDate } from './mapping.js';
 export { categoryOfLoteType, categoryOfServiceType, LIST_SIGNATURE_ALGORITHMS, loadLoTE, parseLoTE, type SourceOptions } from './parse-lote.js';
+export { loadLoTEXml, parseLoTEXml } from './parse-lote-xml.js';
 export {
   categoryOfTlServiceType,
   type ListedService,

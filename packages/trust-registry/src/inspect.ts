@@ -9,6 +9,7 @@ import { ComityError, decodeCompactJws, isPlainObject, utf8Decode } from '@comit
 import { parseAgreementList } from './agreements.js';
 import { certFromBase64 } from './internal/source-common.js';
 import { parseLoTE } from './parse-lote.js';
+import { parseLoTEXml } from './parse-lote-xml.js';
 import { parseTrustedList } from './parse-trusted-list.js';
 import { parseVical } from './parse-vical.js';
 import type { TrustSource } from './types.js';
@@ -65,6 +66,10 @@ function summarise(s: TrustSource, signed: boolean, signerSha256?: string): Trus
 export async function inspectTrustFile(bytes: Uint8Array | string): Promise<TrustFileInfo> {
   const raw = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
   const first = raw.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
+  if (first === 0x3c && /<(?:\w+:)?ListOfTrustedEntities[\s>]/.test(utf8Decode(raw, 'XML'))) {
+    const signed = /<(?:\w+:)?Signature[\s>]/.test(utf8Decode(raw, 'XML'));
+    return summarise(await parseLoTEXml(raw), signed);
+  }
   if (first === 0x3c) {
     const tl = await parseTrustedList(raw);
     const signed = /<(?:\w+:)?Signature[\s>]/.test(utf8Decode(raw, 'XML'));

@@ -8,10 +8,10 @@
  */
 import { type Certificate, ComityError } from '@comity/core';
 import type { Element } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
-import { certFromBase64, checkSequence, cryptoOf, pinnedSigner, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
+import { certFromBase64, checkSequence, cryptoOf, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
 import { parseDate, sha256Hex } from './internal/util.js';
-import { child, childText, DS_NS, descendants, elementChildren, parseXml, pem } from './internal/xml.js';
+import { child, childText, elementChildren, parseXml } from './internal/xml.js';
+import { verifyEnvelopedXml } from './internal/xmldsig.js';
 import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, TrustSource } from './types.js';
 
 const TSL_NS = 'http://uri.etsi.org/02231/v2#';
@@ -174,49 +174,8 @@ export async function loadTrustedList(
   options: SourceOptions = {},
 ): Promise<ParsedTrustedList> {
   const text = textOf(input, 'trusted list');
-  const doc = parseXml(text, 'trusted list');
-  const root = doc.documentElement as Element;
-  const all = descendants(root, 'Signature', DS_NS);
-  const direct = elementChildren(root, 'Signature').filter((e) => e.namespaceURI === DS_NS);
-  if (all.length === 0) throw new ComityError('ERR_TRUST_LIST_UNSIGNED', 'trusted list carries no signature');
-  if (all.length !== 1 || direct.length !== 1) throw new ComityError('ERR_TRUST_LIST_REFERENCE', 'trusted list must carry exactly one enveloped signature');
-  const sigEl = direct[0] as Element;
-  const presented = childText(sigEl, 'KeyInfo', 'X509Data', 'X509Certificate');
-  const signer = pinnedSigner(
-    signerCertificates,
-    presented === undefined ? undefined : (await certFromBase64(presented, 'KeyInfo certificate')).sha256,
-    'trusted list',
-  );
-
-  const sx = new SignedXml({ publicCert: pem(signer.der), getCertFromKeyInfo: () => null });
-  let ok: boolean;
-  try {
-    sx.loadSignature(sigEl as unknown as Parameters<SignedXml['loadSignature']>[0]);
-    ok = sx.checkSignature(text);
-  } catch (cause) {
-    throw new ComityError('ERR_TRUST_LIST_SIGNATURE', 'trusted list signature does not verify', { cause });
-  }
-  if (!ok) throw new ComityError('ERR_TRUST_LIST_SIGNATURE', 'trusted list signature does not verify');
-
-  const rootId = root.getAttribute('Id');
-  const references = sx.getReferences();
-  const signed = sx.getSignedReferences();
-  let rootIndex = -1;
-  for (const [i, ref] of references.entries()) {
-    const uri = ref.uri ?? '';
-    const coversRoot = uri === '' || (rootId !== null && rootId !== '' && uri === `#${rootId}`);
-    if (coversRoot) {
-      if (!ref.transforms.includes('http://www.w3.org/2000/09/xmldsig#enveloped-signature')) {
-        throw new ComityError('ERR_TRUST_LIST_REFERENCE', 'root reference lacks the enveloped-signature transform');
-      }
-      rootIndex = i;
-    }
-  }
-  const signedRoot = rootIndex < 0 ? undefined : signed[rootIndex];
-  if (signedRoot === undefined) throw new ComityError('ERR_TRUST_LIST_REFERENCE', 'the signature does not cover the trusted list element');
-  const signedDoc = parseXml(signedRoot, 'signed trusted list');
-  const digest = await sha256Hex(cryptoOf(options), typeof input === 'string' ? new TextEncoder().encode(input) : input);
-  return readList(signedDoc.documentElement as Element, digest, signer.sha256, options);
+  const { root, signerSha256, digest } = await verifyEnvelopedXml(text, signerCertificates, 'trusted list', cryptoOf(options));
+  return readList(root, digest, signerSha256, options);
 }
 
 /** Result of following a list of the lists. */
