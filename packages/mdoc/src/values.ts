@@ -56,6 +56,13 @@ export function formatTdate(date: Date): string {
 const STRICT_TDATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const LENIENT_TDATE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** The decimal value of `text[from, to)` (only called on text the strict pattern matched). */
+function digits(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) v = v * 10 + (text.charCodeAt(i) - 48);
+  return v;
+}
+
 /** Result of reading a tdate: the instant and whether it deviates from the 18013-5 profile. */
 export interface ParsedTdate {
   readonly date: Date;
@@ -81,13 +88,12 @@ export function readTdate(value: CborValue): ParsedTdate | undefined {
   if (text.length > 40) return undefined;
   if (STRICT_TDATE.test(text)) {
     // Components are range-checked by rebuilding them (no 30 February, no hour 24).
-    const n = (from: number, to: number) => Number(text.slice(from, to));
-    const y = n(0, 4);
-    const mo = n(5, 7);
-    const d = n(8, 10);
-    const h = n(11, 13);
-    const mi = n(14, 16);
-    const se = n(17, 19);
+    const y = digits(text, 0, 4);
+    const mo = digits(text, 5, 7);
+    const d = digits(text, 8, 10);
+    const h = digits(text, 11, 13);
+    const mi = digits(text, 14, 16);
+    const se = digits(text, 17, 19);
     const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
     if (
       date.getUTCFullYear() !== y ||

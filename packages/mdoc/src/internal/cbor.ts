@@ -76,6 +76,36 @@ export interface DecodeNotes {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+// Map keys repeat across messages ("digestID", "elementValue", namespaces...): short ASCII keys are
+// interned in a small table, which saves a string allocation per key. Only map keys are interned,
+// never values, so no credential data stays in the table.
+const KEY_TABLE_SIZE = 512;
+const keyTable: Array<string | undefined> = new Array(KEY_TABLE_SIZE);
+
+function internedKey(buf: Uint8Array, start: number, len: number): string | undefined {
+  let h = len;
+  for (let i = start; i < start + len; i++) {
+    const b = buf[i] as number;
+    if (b > 0x7f) return undefined;
+    h = (Math.imul(h, 31) + b) | 0;
+  }
+  const slot = h & (KEY_TABLE_SIZE - 1);
+  const cached = keyTable[slot];
+  if (cached !== undefined && cached.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (cached.charCodeAt(i) !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const key = latin1(buf, start, start + len);
+  keyTable[slot] = key;
+  return key;
+}
+
 // Node's Buffer has a native latin1 slicer that works on any Uint8Array; elsewhere build the string.
 const nativeLatin1 = (globalThis as { Buffer?: { prototype: { latin1Slice?: (start: number, end: number) => string } } }).Buffer?.prototype.latin1Slice;
 function latin1(buf: Uint8Array, start: number, end: number): string {
@@ -161,7 +191,7 @@ class Reader {
     return n;
   }
 
-  item(depth: number): CborValue {
+  item(depth: number, asKey = false): CborValue {
     if (depth > this.maxDepth) throw malformed('CBOR nesting is too deep', 'ERR_MDOC_CBOR_TOO_DEEP');
     this.need(1);
     const begin = this.pos;
@@ -184,6 +214,14 @@ class Reader {
       }
       case 3: {
         const len = this.length(info);
+        if (asKey && len <= 32) {
+          this.need(len);
+          const key = internedKey(this.buf, this.pos, len);
+          if (key !== undefined) {
+            this.pos += len;
+            return key;
+          }
+        }
         this.need(len);
         const start = this.pos;
         this.pos += len;
@@ -219,7 +257,7 @@ class Reader {
         if (len * 2 > this.buf.length - this.pos) throw malformed('CBOR input is truncated', 'ERR_MDOC_CBOR_TRUNCATED');
         const out: CborMap = new Map();
         for (let i = 0; i < len; i++) {
-          const key = this.item(depth + 1);
+          const key = this.item(depth + 1, true);
           if (typeof key !== 'string' && typeof key !== 'number')
             throw malformed('CBOR map key is neither an integer nor a text string', 'ERR_MDOC_CBOR_UNSUPPORTED');
           if (out.has(key)) throw malformed('CBOR map has a duplicate key', 'ERR_MDOC_CBOR_DUPLICATE_KEY');
