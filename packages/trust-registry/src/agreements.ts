@@ -21,7 +21,14 @@ import { isCategory, isClaimPath, isJurisdiction, isLoa, parseDate, parseDuratio
 import { jwsSigner, LIST_SIGNATURE_ALGORITHMS } from './parse-lote.js';
 import type { AgreementList, MappingRule, RecognitionAgreement, RecognitionScope } from './types.js';
 
-/** JWS `typ` of a signed agreement list. */
+/**
+ * JWS `typ` of a signed agreement list.
+ *
+ * @example
+ * ```ts
+ * decoded.header.typ === AGREEMENT_LIST_TYP;
+ * ```
+ */
 export const AGREEMENT_LIST_TYP = 'comity-agreements+jwt';
 
 const CODE = 'ERR_TRUST_AGREEMENT_INVALID';

@@ -19,7 +19,14 @@ function fail(msg: string): never {
   throw new ComityError('ERR_TRUST_RULE_INVALID', msg);
 }
 
-/** CertLogic truthiness: false, null, undefined, 0, '', [] and {} are falsy. */
+/**
+ * CertLogic truthiness: false, null, undefined, 0, '', [] and {} are falsy.
+ *
+ * @example
+ * ```ts
+ * truthy({}); // false
+ * ```
+ */
 export function truthy(v: unknown): boolean {
   if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;

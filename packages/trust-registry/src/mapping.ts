@@ -8,7 +8,14 @@ import type { ClaimPath } from '@comity/core';
 import { getPath, leafPaths, pathCovers, setPath } from './internal/util.js';
 import type { MappingTransform, RecognitionScope } from './types.js';
 
-/** Technical SD-JWT VC claims that are neither mapped nor reported as dropped. */
+/**
+ * Technical SD-JWT VC claims that are neither mapped nor reported as dropped.
+ *
+ * @example
+ * ```ts
+ * TECHNICAL_CLAIMS.has('cnf'); // true
+ * ```
+ */
 export const TECHNICAL_CLAIMS: ReadonlySet<string> = new Set(['iss', 'iat', 'exp', 'nbf', 'cnf', 'vct', 'vct#integrity', 'status', '_sd_alg']);
 
 /** Outcome of mapping one credential's claims. */
@@ -37,7 +44,14 @@ const ISO_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
 const EU_DATE = /^(\d{2})[./](\d{2})[./](\d{4})$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 
-/** Normalises a date-like value (`YYYY-MM-DD[T…]`, `DD.MM.YYYY`, `DD/MM/YYYY`, `YYYYMMDD`, Date, `{ value }`) to `YYYY-MM-DD`, or undefined. */
+/**
+ * Normalises a date-like value (`YYYY-MM-DD[T…]`, `DD.MM.YYYY`, `DD/MM/YYYY`, `YYYYMMDD`, Date, `{ value }`) to `YYYY-MM-DD`, or undefined.
+ *
+ * @example
+ * ```ts
+ * normaliseDate('12.08.1964'); // '1964-08-12'
+ * ```
+ */
 export function normaliseDate(v: unknown): string | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
   if (typeof v === 'object' && v !== null && 'value' in v) return normaliseDate((v as { value: unknown }).value);

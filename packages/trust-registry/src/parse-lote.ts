@@ -27,7 +27,14 @@ import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, 
 
 export type { SourceOptions } from './internal/source-common.js';
 
-/** Algorithms accepted for list signatures (RSA is common for trust lists). */
+/**
+ * Algorithms accepted for list signatures (RSA is common for trust lists).
+ *
+ * @example
+ * ```ts
+ * LIST_SIGNATURE_ALGORITHMS.includes('ES256'); // true
+ * ```
+ */
 export const LIST_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.freeze([
   ...DEFAULT_SIGNATURE_ALGORITHMS,
   'PS256',
@@ -53,7 +60,15 @@ const SVC_TYPE_CATEGORY: Record<string, TrustCategory> = {
   PubEAA: 'pub-eaa',
 };
 
-/** Category of a TS 119 602 LoTEType URI (EU profiles), if any. */
+/**
+ * Category of a TS 119 602 LoTEType URI (EU profiles), if any.
+ *
+ * @example
+ * ```ts
+ * categoryOfLoteType('http://uri.etsi.org/19602/LoTEType/EUPIDProvidersList'); // 'pid'
+ * ```
+ * @see ETSI TS 119 602 V1.1.1 Annexes D–H
+ */
 export function categoryOfLoteType(uri: string | undefined): TrustCategory | undefined {
   const m = uri === undefined ? null : /\/19602\/LoTEType\/([A-Za-z]+)$/.exec(uri);
   return m === null ? undefined : LOTE_TYPE_CATEGORY[m[1] as string];
@@ -62,6 +77,12 @@ export function categoryOfLoteType(uri: string | undefined): TrustCategory | und
 /**
  * Category of a TS 119 602 service type URI: `…/SvcType/<X>/Issuance` anchors issuers of X;
  * `…/Revocation` services (status-list signers) anchor nothing here and yield `null`.
+ *
+ * @example
+ * ```ts
+ * categoryOfServiceType('http://uri.etsi.org/19602/SvcType/WRPAC/Issuance'); // 'access-ca'
+ * ```
+ * @see ETSI TS 119 602 V1.1.1 Annexes D–H
  */
 export function categoryOfServiceType(uri: string | undefined): TrustCategory | null | undefined {
   const m = uri === undefined ? null : /\/19602\/SvcType\/([A-Za-z]+)\/([A-Za-z]+)$/.exec(uri);
@@ -258,7 +279,15 @@ export async function loadLoTE(input: string | Uint8Array, signerCertificates: r
   return parseLoTE(jws.payload, { ...options, signerSha256: signer.sha256, digest: await sha256Hex(cryptoOf(options), new TextEncoder().encode(text)) });
 }
 
-/** The pinned certificate a JWS header names through `x5c` (leaf), or the only pinned one. */
+/**
+ * The pinned certificate a JWS header names through `x5c` (leaf), or the only pinned one.
+ *
+ * @example
+ * ```ts
+ * const signer = await jwsSigner(decoded.header, pinnedCerts, 'LoTE');
+ * ```
+ * @throws ComityError `ERR_TRUST_SIGNER_NOT_PINNED`, `ERR_TRUST_LIST_MALFORMED`
+ */
 export async function jwsSigner(header: Record<string, unknown>, pinned: readonly Certificate[], what: string): Promise<Certificate> {
   let presented: string | undefined;
   if (header.x5c !== undefined) {

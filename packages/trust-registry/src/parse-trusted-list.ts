@@ -17,7 +17,15 @@ import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, 
 const TSL_NS = 'http://uri.etsi.org/02231/v2#';
 const LOTL_TYPE_SUFFIX = '/EUlistofthelists';
 
-/** Category of a TS 119 612 service type URI used for EUDI attestations, if any. */
+/**
+ * Category of a TS 119 612 service type URI used for EUDI attestations, if any.
+ *
+ * @example
+ * ```ts
+ * categoryOfTlServiceType('http://uri.etsi.org/TrstSvc/Svctype/EAA/Q'); // 'qeaa'
+ * ```
+ * @see ETSI TS 119 612 V2.3.1 §5.5.1
+ */
 export function categoryOfTlServiceType(uri: string | undefined): TrustCategory | undefined {
   if (uri === undefined) return undefined;
   if (uri.endsWith('/Svctype/EAA/Q')) return 'qeaa';

@@ -68,7 +68,15 @@ function x5chainLeaf(h: CoseSign1): Uint8Array | undefined {
   return bad('x5chain');
 }
 
-/** Builds the COSE Sig_structure for Signature1. */
+/**
+ * Builds the COSE Sig_structure for Signature1 from the protected header bytes as received.
+ *
+ * @example
+ * ```ts
+ * const toBeSigned = coseSign1SigStructure(protectedBytes, payload);
+ * ```
+ * @see RFC 9052 §4.4
+ */
 export function coseSign1SigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   // cbor-x returns a view of its reusable buffer: copy before anyone else encodes.
   return Uint8Array.from(encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload]));
@@ -101,7 +109,16 @@ export async function loadVical(bytes: Uint8Array, signerCertificates: readonly 
   return { ...source, signerSha256: signer.sha256 };
 }
 
-/** Reads a VICAL payload without checking any signature (inspection). @throws ComityError `ERR_TRUST_VICAL_MALFORMED` */
+/**
+ * Reads a VICAL payload without checking any signature (inspection).
+ *
+ * @example
+ * ```ts
+ * const src = await parseVical(bytes);
+ * ```
+ * @throws ComityError `ERR_TRUST_VICAL_MALFORMED`
+ * @see ISO/IEC 18013-5:2021 Annex C
+ */
 export async function parseVical(bytes: Uint8Array, options: SourceOptions = {}): Promise<TrustSource> {
   const cose = decodeCoseSign1(bytes);
   return readVicalPayload(cose.payload, options, await sha256Hex(cryptoOf(options), bytes));

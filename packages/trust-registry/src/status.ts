@@ -72,7 +72,15 @@ export async function verifyStatusListJwt(
   return { uri: p.sub, bits, list, expiresAt: exp };
 }
 
-/** Status value at `idx`, or undefined when out of range. */
+/**
+ * Status value at `idx`, or undefined when out of range.
+ *
+ * @example
+ * ```ts
+ * statusAtIndex(statusList, 1); // 0 valid, 1 invalid, 2 suspended
+ * ```
+ * @see draft-ietf-oauth-status-list §4.1
+ */
 export function statusAtIndex(sl: VerifiedStatusList, idx: number): number | undefined {
   const bitPos = idx * sl.bits;
   const byte = sl.list[bitPos >> 3];

@@ -12,7 +12,14 @@ import type { Certificate, ClaimPath, Jwk } from '@comity/core';
  */
 export type TrustCategory = 'pid' | 'qeaa' | 'pub-eaa' | 'eaa' | 'mdl' | 'wallet-provider' | 'access-ca' | 'registration-provider';
 
-/** Every category, in a stable order. */
+/**
+ * Every category, in a stable order.
+ *
+ * @example
+ * ```ts
+ * for (const c of TRUST_CATEGORIES) console.log(c, registry.anchorCount(c));
+ * ```
+ */
 export const TRUST_CATEGORIES: readonly TrustCategory[] = Object.freeze([
   'pid',
   'qeaa',
