@@ -540,3 +540,20 @@ function anchorsOnlyDecision(
     droppedClaims: [],
   };
 }
+
+/**
+ * The compact JSON form of a decision for command-line and API results:
+ * `{ outcome, checks: [{ code, result }], mappedClaims }`.
+ *
+ * @example
+ * ```ts
+ * const json = { valid: result.valid, trust: summariseDecision(decision) };
+ * ```
+ */
+export function summariseDecision(decision: TrustDecision): {
+  outcome: TrustOutcome;
+  checks: { code: string; result: string }[];
+  mappedClaims: Record<string, unknown>;
+} {
+  return { outcome: decision.outcome, checks: decision.checks.map((c) => ({ code: c.code, result: c.result })), mappedClaims: decision.mappedClaims };
+}

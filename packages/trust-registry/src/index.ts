@@ -8,7 +8,7 @@
 export { AGREEMENT_LIST_TYP, parseAgreement, parseAgreementList, signAgreementList, type VerifiedAgreementList, verifyAgreementList } from './agreements.js';
 export { evaluateCertLogic } from './certlogic.js';
 export { loadTrustConfig, type TrustConfigContext, type TrustConfigFile, type TrustConfigSource, trustListAsRegistry } from './config.js';
-export { type EvaluateTrustOptions, evaluateTrust } from './evaluate.js';
+export { type EvaluateTrustOptions, evaluateTrust, summariseDecision } from './evaluate.js';
 export { inspectTrustFile, type TrustFileInfo } from './inspect.js';
 export { type MappingOutcome, mapClaims, normaliseDate } from './mapping.js';
 export { categoryOfLoteType, categoryOfServiceType, LIST_SIGNATURE_ALGORITHMS, loadLoTE, parseLoTE, type SourceOptions } from './parse-lote.js';

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { ComityError, decodeCompactJws, isPlainObject, utf8Decode } from '@comity/core';
+import { ComityError, isPlainObject, utf8Decode } from '@comity/core';
 import { parseAgreementList } from './agreements.js';
+import { decodeListJws } from './internal/jws-large.js';
 import { certFromBase64 } from './internal/source-common.js';
 import { parseLoTE } from './parse-lote.js';
 import { parseLoTEXml } from './parse-lote-xml.js';
@@ -83,7 +84,7 @@ export async function inspectTrustFile(bytes: Uint8Array | string): Promise<Trus
     text = undefined;
   }
   if (text !== undefined && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) {
-    const jws = decodeCompactJws(text, 'trust file', 'ERR_TRUST_LIST');
+    const jws = decodeListJws(text, 'trust file', 'ERR_TRUST_LIST');
     const x5c = Array.isArray(jws.header.x5c) && typeof jws.header.x5c[0] === 'string' ? (await certFromBase64(jws.header.x5c[0], 'x5c')).sha256 : undefined;
     if (jws.header.typ === 'comity-agreements+jwt' || jws.payload.type === 'comity-agreement-list') {
       const list = parseAgreementList(jws.payload);

@@ -9,6 +9,7 @@ import {
   type RecognitionAgreement,
   signAgreementList,
   signLoTE,
+  summariseDecision,
   type TrustCredential,
   TrustRegistry,
   verifyAgreementList,
@@ -126,6 +127,9 @@ describe('evaluateTrust', () => {
     expect(d.droppedClaims).toEqual([['address', 'locality']]);
     expect(d.anchor?.thumbprint).toBe(f.deCa.cert.sha256);
     expect(d.agreementList?.issuer).toBe('FR');
+    const summary = summariseDecision(d);
+    expect(summary.outcome).toBe('accepted');
+    expect(summary.checks.every((c) => Object.keys(c).join() === 'code,result')).toBe(true);
     // the cached second decision is identical in substance
     const again = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
     expect(again.checks).toEqual(d.checks);
