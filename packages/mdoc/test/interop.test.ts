@@ -160,6 +160,27 @@ describe('@auth0/mdl 3.0.1', () => {
 });
 
 describe('@animo-id/mdoc 0.5.2', () => {
+  it("ISO 18013-7 Annex B SessionTranscriptBytes match animo's independent implementation", async () => {
+    const input = {
+      mdocGeneratedNonce: 'mdoc-nonce-1',
+      clientId: 'verifier.example',
+      responseUri: 'https://verifier.example/r',
+      verifierGeneratedNonce: 'v-nonce',
+    };
+    const theirs = await animo.DeviceResponse.calculateSessionTranscriptBytesForOID4VP({ ...input, context: { crypto: animoContext([]).crypto } });
+    const ours = await buildSessionTranscript(
+      {
+        type: 'iso18013-7-annex-b',
+        clientId: input.clientId,
+        responseUri: input.responseUri,
+        nonce: input.verifierGeneratedNonce,
+        mdocGeneratedNonce: input.mdocGeneratedNonce,
+      },
+      pki.ctx,
+    );
+    expect(toHex(sessionTranscriptBytes(ours))).toBe(toHex(theirs));
+  });
+
   it('animo issues → comity presents and verifies', async () => {
     const ctx = animoContext([pki.ds.certificate, pki.iaca.certificate]);
     const doc = await new animo.Document(MDL, ctx)

@@ -273,6 +273,34 @@ describe('issue → present → verify', () => {
   });
 });
 
+describe('several documents', () => {
+  it('presents an mDL and a PID in one DeviceResponse; one result per document, in order', async () => {
+    const pid = await issueMdoc({
+      docType: 'eu.europa.ec.eudi.pid.1',
+      nameSpaces: { 'eu.europa.ec.eudi.pid.1': { family_name: 'Mustermann', nationality: ['DE'] } },
+      deviceKey: pki.device.publicJwk,
+      signer: pki.ds.signer,
+      certificateChain: [pki.ds.certificate],
+      validity: { signed: pki.ctx.now(), validFrom: pki.ctx.now(), validUntil: new Date(Date.now() + 86_400_000) },
+      ctx: pki.ctx,
+    });
+    const response = await presentMdoc({
+      documents: [
+        { issuerSigned: issued, disclose: [[NS, 'age_over_18']], deviceSigner: deviceSigner(pki) },
+        { issuerSigned: pid, disclose: [['eu.europa.ec.eudi.pid.1', 'nationality']], deviceSigner: deviceSigner(pki) },
+      ],
+      sessionTranscript: transcript,
+      ctx: pki.ctx,
+    });
+    const results = await verifyDeviceResponse(response, { trustAnchors: [pki.iaca.certificate], sessionTranscript: transcript, ctx: pki.ctx });
+    expect(results.map((r) => [r.docType, r.valid])).toEqual([
+      [MDL, true],
+      ['eu.europa.ec.eudi.pid.1', true],
+    ]);
+    expect(results[1]?.claims).toEqual({ 'eu.europa.ec.eudi.pid.1': { nationality: ['DE'] } });
+  });
+});
+
 describe('inspectMdoc', () => {
   it('shows IssuerSigned and DeviceResponse as JSON without salts', async () => {
     const view = inspectMdoc(issued) as { kind: string; nameSpaces: Record<string, Array<Record<string, unknown>>>; mso: { docType: string } };
