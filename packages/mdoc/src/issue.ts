@@ -27,7 +27,10 @@ export interface IssueMdocInput {
   readonly deviceKey: Jwk;
   /** Signs the MSO with the document signer's key. */
   readonly signer: Signer;
-  /** Document signer first, then any intermediates; never the IACA root. */
+  /**
+   * Document signer first, never the IACA root. ISO 18013-5 has no intermediates between IACA and
+   * document signer, and comity's verifier refuses them (`ERR_MDOC_CHAIN_PROFILE`).
+   */
   readonly certificateChain: readonly Certificate[];
   readonly validity: { readonly signed: Date; readonly validFrom: Date; readonly validUntil: Date; readonly expectedUpdate?: Date };
   readonly digestAlgorithm?: MsoDigestAlgorithm;
