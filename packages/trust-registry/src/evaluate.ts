@@ -340,9 +340,22 @@ async function computeCore(
     );
   } else checks.push(check('TRUST_LIST_FRESH', 'skip'));
 
-  // 6. Agreement validity window, status and scope.
+  // 6. Agreement list freshness, agreement validity window, status and scope.
   if (chosen !== undefined) {
     const a = chosen.agreement;
+    if (chosen.listNextUpdate !== undefined) {
+      const stale = nowMs > chosen.listNextUpdate;
+      const onStale = a.evaluation?.onStaleSource ?? registry.policy.onStaleSource ?? 'indeterminate';
+      const nu = new Date(chosen.listNextUpdate).toISOString();
+      checks.push(
+        check(
+          'TRUST_LIST_FRESH',
+          !stale ? 'pass' : onStale === 'reject' ? 'fail' : 'unknown',
+          { source: `agreements:${chosen.list.issuer}`, nextUpdate: nu },
+          { source: `agreements:${chosen.list.issuer}`, nextUpdate: nu, listSequence: String(chosen.list.sequence) },
+        ),
+      );
+    }
     const inForce = nowMs >= chosen.effectiveFrom && nowMs <= chosen.notAfter;
     checks.push(
       check(
@@ -420,6 +433,7 @@ async function computeCore(
   if (source?.nextUpdate !== undefined) breakpoints.push(source.nextUpdate.getTime() + 1);
   if (chosen !== undefined) {
     breakpoints.push(chosen.effectiveFrom, chosen.notAfter + 1);
+    if (chosen.listNextUpdate !== undefined) breakpoints.push(chosen.listNextUpdate + 1);
     const slUri = chosen.agreement.status.statusList?.uri;
     const sl = slUri === undefined ? undefined : registry.statusList(slUri);
     if (sl?.expiresAt !== undefined) breakpoints.push(sl.expiresAt.getTime() + 1);

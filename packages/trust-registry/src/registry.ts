@@ -44,6 +44,8 @@ interface AnchorIndex {
 export interface CompiledAgreement {
   readonly agreement: RecognitionAgreement;
   readonly list: { readonly issuer: string; readonly sequence: number; readonly digest: string };
+  /** The list's NextUpdate (epoch ms), if it has one. */
+  readonly listNextUpdate?: number | undefined;
   /** Start of force: max(notBefore, list issue + change lead time), epoch ms. */
   readonly effectiveFrom: number;
   readonly notAfter: number;
@@ -391,6 +393,7 @@ export class TrustRegistry {
         const compiled: CompiledAgreement = {
           agreement: a,
           list: { issuer: v.list.issuer, sequence: v.list.sequence, digest: v.digest },
+          listNextUpdate: v.list.nextUpdate === undefined ? undefined : parseDate(v.list.nextUpdate, 'nextUpdate', 'ERR_TRUST_AGREEMENT_INVALID').getTime(),
           effectiveFrom: Math.max(parseDate(a.validity.notBefore, 'notBefore', 'ERR_TRUST_AGREEMENT_INVALID').getTime(), issued + lead),
           notAfter: parseDate(a.validity.notAfter, 'notAfter', 'ERR_TRUST_AGREEMENT_INVALID').getTime(),
           scopes,

@@ -305,3 +305,37 @@ describe('authenticateRelyingParty', () => {
     expect(wrong.outcome).toBe('rejected');
   });
 });
+
+describe('agreement list freshness', () => {
+  it('agreement-list-past-next-update-is-indeterminate', async () => {
+    const seal = await makeSigner('C=BE, CN=EC seal');
+    const ca = await makeCa('C=DE, CN=DE PID CA');
+    const issuer = await makeLeaf('C=DE, CN=DE PID Issuer', ca);
+    const fr = await makeSigner('C=FR, CN=FR registrar');
+    const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
+    const lote = createLoTE({
+      sequence: 1,
+      type: PID_LIST,
+      operator: 'EC',
+      territory: 'EU',
+      issued: NOW,
+      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
+      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
+    });
+    registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid', loa: 'high' }));
+    const list: AgreementList = {
+      type: 'comity-agreement-list',
+      issuer: 'FR',
+      sequence: 1,
+      issued: iso(-20 * DAY),
+      nextUpdate: iso(-DAY),
+      agreements: [agreement()],
+    };
+    registry.addAgreementList(await verifyAgreementList(await signAgreementList(list, fr.signer, [fr.cert]), [fr.cert]));
+    const d = await evaluateTrust(registry, pid(issuer), { now: NOW });
+    expect(d.outcome).toBe('indeterminate');
+    expect(d.checks.filter((c) => c.code === 'TRUST_LIST_FRESH').map((c) => c.result)).toContain('unknown');
+    const earlier = await evaluateTrust(registry, pid(issuer), { now: new Date(NOW.getTime() - 2 * DAY) });
+    expect(earlier.outcome).toBe('accepted');
+  });
+});
