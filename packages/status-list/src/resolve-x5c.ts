@@ -38,20 +38,6 @@ function decodeStandardBase64(text: unknown): Uint8Array {
 }
 
 /**
- * Core's `parseCertificate` (at the time of writing) replaces a failed parse in its cache
- * with a fresh rejected promise that nobody observes, which surfaces as an unhandled
- * rejection. Observing that cached promise here keeps a junk `x5c` a plain error.
- */
-async function parseCertificateSafely(der: Uint8Array): Promise<Certificate> {
-  try {
-    return await parseCertificate(der);
-  } catch (cause) {
-    parseCertificate(der).catch(() => undefined);
-    throw cause;
-  }
-}
-
-/**
  * A {@link StatusKeyResolver} that takes the signer key from the token's certificate chain
  * (`x5c`; a CWT's `x5chain` arrives in the same form) after validating the chain to the
  * status-list anchors at the context's time. The leaf must allow digital signatures and,
@@ -78,7 +64,7 @@ export function x5cStatusKeyResolver(options: X5cStatusKeyResolverOptions): Stat
       throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'the x5c header is not a non-empty array of certificates');
     }
     const chain: Certificate[] = [];
-    for (const entry of x5c) chain.push(await parseCertificateSafely(decodeStandardBase64(entry)));
+    for (const entry of x5c) chain.push(await parseCertificate(decodeStandardBase64(entry)));
     const { path } = await validateCertificateChain(chain, { now: ctx.now(), anchors, maxLength: options.maxChainLength ?? 4 });
     const leaf = path[0] as Certificate;
     if (leaf.keyUsage !== undefined && (leaf.keyUsage & KeyUsage.digitalSignature) === 0) {
