@@ -5,6 +5,7 @@
  * ES256 verifications per second / 2: the issuer and the device signature; a document-signer
  * certificate seen before may be cached).
  */
+
 import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { Verifier } from '@auth0/mdl';
 import { createContext, derToPem, localSigner } from '@comity/core';
@@ -18,6 +19,7 @@ import {
   sessionTranscriptBytes,
   verifyDeviceResponse,
 } from '@comity/mdoc';
+import { interleaved } from './measure.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
@@ -96,30 +98,4 @@ export async function benchMdocVerify(opts: { seconds: number }): Promise<{ perS
   // The three contenders run in interleaved slices, so a busy machine slows them alike.
   const rates = await interleaved([comity, peer, limit], opts.seconds);
   return { perSec: Math.round(rates[0] ?? 0), peerPerSec: Math.round(rates[1] ?? 0), limitPerSec: Math.round((rates[2] ?? 0) / 2) };
-}
-
-/** Operations per second of each function, measured in alternating ~100 ms slices for `seconds` each (after a warm-up). */
-async function interleaved(fns: ReadonlyArray<() => unknown>, seconds: number): Promise<number[]> {
-  for (const fn of fns) {
-    const warm = performance.now() + Math.min(300, seconds * 100);
-    while (performance.now() < warm) await fn();
-  }
-  const counts = fns.map(() => 0);
-  const times = fns.map(() => 0);
-  const slices = Math.max(1, Math.round(seconds * 10));
-  for (let s = 0; s < slices; s++) {
-    for (let i = 0; i < fns.length; i++) {
-      const fn = fns[i] as () => unknown;
-      const start = performance.now();
-      const end = start + 100;
-      let n = 0;
-      while (performance.now() < end) {
-        for (let k = 0; k < 4; k++) await fn();
-        n += 4;
-      }
-      counts[i] = (counts[i] as number) + n;
-      times[i] = (times[i] as number) + (performance.now() - start);
-    }
-  }
-  return counts.map((n, i) => (n * 1000) / (times[i] as number));
 }

@@ -65,6 +65,24 @@ export function base64urlDecode(text: string, what = 'value'): Uint8Array {
 const encoder = new TextEncoder();
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * Bytes of a string known to be ASCII (base64url segments, `~` separators): faster than a
+ * UTF-8 encoder on the hot path. Non-ASCII input is refused.
+ *
+ * @throws ComityError `ERR_ENCODING_ASCII`
+ */
+export function asciiEncode(text: string): Uint8Array {
+  if (!ASCII_RE.test(text)) throw new ComityError('ERR_ENCODING_ASCII', 'text is not ASCII');
+  if (hasBuffer) {
+    const b = Buffer.from(text, 'latin1');
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return encoder.encode(text);
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+const ASCII_RE = /^[\x00-\x7f]*$/;
+
 /** UTF-8 encodes a string. */
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);

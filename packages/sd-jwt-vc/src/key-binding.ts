@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  asciiEncode,
   base64urlEncode,
   type ComityContext,
   ComityError,
@@ -17,7 +18,6 @@ import {
   type Signer,
   signCompactJws,
   toIssue,
-  utf8Encode,
   verifyJwsSignature,
 } from '@comity/core';
 import { typMatches } from './internal/typ.js';
@@ -45,7 +45,7 @@ export interface KeyBindingInfo {
 
 /** `sd_hash`: hash over the ASCII of `<JWT>~<D1>~…~<Dn>~` with the `_sd_alg` (RFC 9901 §4.3.1). */
 export async function sdHash(sdJwtWithoutKb: string, alg: HashAlgorithm, ctx: ComityContext): Promise<string> {
-  return base64urlEncode(await ctx.crypto.digest(alg, utf8Encode(sdJwtWithoutKb)));
+  return base64urlEncode(await ctx.crypto.digest(alg, asciiEncode(sdJwtWithoutKb)));
 }
 
 /**

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import * as nodeCryptoModule from 'node:crypto';
 import {
   constants,
   createHash,
@@ -24,6 +26,7 @@ import type { Jwk } from '../jwk.js';
 import { BoundedCache, checkKeyForAlg, jwkCacheKey } from './key-check.js';
 import { algorithmInfo, type CryptoProvider, type HashAlgorithm, hashName, type SignatureAlgorithm } from './types.js';
 
+const oneShotHash = (nodeCryptoModule as { hash?: (alg: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
 const publicKeys = new BoundedCache<KeyObject>(4096);
 const privateKeys = new BoundedCache<KeyObject>(256);
 
@@ -73,6 +76,8 @@ function keyInput(alg: SignatureAlgorithm, key: KeyObject, pss: boolean | undefi
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',
   async digest(alg: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
+    // crypto.hash (Node >= 20.12) is a one-shot without a Hash object.
+    if (oneShotHash !== undefined) return new Uint8Array(oneShotHash(hashName(alg), data, 'buffer'));
     return new Uint8Array(createHash(hashName(alg)).update(data).digest());
   },
   async verify(alg, publicKey, data, signature) {

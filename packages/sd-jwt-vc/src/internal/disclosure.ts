@@ -1,4 +1,4 @@
-import { base64urlDecode, base64urlEncode, ComityError, type CryptoProvider, type HashAlgorithm, parseJson, utf8Decode, utf8Encode } from '@comity/core';
+import { asciiEncode, base64urlDecode, base64urlEncode, ComityError, type CryptoProvider, type HashAlgorithm, parseJson, utf8Decode } from '@comity/core';
 
 /** One disclosure as received, with its digest. */
 export interface Disclosure {
@@ -16,7 +16,7 @@ export const SD_HASH_ALGORITHMS: readonly HashAlgorithm[] = ['sha-256', 'sha-384
 
 /** Digest of a disclosure: hash over the ASCII of its base64url string, base64url-encoded (RFC 9901 §4.2.3). */
 export async function digestOf(encoded: string, alg: HashAlgorithm, crypto: CryptoProvider): Promise<string> {
-  return base64urlEncode(await crypto.digest(alg, utf8Encode(encoded)));
+  return base64urlEncode(await crypto.digest(alg, asciiEncode(encoded)));
 }
 
 /**
