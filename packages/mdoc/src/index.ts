@@ -41,4 +41,5 @@ export {
   verifyDeviceResponse,
   verifyDeviceResponseOrThrow,
   verifyIssuerSigned,
+  x5chainCertificatesOf,
 } from './verify.js';

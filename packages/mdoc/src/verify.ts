@@ -51,6 +51,12 @@ export interface MdocVerificationResult extends VerificationResult<MdocClaims> {
 export interface VerifyIssuerSignedOptions {
   /** Trusted certificates: IACA roots, or pinned document-signer certificates. */
   readonly trustAnchors: readonly Certificate[];
+  /**
+   * `deferred`: check the document signer (signature, ISO profile, validity) but leave the
+   * anchor to a later trust decision (a trust registry); `trustAnchors` is then ignored, the
+   * result's `issuer.anchor` is absent and {@link x5chainCertificatesOf} gives the chain.
+   */
+  readonly anchoring?: 'deferred';
   readonly ctx: ComityContext;
   /** Expected docType. */
   readonly docType?: string;
@@ -71,6 +77,22 @@ export interface VerifyDeviceResponseOptions extends VerifyIssuerSignedOptions {
 }
 
 const FORMAT = 'mso_mdoc' as const;
+
+const presentedChains = new WeakMap<IssuerInfo, readonly Certificate[]>();
+
+/**
+ * The document signer chain as presented in `x5chain` (leaf first), for the `issuer` object of
+ * a result: what a trust registry anchors when verification ran with `anchoring: 'deferred'`.
+ *
+ * @example
+ * ```ts
+ * const [doc] = await verifyDeviceResponse(bytes, { trustAnchors: [], anchoring: 'deferred', sessionTranscript, ctx });
+ * const chain = doc?.issuer === undefined ? undefined : x5chainCertificatesOf(doc.issuer);
+ * ```
+ */
+export function x5chainCertificatesOf(issuer: IssuerInfo): readonly Certificate[] | undefined {
+  return presentedChains.get(issuer);
+}
 const COUNTRY_ELEMENTS = ['issuing_country'];
 
 function invalid(errors: Issue[], warnings: Issue[] = [], docType?: string): MdocVerificationResult {
@@ -131,20 +153,25 @@ async function checkIssuerSigned(value: CborValue, docType: string | undefined, 
       let chainShas = chain.map((c) => c.sha256);
       let anchor: IssuerInfo['anchor'];
       try {
-        const checked = await checkDocumentSignerChain(chain, {
-          trustAnchors: options.trustAnchors,
+        const deferred = options.anchoring === 'deferred';
+        const checked = await checkDocumentSignerChain(deferred ? [ds] : chain, {
+          // Deferred: pinning the document signer itself runs every profile and validity check but anchors nothing.
+          trustAnchors: deferred ? [ds] : options.trustAnchors,
           now,
           signedAt: mso.validityInfo.signed.date,
           ...(options.documentSignerEkus === undefined ? {} : { documentSignerEkus: options.documentSignerEkus }),
         });
         warnings.push(...checked.warnings);
-        chainShas = checked.path.map((c) => c.sha256);
-        anchor = { sha256: checked.anchor.sha256, subject: checked.anchor.subject };
+        if (!deferred) {
+          chainShas = checked.path.map((c) => c.sha256);
+          anchor = { sha256: checked.anchor.sha256, subject: checked.anchor.subject };
+        }
       } catch (e) {
         errors.push(toIssue(e));
       }
       dsCountry = ds.subjectAttributes.C?.[0];
       issuer = { id: ds.subject, keyMethod: 'x5chain', jwk: ds.publicJwk, certificateChain: chainShas, anchor, country: dsCountry };
+      presentedChains.set(issuer, chain);
     } catch (e) {
       errors.push(toIssue(e));
     }

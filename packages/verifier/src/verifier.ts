@@ -5,6 +5,7 @@
  * @module
  */
 import { type Certificate, type ComityContext, createContext, type Jwk, type SignatureAlgorithm, toIssue, type VerificationResult } from '@comity/core';
+import { x5chainCertificatesOf } from '@comity/mdoc';
 import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
 import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
@@ -105,7 +106,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
     ...(options.typeMetadata === undefined ? {} : { typeMetadata: options.typeMetadata }),
   };
-  const mdocConfig = { trustAnchors: options.trustAnchors ?? [], ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }) };
+  const mdocConfig = {
+    trustAnchors: options.trustAnchors ?? [],
+    // With a registry, the document signer is checked here and anchored by the registry.
+    ...(options.trustRegistry === undefined ? {} : { anchoring: 'deferred' as const }),
+    ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+  };
   return {
     async verify(presentation, expect = {}) {
       let format: CredentialFormat;
@@ -121,7 +127,26 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         } catch (e) {
           return { valid: false, format, claims: {}, errors: [toIssue(e)], warnings: [] };
         }
-        return verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
+        const result = await verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
+        if (options.trustRegistry === undefined) return result;
+        if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
+        // Every document must be trusted; the first decision that is not acceptance decides.
+        let decision: TrustDecision | undefined;
+        for (const doc of result.documents) {
+          const d = await decideTrust(
+            options.trustRegistry,
+            doc,
+            {
+              type: doc.docType ?? '',
+              issuerCertificates: doc.issuer === undefined ? undefined : x5chainCertificatesOf(doc.issuer),
+              signedAt: doc.validityInfo === undefined ? undefined : new Date(doc.validityInfo.signed),
+            },
+            options.verifierProfile,
+            ctx.now(),
+          );
+          if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
+        }
+        return decision === undefined ? result : withTrust(result, decision);
       }
       const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
       const result = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);

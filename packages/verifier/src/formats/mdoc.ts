@@ -25,7 +25,7 @@ export interface MdocPresentationResult extends MdocVerificationResult {
  */
 export async function verifyMdocPresentation(
   bytes: Uint8Array,
-  config: { trustAnchors: readonly Certificate[]; algorithms?: readonly SignatureAlgorithm[] },
+  config: { trustAnchors: readonly Certificate[]; anchoring?: 'deferred'; algorithms?: readonly SignatureAlgorithm[] },
   expect: MdocExpectations,
   ctx: ComityContext,
 ): Promise<MdocPresentationResult> {
@@ -57,6 +57,7 @@ export async function verifyMdocPresentation(
     ...(expect.readerPrivateKey === undefined ? {} : { readerPrivateKey: expect.readerPrivateKey }),
     ...(expect.docType === undefined ? {} : { docType: expect.docType }),
     ...(config.algorithms === undefined ? {} : { allowedAlgorithms: config.algorithms }),
+    ...(config.anchoring === undefined ? {} : { anchoring: config.anchoring }),
   });
   const first = documents[0];
   if (first === undefined) return fail([{ code: 'ERR_MDOC_NO_DOCUMENTS', message: 'the DeviceResponse holds no document' }]);

@@ -1,0 +1,234 @@
+/**
+ * The verifier role and `comity verify --trust / --trust-list` with the trust registry, on the
+ * cross-border demo world (real keys, certificates, signed lists and agreements built on the fly;
+ * the world is the example's fixture, imported here as test data).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { main } from '@comity/cli';
+import { base64Encode, createContext, derToPem, localSigner } from '@comity/core';
+import { buildSessionTranscript, FullDate, issueMdoc, presentMdoc } from '@comity/mdoc';
+import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { createVerifier } from '@comity/verifier';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildWorld, loadRegistry, MDL, MDL_NS, trustConfig, type World } from '../../examples/cross-border/src/world.js';
+
+const ctx = createContext();
+const dir = mkdtempSync(join(tmpdir(), 'comity-trust-'));
+let world: World;
+let pidPresentation: string;
+let mdlPresentation: string;
+const handover = {
+  type: 'openid4vp',
+  clientId: 'x509_san_dns:shop.example.de',
+  nonce: 'n-shop',
+  responseUri: 'https://shop.example.de/cb',
+  jwkThumbprint: null,
+} as const;
+
+beforeAll(async () => {
+  world = await buildWorld();
+  for (const [path, bytes] of world.files) writeFileSync(join(dir, basename(path)), bytes);
+  const fr = { jurisdiction: 'FR', purpose: 'account-opening' };
+  writeFileSync(join(dir, 'fr.json'), JSON.stringify(trustConfig(fr)));
+  writeFileSync(join(dir, 'fr-tampered.json'), JSON.stringify(trustConfig(fr, 'eu-pid-providers.tampered.jws')));
+  writeFileSync(join(dir, 'fr-stale.json'), JSON.stringify(trustConfig(fr, 'eu-pid-providers.stale.jws')));
+  writeFileSync(join(dir, 'de.json'), JSON.stringify(trustConfig({ jurisdiction: 'DE', purpose: 'age-verification' })));
+  writeFileSync(join(dir, 'ec-seal.pem'), derToPem(world.ecSeal.cert.der));
+
+  const holder = await ctx.crypto.generateKeyPair('ES256');
+  const now = Math.floor(Date.now() / 1000);
+  const pid = await issueSdJwtVc(
+    {
+      vct: 'urn:eudi:pid:de:1',
+      holderKey: holder.publicJwk,
+      expiresAt: now + 3600,
+      claims: { given_name: 'ERIKA', family_name: 'MUSTERMANN', birthdate: '1964-08-12', birth_place: 'BERLIN', nationalities: ['DE'] },
+      disclosable: [['given_name'], ['family_name'], ['birthdate'], ['birth_place'], ['nationalities']],
+      signer: world.dePidIssuer.signer,
+      header: { x5c: [base64Encode(world.dePidIssuer.cert.der)] },
+    },
+    ctx,
+  );
+  pidPresentation = await presentSdJwt(
+    pid,
+    {
+      disclose: [['given_name'], ['family_name'], ['birthdate'], ['birth_place']],
+      keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example.fr', nonce: 'n-fr' },
+    },
+    ctx,
+  );
+  writeFileSync(join(dir, 'de-pid.txt'), pidPresentation);
+
+  const device = await ctx.crypto.generateKeyPair('ES256');
+  const signed = ctx.now();
+  const mdl = await issueMdoc({
+    docType: MDL,
+    nameSpaces: {
+      [MDL_NS]: { family_name: 'PAPADOPOULOU', given_name: 'ELENI', birth_date: new FullDate('1990-03-25'), issuing_country: 'GR', age_over_18: true },
+    },
+    deviceKey: device.publicJwk,
+    signer: world.grDs.signer,
+    certificateChain: [world.grDs.cert],
+    validity: { signed, validFrom: signed, validUntil: new Date(signed.getTime() + 86_400_000) },
+    ctx,
+  });
+  mdlPresentation = Buffer.from(
+    await presentMdoc({
+      issuerSigned: mdl,
+      disclose: [
+        [MDL_NS, 'family_name'],
+        [MDL_NS, 'age_over_18'],
+      ],
+      deviceSigner: localSigner(device.privateJwk, 'ES256', ctx.crypto),
+      sessionTranscript: await buildSessionTranscript(handover, ctx),
+      ctx,
+    }),
+  ).toString('base64url');
+  writeFileSync(join(dir, 'gr-mdl.txt'), mdlPresentation);
+});
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const code = await main(
+    ['verify', ...args, '--json'],
+    (l) => out.push(l),
+    () => {},
+  );
+  return { code, json: JSON.parse(out.join('\n')) };
+}
+
+describe('verifier role with a trust registry', () => {
+  it('accepts a German PID at the French service with the claims mapped into the French schema', async () => {
+    const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'FR', purpose: 'account-opening' }));
+    const result = await createVerifier({ trustRegistry: registry, ctx }).verify(pidPresentation, { nonce: 'n-fr', audience: 'https://rp.example.fr' });
+    expect(result.errors).toEqual([]);
+    expect(result.trust?.outcome).toBe('accepted');
+    expect(result.trust?.agreement?.id).toBe('ra:FR<-DE:pid');
+    expect(Object.keys(result.trust?.mappedClaims ?? {}).length).toBeGreaterThan(0);
+  });
+  it('accepts a Greek mDL at the German shop for age_over_18 only; family_name is dropped', async () => {
+    const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'DE', purpose: 'age-verification' }));
+    const result = await createVerifier({ trustRegistry: registry, ctx }).verify(mdlPresentation, { handover });
+    expect(result.errors).toEqual([]);
+    expect(result.trust?.outcome).toBe('accepted');
+    expect(JSON.stringify(result.trust?.mappedClaims)).not.toContain('PAPADOPOULOU');
+    expect(result.trust?.droppedClaims.length).toBeGreaterThan(0);
+  });
+  it('rejects the German PID at the German shop when the agreement does not cover it', async () => {
+    const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'DE', purpose: 'age-verification' }));
+    const result = await createVerifier({ trustRegistry: registry, ctx }).verify(pidPresentation, { nonce: 'n-fr', audience: 'https://rp.example.fr' });
+    expect(result.valid).toBe(false);
+    expect(result.trust?.outcome).not.toBe('accepted');
+    expect(result.claims).toEqual({});
+  });
+});
+
+describe('comity verify --trust / --trust-list', () => {
+  it('--trust: accepted, with the trust block, exit 0', async () => {
+    const { code, json } = await cli([join(dir, 'de-pid.txt'), '--trust', join(dir, 'fr.json'), '--nonce', 'n-fr', '--aud', 'https://rp.example.fr']);
+    expect(json.errors).toEqual([]);
+    expect(code).toBe(0);
+    expect(json.trust.outcome).toBe('accepted');
+    expect(json.trust.checks.find((c: { code: string }) => c.code === 'TRUST_ISSUER_ANCHORED').result).toBe('pass');
+    expect(json.trust.mappedClaims).toBeTypeOf('object');
+  });
+  it('--trust with a tampered list: rejected, exit 1', async () => {
+    const { code, json } = await cli([join(dir, 'de-pid.txt'), '--trust', join(dir, 'fr-tampered.json'), '--nonce', 'n-fr', '--aud', 'https://rp.example.fr']);
+    expect(code).toBe(1);
+    expect(json.valid).toBe(false);
+    expect(json.trust.outcome).toBe('rejected');
+    expect(json.trust.checks.some((c: { code: string; result: string }) => c.code === 'TRUST_LIST_SIGNATURE' && c.result === 'fail')).toBe(true);
+  });
+  it('--trust with a stale list: indeterminate, exit 1', async () => {
+    const { code, json } = await cli([join(dir, 'de-pid.txt'), '--trust', join(dir, 'fr-stale.json'), '--nonce', 'n-fr', '--aud', 'https://rp.example.fr']);
+    expect(code).toBe(1);
+    expect(json.trust.outcome).toBe('indeterminate');
+  });
+  it('--trust for an mdoc with --handover', async () => {
+    const { code, json } = await cli([join(dir, 'gr-mdl.txt'), '--trust', join(dir, 'de.json'), '--handover', JSON.stringify(handover)]);
+    expect(json.errors).toEqual([]);
+    expect(code).toBe(0);
+    expect(json.trust.outcome).toBe('accepted');
+  });
+  it('--trust-list with its pinned signer: the LoTE anchors the PID provider', async () => {
+    const { code, json } = await cli([
+      join(dir, 'de-pid.txt'),
+      '--trust-list',
+      join(dir, 'eu-pid-providers.jws'),
+      '--trust-list-signer',
+      join(dir, 'ec-seal.pem'),
+      '--nonce',
+      'n-fr',
+      '--aud',
+      'https://rp.example.fr',
+    ]);
+    expect(json.errors).toEqual([]);
+    expect(code).toBe(0);
+    expect(json.trust.outcome).toBe('accepted');
+    const wrongSigner = await cli([
+      join(dir, 'de-pid.txt'),
+      '--trust-list',
+      join(dir, 'eu-pid-providers.jws'),
+      '--trust-list-signer',
+      join(dir, 'fr-registrar.pem'),
+    ]);
+    expect(wrongSigner.code).toBe(1);
+    expect(wrongSigner.json.trust.outcome).toBe('rejected');
+    const tampered = await cli([
+      join(dir, 'de-pid.txt'),
+      '--trust-list',
+      join(dir, 'eu-pid-providers.tampered.jws'),
+      '--trust-list-signer',
+      join(dir, 'ec-seal.pem'),
+    ]);
+    expect(tampered.code).toBe(1);
+  });
+  it('comity trust inspect / verify / evaluate', async () => {
+    const out: string[] = [];
+    expect(
+      await main(
+        ['trust', 'inspect', join(dir, 'eu-pid-providers.jws')],
+        (l) => out.push(l),
+        () => {},
+      ),
+    ).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ kind: 'lote', verified: false });
+    const v: string[] = [];
+    expect(
+      await main(
+        ['trust', 'verify', join(dir, 'fr-agreements.jws'), '--signer', join(dir, 'fr-registrar.pem')],
+        (l) => v.push(l),
+        () => {},
+      ),
+    ).toBe(0);
+    expect(JSON.parse(v.join('\n')).valid).toBe(true);
+    expect(
+      await main(
+        ['trust', 'verify', join(dir, 'fr-agreements.jws'), '--signer', join(dir, 'de-registrar.pem')],
+        () => {},
+        () => {},
+      ),
+    ).toBe(1);
+    const description = join(dir, 'credential.json');
+    writeFileSync(
+      description,
+      JSON.stringify({
+        format: 'dc+sd-jwt',
+        type: 'urn:eudi:pid:de:1',
+        issuerCertificates: [derToPem(world.dePidIssuer.cert.der)],
+        claims: { given_name: 'ERIKA', family_name: 'MUSTERMANN', birthdate: '1964-08-12' },
+      }),
+    );
+    const e: string[] = [];
+    expect(
+      await main(
+        ['trust', 'evaluate', description, '--trust', join(dir, 'fr.json')],
+        (l) => e.push(l),
+        () => {},
+      ),
+    ).toBe(0);
+    expect(JSON.parse(e.join('\n')).outcome).toBe('accepted');
+  });
+});
