@@ -143,3 +143,28 @@ if (mdlResult.valid) {
   for (const e of mdlResult.errors) say(`   ${e.code}: ${e.message}`);
   process.exitCode = 1;
 }
+
+// ---------------------------------------------------------------------------------------------
+say();
+say('comity demo: across a border (mutual recognition)');
+say('=================================================');
+const { runScenarios } = await import('@comity/example-cross-border/scenarios');
+const [story] = await runScenarios();
+if (story !== undefined) {
+  const d = story.decision;
+  say();
+  say('A French public service has never configured a German issuer. What it has is its trust registry:');
+  say('  - the EU list of PID providers (ETSI TS 119 602), sealed by the Commission; the seal certificate is pinned;');
+  say(`  - France's signed list of recognition agreements, among them ${d.agreement?.id ?? '-'} (version ${d.agreement?.version ?? '-'}):`);
+  say('    "FR accepts German PIDs (SD-JWT VC) at level of assurance high, for account opening, mapped into the French identity schema".');
+  say();
+  say(`A citizen presents a German PID. The registry's decision: ${d.outcome.toUpperCase()}, because:`);
+  for (const c of d.checks) say(`  [${c.result.padEnd(4)}] ${c.code.padEnd(26)} ${c.message.en}`);
+  say();
+  say(`What the French service receives, in its own schema (${d.targetSchema ?? '-'}):`);
+  say(`  ${JSON.stringify(d.mappedClaims)}`);
+  say(`Dropped (not covered by the agreement): ${d.droppedClaims.map((p) => p.join('.')).join(', ') || 'nothing'}`);
+  say();
+  say('Nine more scenarios (suspended agreement, unlisted issuer, wrong type, low LoA, tampered or stale list,');
+  say('no transitivity, wrong anchor category): pnpm --silent demo:cross-border');
+}
