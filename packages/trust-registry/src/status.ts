@@ -5,24 +5,16 @@
  *
  * @module
  */
-import { inflateSync } from 'node:zlib';
-import {
-  base64urlDecode,
-  type Certificate,
-  ComityError,
-  type CryptoProvider,
-  decodeCompactJws,
-  defaultCrypto,
-  isPlainObject,
-  verifyJwsSignature,
-} from '@comity/core';
+
+import { type Certificate, ComityError, type CryptoProvider, decodeCompactJws, defaultCrypto, isPlainObject, verifyJwsSignature } from '@comity/core';
+import { decodeStatusList, type StatusList } from '@comity/status-list';
 import { jwsSigner, LIST_SIGNATURE_ALGORITHMS } from './parse-lote.js';
 
 /** A verified status list. */
 export interface VerifiedStatusList {
   readonly uri: string;
   readonly bits: 1 | 2 | 4 | 8;
-  readonly list: Uint8Array;
+  readonly list: StatusList;
   readonly expiresAt?: Date | undefined;
 }
 
@@ -62,9 +54,10 @@ export async function verifyStatusListJwt(
   if (typeof p.sub !== 'string' || sl === undefined || (bits !== 1 && bits !== 2 && bits !== 4 && bits !== 8) || typeof sl.lst !== 'string') {
     throw new ComityError('ERR_TRUST_STATUS_LIST_MALFORMED', 'status list payload is malformed');
   }
-  let list: Uint8Array;
+  let list: StatusList;
   try {
-    list = new Uint8Array(inflateSync(base64urlDecode(sl.lst, 'lst'), { maxOutputLength: 16 * 1024 * 1024 }));
+    // Decoding (zlib, bounded) is @comity/status-list's: browser-safe and checked against the draft's vectors.
+    list = decodeStatusList({ bits, lst: sl.lst }, { maxBytes: 16 * 1024 * 1024 }).list;
   } catch (cause) {
     throw new ComityError('ERR_TRUST_STATUS_LIST_MALFORMED', 'status list cannot be decompressed', { cause });
   }
@@ -82,8 +75,6 @@ export async function verifyStatusListJwt(
  * @see draft-ietf-oauth-status-list §4.1
  */
 export function statusAtIndex(sl: VerifiedStatusList, idx: number): number | undefined {
-  const bitPos = idx * sl.bits;
-  const byte = sl.list[bitPos >> 3];
-  if (byte === undefined) return undefined;
-  return (byte >> (bitPos & 7)) & ((1 << sl.bits) - 1);
+  if (!Number.isSafeInteger(idx) || idx < 0 || idx >= sl.list.size) return undefined;
+  return sl.list.get(idx);
 }
