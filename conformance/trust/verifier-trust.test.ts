@@ -211,6 +211,36 @@ describe('comity verify --trust / --trust-list', () => {
         () => {},
       ),
     ).toBe(1);
+    // trust sign: a new agreement list signed with the French registrar's key verifies against its certificate.
+    const listFile = join(dir, 'list.json');
+    writeFileSync(listFile, JSON.stringify({ type: 'comity-agreement-list', issuer: 'FR', sequence: 9, issued: new Date().toISOString(), agreements: [] }));
+    const keyFile = join(dir, 'fr-registrar.jwk');
+    writeFileSync(keyFile, JSON.stringify(world.frRegistrar.privateJwk));
+    const signed: string[] = [];
+    expect(
+      await main(
+        ['trust', 'sign', listFile, '--key', keyFile, '--cert', join(dir, 'fr-registrar.pem')],
+        (l) => signed.push(l),
+        () => {},
+      ),
+    ).toBe(0);
+    writeFileSync(join(dir, 'list.jws'), signed.join('\n'));
+    const resigned: string[] = [];
+    expect(
+      await main(
+        ['trust', 'verify', join(dir, 'list.jws'), '--signer', join(dir, 'fr-registrar.pem')],
+        (l) => resigned.push(l),
+        () => {},
+      ),
+    ).toBe(0);
+    expect(JSON.parse(resigned.join('\n')).list.sequence).toBe(9);
+    expect(
+      await main(
+        ['trust', 'sign', join(dir, 'fr.json'), '--key', keyFile],
+        () => {},
+        () => {},
+      ),
+    ).toBe(2);
     const description = join(dir, 'credential.json');
     writeFileSync(
       description,
