@@ -80,6 +80,18 @@ export function asciiEncode(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/**
+ * Bytes of text the caller has already validated as ASCII (e.g. segments that passed
+ * {@link base64urlDecode}); no check, for the hot path. Use {@link asciiEncode} otherwise.
+ */
+export function validatedAsciiBytes(text: string): Uint8Array {
+  if (hasBuffer) {
+    const b = Buffer.from(text, 'latin1');
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return encoder.encode(text);
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
 const ASCII_RE = /^[\x00-\x7f]*$/;
 

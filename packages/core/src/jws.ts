@@ -6,7 +6,7 @@
  */
 
 import { type CryptoProvider, isSignatureAlgorithm, type SignatureAlgorithm, type Signer } from './crypto/types.js';
-import { asciiEncode, base64urlDecode, base64urlEncode, decodeJsonSegment, type JsonObject, utf8Encode } from './encoding.js';
+import { base64urlDecode, base64urlEncode, decodeJsonSegment, type JsonObject, utf8Encode, validatedAsciiBytes } from './encoding.js';
 import { ComityError } from './errors.js';
 import type { Jwk } from './jwk.js';
 
@@ -47,7 +47,7 @@ export function decodeCompactJws(token: string, what = 'JWS', codePrefix = 'ERR_
   }
   if (typeof header.alg !== 'string') throw new ComityError(`${codePrefix}_MALFORMED`, `${what} header lacks "alg"`);
   if (header.crit !== undefined) throw new ComityError(`${codePrefix}_CRIT_UNSUPPORTED`, `${what} has critical header parameters comity does not process`);
-  return { header, payload, signingInput: asciiEncode(`${segments[0]}.${segments[1]}`), signature, segments };
+  return { header, payload, signingInput: validatedAsciiBytes(`${segments[0]}.${segments[1]}`), signature, segments };
 }
 
 /**

@@ -304,6 +304,8 @@ function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly
   }
 }
 
+const checkedHolderKeys = new Map<string, Jwk>();
+
 function cnfKeyOf(claims: Record<string, unknown>): Jwk {
   const cnf = claims.cnf;
   if (cnf === undefined) throw new ComityError('ERR_SDJWT_CNF_MISSING', 'key binding is required but the credential has no "cnf"');
@@ -312,8 +314,19 @@ function cnfKeyOf(claims: Record<string, unknown>): Jwk {
     // Remote key references (jku, x5u, kid URLs) would make the verifier fetch attacker-chosen URLs.
     throw new ComityError('ERR_SDJWT_CNF_UNSUPPORTED', '"cnf" does not carry an embedded "jwk"', { details: { path: ['cnf'] } });
   }
+  const jwk = cnf.jwk;
+  // Wallets present the same holder key again and again: reuse the checked, frozen key.
+  const id =
+    isPlainObject(jwk) && !('d' in jwk || 'p' in jwk || 'q' in jwk) ? `${jwk.kty}|${jwk.crv}|${jwk.x}|${jwk.y}|${jwk.n}|${jwk.e}|${jwk.kid}` : undefined;
+  const known = id === undefined ? undefined : checkedHolderKeys.get(id);
+  if (known !== undefined) return known;
   try {
-    return parsePublicJwk(cnf.jwk, 'cnf.jwk');
+    const parsed = parsePublicJwk(jwk, 'cnf.jwk');
+    if (id !== undefined) {
+      if (checkedHolderKeys.size >= 1024) checkedHolderKeys.clear();
+      checkedHolderKeys.set(id, parsed);
+    }
+    return parsed;
   } catch (cause) {
     throw new ComityError('ERR_SDJWT_CNF_INVALID', '"cnf.jwk" is not a valid public key', { cause, details: { path: ['cnf', 'jwk'] } });
   }

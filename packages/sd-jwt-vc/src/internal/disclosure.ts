@@ -1,4 +1,14 @@
-import { asciiEncode, base64urlDecode, base64urlEncode, ComityError, type CryptoProvider, type HashAlgorithm, parseJson, utf8Decode } from '@comity/core';
+import {
+  asciiEncode,
+  base64urlDecode,
+  base64urlEncode,
+  ComityError,
+  type CryptoProvider,
+  type HashAlgorithm,
+  parseJson,
+  utf8Decode,
+  validatedAsciiBytes,
+} from '@comity/core';
 
 /** One disclosure as received, with its digest. */
 export interface Disclosure {
@@ -17,6 +27,11 @@ export const SD_HASH_ALGORITHMS: readonly HashAlgorithm[] = ['sha-256', 'sha-384
 /** Digest of a disclosure: hash over the ASCII of its base64url string, base64url-encoded (RFC 9901 §4.2.3). */
 export async function digestOf(encoded: string, alg: HashAlgorithm, crypto: CryptoProvider): Promise<string> {
   return base64urlEncode(await crypto.digest(alg, asciiEncode(encoded)));
+}
+
+/** {@link digestOf} for a string already validated as base64url. */
+async function digestOfValidated(encoded: string, alg: HashAlgorithm, crypto: CryptoProvider): Promise<string> {
+  return base64urlEncode(await crypto.digest(alg, validatedAsciiBytes(encoded)));
 }
 
 /**
@@ -39,6 +54,7 @@ export async function parseDisclosure(encoded: string, alg: HashAlgorithm, crypt
   if (typeof salt !== 'string') throw new ComityError('ERR_SDJWT_DISCLOSURE_MALFORMED', 'disclosure salt is not a string', { details: { index } });
   if (value.length === 3 && typeof a !== 'string')
     throw new ComityError('ERR_SDJWT_DISCLOSURE_MALFORMED', 'disclosure claim name is not a string', { details: { index } });
-  const digest = await digestOf(encoded, alg, crypto);
+  // base64urlDecode above validated the alphabet: no second ASCII check.
+  const digest = await digestOfValidated(encoded, alg, crypto);
   return value.length === 3 ? { encoded, digest, salt, name: a as string, value: b } : { encoded, digest, salt, name: undefined, value: a };
 }

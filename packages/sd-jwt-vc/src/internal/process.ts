@@ -81,7 +81,7 @@ export function processClaims(payload: Record<string, unknown>, disclosures: rea
             throw new ComityError('ERR_SDJWT_DISCLOSURE_SHAPE', 'array digest refers to an object property disclosure', { details: { path: elementPath } });
           out.push(walk(d.value, elementPath, index, depth + 1));
         } else {
-          out.push(walk(element, [...path, out.length], parent, depth + 1));
+          out.push(element !== null && typeof element === 'object' ? walk(element, [...path, out.length], parent, depth + 1) : element);
         }
       }
       return out;
@@ -94,7 +94,9 @@ export function processClaims(payload: Record<string, unknown>, disclosures: rea
           if (path.length > 0) throw new ComityError('ERR_SDJWT_SD_ALG_NESTED', '"_sd_alg" may appear only at the top level', { details: { path } });
           continue;
         }
-        define(out, key, walk(value[key], [...path, key], parent, depth + 1));
+        const child = value[key];
+        // Primitives need no walk (and no path array): most plain claims are primitives.
+        define(out, key, child !== null && typeof child === 'object' ? walk(child, [...path, key], parent, depth + 1) : child);
       }
       if (Object.hasOwn(value, '_sd')) {
         const sd = value._sd;
