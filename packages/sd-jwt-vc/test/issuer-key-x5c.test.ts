@@ -127,10 +127,18 @@ describe('x5cIssuerKey (draft-ietf-oauth-sd-jwt-vc §2.5 inline X.509)', () => {
     for (const iss of ['https://attacker.example', 'https://sub.issuer.example', 'urn:example:other', 'http://issuer.example', 'issuer.example']) {
       expect(await rejectionCode(resolve({ header: header(pki.leaf, pki.intermediate), payload: { iss } }, ctx))).toBe('ERR_SDJWT_X5C_ISS_MISMATCH');
     }
-    expect(await rejectionCode(resolve({ header: header(pki.noSanLeaf, pki.intermediate), payload: { iss: 'https://issuer.example' } }, ctx))).toBe(
+    expect(await rejectionCode(resolve({ header: header(pki.leaf, pki.intermediate), payload: { iss: 42 } }, ctx))).toBe('ERR_SDJWT_X5C_ISS_MISMATCH');
+    // Strict 'san': a leaf without SAN cannot name any iss.
+    const strict = x5cIssuerKey({ trustAnchors: [pki.root], issBinding: 'san' });
+    expect(await rejectionCode(strict({ header: header(pki.noSanLeaf, pki.intermediate), payload: { iss: 'https://issuer.example' } }, ctx))).toBe(
       'ERR_SDJWT_X5C_ISS_MISMATCH',
     );
-    expect(await rejectionCode(resolve({ header: header(pki.leaf, pki.intermediate), payload: { iss: 42 } }, ctx))).toBe('ERR_SDJWT_X5C_ISS_MISMATCH');
+  });
+
+  it("default 'san-if-present': a leaf without SAN (as the EUDI reference PID certificates) leaves iss unverified and reports the leaf subject", async () => {
+    const resolve = x5cIssuerKey({ trustAnchors: [pki.root] });
+    const [candidate] = await resolve({ header: header(pki.noSanLeaf, pki.intermediate), payload: { iss: 'https://issuer.example' } }, ctx);
+    expect(candidate?.issuer.id).toBe(pki.noSanLeaf.subject);
   });
 
   it("issBinding 'unverified': accepts an iss the leaf does not name and reports the leaf subject as issuer id", async () => {

@@ -19,17 +19,20 @@ import { parseSubjectAltNames } from './internal/der.js';
 import { decodeStdBase64 } from './internal/std-base64.js';
 
 /**
- * How `iss` relates to the end-entity certificate: `san` (default) requires `iss`, when
- * present, to be named by a subjectAltName of the leaf; `unverified` leaves `iss` unchecked
- * (ecosystems whose trust lists bind the identity, e.g. the EUDI reference PID, whose
- * certificates carry no SAN), and then the issuer id reported is the leaf subject.
+ * How `iss` relates to the end-entity certificate:
+ * - `san-if-present` (default): when the leaf has a subjectAltName extension, a present `iss`
+ *   must be named by it; a leaf without SAN (the EUDI reference PID certificates have none,
+ *   and the current draft and HAIP require none) leaves `iss` unverified;
+ * - `san`: a present `iss` must always be named by a SAN of the leaf;
+ * - `unverified`: `iss` is never checked against the certificate.
+ * Whenever `iss` is not verified, the issuer id reported is the leaf subject, never `iss`.
  */
-export type X5cIssBinding = 'san' | 'unverified';
+export type X5cIssBinding = 'san-if-present' | 'san' | 'unverified';
 
 interface X5cCommonOptions {
   /** Longest chain accepted, anchor included (default 6). */
   readonly maxChainLength?: number;
-  /** See {@link X5cIssBinding}. Default `san`. */
+  /** See {@link X5cIssBinding}. Default `san-if-present`. */
   readonly issBinding?: X5cIssBinding;
 }
 
@@ -99,7 +102,7 @@ export function x5cCertificatesOf(candidateOrIssuer: IssuerKeyCandidate | Issuer
  * chain is available from {@link x5cCertificatesOf}). A leaf with a keyUsage extension
  * must allow digitalSignature.
  *
- * With `issBinding: 'san'` (the default), a present `iss` must name the end-entity
+ * With `issBinding: 'san'` (and by default when the leaf has a SAN), a present `iss` must name the end-entity
  * certificate: a uniformResourceIdentifier SAN equal to `iss`, or a dNSName SAN equal to
  * the host of an https `iss` (or the name of a `dns:` URI, RFC 4501). This is the rule of
  * drafts -01 to -04 (oauth-sd-jwt-vc PRs #175, #183, #239); the editor's copy of
@@ -126,8 +129,10 @@ export function x5cIssuerKey(options: X5cIssuerKeyOptions): IssuerKeyResolver {
     throw new ComityUsageError('ERR_USAGE_TRUST_ANCHORS', "x5cIssuerKey needs trustAnchors or anchoring: 'deferred'");
   }
   const maxLength = options.maxChainLength ?? 6;
-  const issBinding = options.issBinding ?? 'san';
-  if (issBinding !== 'san' && issBinding !== 'unverified') throw new ComityUsageError('ERR_USAGE_ISS_BINDING', "issBinding must be 'san' or 'unverified'");
+  const issBinding = options.issBinding ?? 'san-if-present';
+  if (issBinding !== 'san-if-present' && issBinding !== 'san' && issBinding !== 'unverified') {
+    throw new ComityUsageError('ERR_USAGE_ISS_BINDING', "issBinding must be 'san-if-present', 'san' or 'unverified'");
+  }
   return async (input: IssuerKeyInput, ctx: ComityContext): Promise<readonly IssuerKeyCandidate[]> => {
     if (input.header.x5c === undefined) throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'the credential header has no x5c');
     const chain = await parseX5c(input.header.x5c);
@@ -142,7 +147,8 @@ export function x5cIssuerKey(options: X5cIssuerKeyOptions): IssuerKeyResolver {
       throw new ComityError('ERR_X509_KEY_USAGE', 'the issuer certificate may not sign credentials', { details: { index: 0 } });
     }
     const iss = input.payload.iss;
-    const bindIss = issBinding === 'san' && iss !== undefined;
+    const hasSan = leaf.extensions.some((e) => e.oid === SUBJECT_ALT_NAME);
+    const bindIss = iss !== undefined && (issBinding === 'san' || (issBinding === 'san-if-present' && hasSan));
     if (bindIss) {
       if (typeof iss !== 'string' || !issMatchesCertificate(iss, leaf)) {
         throw new ComityError('ERR_SDJWT_X5C_ISS_MISMATCH', 'iss does not match the issuer certificate', { details: { leaf: leaf.sha256 } });
