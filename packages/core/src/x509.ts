@@ -1,16 +1,20 @@
 /**
- * X.509 certificates: parsing (through @peculiar/x509, which handles the ASN.1) and path
+ * X.509 certificates: parsing (ASN.1 through @peculiar/asn1-x509, a schema library) and path
  * validation to configured trust anchors. Parsed certificates and signature checks are
  * cached, so a document-signer certificate seen before costs no signature verification.
  *
  * @module
  */
-// Stop-gap: @peculiar/x509 needs the Reflect metadata polyfill at load (tsyringe).
-import 'reflect-metadata';
-import * as px from '@peculiar/x509';
+import { ECParameters } from '@peculiar/asn1-ecc';
+import { RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asn from '@peculiar/asn1-x509';
+import { defaultCrypto } from './context.js';
 import { BoundedCache } from './crypto/key-check.js';
+import type { SignatureAlgorithm } from './crypto/types.js';
 import { base64Decode, base64Encode, base64urlEncode, toHex } from './encoding.js';
 import { ComityError } from './errors.js';
+import { derToRawEcdsa } from './internal/der.js';
 import type { Jwk } from './jwk.js';
 
 /** Key usage bits (RFC 5280 §4.2.1.3) as flags. */
@@ -56,8 +60,16 @@ export interface Certificate {
   readonly publicJwk: Jwk;
 }
 
-// The parsed library object stays internal so its API is not part of ours.
-const internals = new WeakMap<Certificate, px.X509Certificate>();
+/** What signature checks need, kept out of the public shape. */
+interface Internals {
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: SignatureAlgorithm | undefined;
+  readonly signature: Uint8Array;
+  /** Subject and issuer names with attribute types and string types: names chain exactly, not by their rendering. */
+  readonly subjectName: string;
+  readonly issuerName: string;
+}
+const internals = new WeakMap<Certificate, Internals>();
 
 const parsed = new BoundedCache<Promise<Certificate>>(2048);
 const signatureChecks = new BoundedCache<boolean>(4096);
@@ -105,46 +117,49 @@ export function parseCertificate(der: Uint8Array): Promise<Certificate> {
 }
 
 async function parseUncached(der: Uint8Array): Promise<Certificate> {
-  let cert: px.X509Certificate;
+  let cert: asn.Certificate;
   try {
-    cert = new px.X509Certificate(der as Uint8Array<ArrayBuffer>);
+    cert = AsnConvert.parse(der, asn.Certificate);
   } catch (cause) {
     throw new ComityError('ERR_X509_PARSE', 'certificate could not be parsed', { cause });
   }
   try {
-    const bc = cert.getExtension(px.BasicConstraintsExtension);
-    const ku = cert.getExtension(px.KeyUsagesExtension);
-    const eku = cert.getExtension(px.ExtendedKeyUsageExtension);
-    const ski = cert.getExtension(px.SubjectKeyIdentifierExtension);
-    const aki = cert.getExtension(px.AuthorityKeyIdentifierExtension);
-    const attributes = (name: px.Name): Record<string, string[]> => {
-      const out: Record<string, string[]> = {};
-      for (const rdn of name.toJSON()) {
-        for (const [key, values] of Object.entries(rdn)) out[key] = [...(out[key] ?? []), ...values];
-      }
-      return out;
-    };
-    const sha256 = toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', der as Uint8Array<ArrayBuffer>)));
+    const tbs = cert.tbsCertificate;
+    const ext = (oid: string) => tbs.extensions?.find((e) => e.extnID === oid);
+    const bc = ext(asn.id_ce_basicConstraints);
+    const ku = ext(asn.id_ce_keyUsage);
+    const eku = ext(asn.id_ce_extKeyUsage);
+    const ski = ext(asn.id_ce_subjectKeyIdentifier);
+    const aki = ext(asn.id_ce_authorityKeyIdentifier);
+    const basic = bc === undefined ? undefined : AsnConvert.parse(bc.extnValue, asn.BasicConstraints);
+    const akiValue = aki === undefined ? undefined : AsnConvert.parse(aki.extnValue, asn.AuthorityKeyIdentifier).keyIdentifier;
+    if (cert.tbsCertificateRaw === undefined) throw new Error('no raw TBSCertificate');
     const result: Certificate = {
       der,
-      sha256,
-      subject: cert.subject,
-      issuer: cert.issuer,
-      serialNumber: cert.serialNumber,
-      notBefore: cert.notBefore,
-      notAfter: cert.notAfter,
-      isCA: bc === null ? undefined : bc.ca,
-      pathLength: bc?.pathLength,
-      keyUsage: ku === null ? undefined : ku.usages,
-      extKeyUsage: eku === null ? [] : eku.usages.map(String),
-      subjectKeyId: ski?.keyId?.toLowerCase(),
-      authorityKeyId: aki?.keyId?.toLowerCase(),
-      subjectAttributes: attributes(cert.subjectName),
-      issuerAttributes: attributes(cert.issuerName),
-      extensions: cert.extensions.map((e) => ({ oid: e.type, critical: e.critical, value: new Uint8Array(e.value) })),
-      publicJwk: await spkiToJwk(cert),
+      sha256: toHex(await defaultCrypto.digest('sha-256', der)),
+      subject: renderName(tbs.subject),
+      issuer: renderName(tbs.issuer),
+      serialNumber: toHex(new Uint8Array(tbs.serialNumber)),
+      notBefore: tbs.validity.notBefore.getTime(),
+      notAfter: tbs.validity.notAfter.getTime(),
+      isCA: basic === undefined ? undefined : basic.cA,
+      pathLength: basic?.pathLenConstraint,
+      keyUsage: ku === undefined ? undefined : AsnConvert.parse(ku.extnValue, asn.KeyUsage).toNumber(),
+      extKeyUsage: eku === undefined ? [] : [...AsnConvert.parse(eku.extnValue, asn.ExtendedKeyUsage)],
+      subjectKeyId: ski === undefined ? undefined : toHex(new Uint8Array(AsnConvert.parse(ski.extnValue, asn.SubjectKeyIdentifier).buffer)),
+      authorityKeyId: akiValue === undefined ? undefined : toHex(new Uint8Array(akiValue.buffer)),
+      subjectAttributes: attributesOf(tbs.subject),
+      issuerAttributes: attributesOf(tbs.issuer),
+      extensions: (tbs.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical, value: new Uint8Array(e.extnValue.buffer) })),
+      publicJwk: spkiToJwk(tbs.subjectPublicKeyInfo),
     };
-    internals.set(result, cert);
+    internals.set(result, {
+      tbs: new Uint8Array(cert.tbsCertificateRaw),
+      signatureAlgorithm: signatureAlgorithmOf(cert.signatureAlgorithm),
+      signature: new Uint8Array(cert.signatureValue),
+      subjectName: nameKey(tbs.subject),
+      issuerName: nameKey(tbs.issuer),
+    });
     return result;
   } catch (cause) {
     if (cause instanceof ComityError) throw cause;
@@ -152,29 +167,129 @@ async function parseUncached(der: Uint8Array): Promise<Certificate> {
   }
 }
 
-async function spkiToJwk(cert: px.X509Certificate): Promise<Jwk> {
-  const alg = cert.publicKey.algorithm as { name: string; namedCurve?: string };
-  const importAlg: Algorithm | EcKeyImportParams | RsaHashedImportParams =
-    alg.name === 'ECDSA' || alg.name === 'ECDH'
-      ? { name: 'ECDSA', namedCurve: alg.namedCurve as string }
-      : alg.name === 'Ed25519'
-        ? { name: 'Ed25519' }
-        : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  let key: CryptoKey;
-  try {
-    key = await globalThis.crypto.subtle.importKey('spki', cert.publicKey.rawData, importAlg, true, ['verify']);
-  } catch (cause) {
-    throw new ComityError('ERR_X509_UNSUPPORTED_KEY', 'certificate key type is not supported', { cause, details: { keyAlgorithm: alg.name } });
-  }
-  const jwk = (await globalThis.crypto.subtle.exportKey('jwk', key)) as Jwk;
-  const { kty, crv, x, y, n, e } = jwk;
-  const out: Jwk = { kty };
-  if (crv !== undefined) out.crv = crv;
-  if (x !== undefined) out.x = x;
-  if (y !== undefined) out.y = y;
-  if (n !== undefined) out.n = n;
-  if (e !== undefined) out.e = e;
+/** Short names of the usual name attributes; others appear by OID. */
+const ATTRIBUTE_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.4': 'SN',
+  '2.5.4.42': 'G',
+  '2.5.4.43': 'I',
+  '2.5.4.12': 'T',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '1.2.840.113549.1.9.1': 'E',
+};
+
+/** @internal Short name (or OID) of a name attribute type. */
+export function attributeName(oid: string): string {
+  return ATTRIBUTE_NAMES[oid] ?? oid;
+}
+
+function attributeText(value: asn.AttributeValue): string {
+  if (value.anyValue !== undefined) return `#${toHex(new Uint8Array(value.anyValue))}`;
+  return value.toString();
+}
+
+// RFC 4514 escaping of the characters that would change the reading of a rendered name.
+function escapeValue(v: string): string {
+  return v
+    .replace(/[,+"\\<>;]/g, (c) => `\\${c}`)
+    .replace(/^[ #]/, (c) => `\\${c}`)
+    .replace(/ $/, '\\ ');
+}
+
+function renderName(name: asn.Name): string {
+  return name.map((rdn) => rdn.map((a) => `${attributeName(a.type)}=${escapeValue(attributeText(a.value))}`).join('+')).join(', ');
+}
+
+// Every attribute with its string type and value; re-encoding the name would cost more than the parse.
+function nameKey(name: asn.Name): string {
+  return JSON.stringify(
+    name.map((rdn) =>
+      rdn.map((a) => {
+        const v = a.value;
+        const kind = Object.keys(v).find((k) => (v as unknown as Record<string, unknown>)[k] !== undefined) ?? '';
+        return [a.type, kind, attributeText(v)];
+      }),
+    ),
+  );
+}
+
+function attributesOf(name: asn.Name): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const rdn of name) for (const a of rdn) (out[attributeName(a.type)] ??= []).push(attributeText(a.value));
   return out;
+}
+
+const CURVES: Record<string, { crv: 'P-256' | 'P-384' | 'P-521'; size: number }> = {
+  '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32 },
+  '1.3.132.0.34': { crv: 'P-384', size: 48 },
+  '1.3.132.0.35': { crv: 'P-521', size: 66 },
+};
+const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const OID_ED25519 = '1.3.101.112';
+const OID_RSA = '1.2.840.113549.1.1.1';
+
+function unsupportedKey(keyAlgorithm: string): ComityError {
+  return new ComityError('ERR_X509_UNSUPPORTED_KEY', 'certificate key type is not supported', { details: { keyAlgorithm } });
+}
+
+function stripZeros(bytes: Uint8Array): Uint8Array {
+  let v = bytes;
+  while (v.length > 1 && v[0] === 0) v = v.subarray(1);
+  return v;
+}
+
+function spkiToJwk(spki: asn.SubjectPublicKeyInfo): Jwk {
+  const oid = spki.algorithm.algorithm;
+  const key = new Uint8Array(spki.subjectPublicKey);
+  if (oid === OID_EC_PUBLIC_KEY) {
+    const params = spki.algorithm.parameters;
+    const curve = params === undefined || params === null ? undefined : CURVES[AsnConvert.parse(params, ECParameters).namedCurve ?? ''];
+    if (curve === undefined) throw unsupportedKey('EC (unsupported curve)');
+    if (key.length !== 1 + 2 * curve.size || key[0] !== 0x04) throw unsupportedKey('EC (compressed or malformed point)');
+    return { kty: 'EC', crv: curve.crv, x: base64urlEncode(key.subarray(1, 1 + curve.size)), y: base64urlEncode(key.subarray(1 + curve.size)) };
+  }
+  if (oid === OID_ED25519) {
+    if (key.length !== 32) throw unsupportedKey('Ed25519 (wrong length)');
+    return { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(key) };
+  }
+  if (oid === OID_RSA) {
+    const rsa = AsnConvert.parse(key, RSAPublicKey);
+    return { kty: 'RSA', n: base64urlEncode(stripZeros(new Uint8Array(rsa.modulus))), e: base64urlEncode(stripZeros(new Uint8Array(rsa.publicExponent))) };
+  }
+  throw unsupportedKey(oid);
+}
+
+const SIGNATURE_ALGORITHMS: Record<string, SignatureAlgorithm> = {
+  '1.2.840.10045.4.3.2': 'ES256',
+  '1.2.840.10045.4.3.3': 'ES384',
+  '1.2.840.10045.4.3.4': 'ES512',
+  '1.3.101.112': 'EdDSA',
+  '1.2.840.113549.1.1.11': 'RS256',
+  '1.2.840.113549.1.1.12': 'RS384',
+  '1.2.840.113549.1.1.13': 'RS512',
+};
+const PSS_HASHES: Record<string, SignatureAlgorithm> = {
+  '2.16.840.1.101.3.4.2.1': 'PS256',
+  '2.16.840.1.101.3.4.2.2': 'PS384',
+  '2.16.840.1.101.3.4.2.3': 'PS512',
+};
+
+function signatureAlgorithmOf(id: asn.AlgorithmIdentifier): SignatureAlgorithm | undefined {
+  const direct = SIGNATURE_ALGORITHMS[id.algorithm];
+  if (direct !== undefined) return direct;
+  if (id.algorithm === '1.2.840.113549.1.1.10' && id.parameters !== undefined && id.parameters !== null) {
+    const params = AsnConvert.parse(id.parameters, RsaSaPssParams);
+    const alg = PSS_HASHES[params.hashAlgorithm.algorithm];
+    // The provider's PSS uses the hash length as salt length, as the RFC 8017 profile does.
+    const saltLength = alg === 'PS256' ? 32 : alg === 'PS384' ? 48 : 64;
+    return alg !== undefined && params.saltLength === saltLength ? alg : undefined;
+  }
+  return undefined;
 }
 
 /** Options of {@link validateCertificateChain}. */
@@ -286,11 +401,17 @@ function checkPathLengths(result: ValidatedChain): ValidatedChain {
 
 async function findIssuer(cert: Certificate, anchors: readonly Certificate[]): Promise<Certificate | undefined> {
   for (const anchor of anchors) {
-    if (anchor.subject !== cert.issuer) continue;
+    if (!issuedBy(cert, anchor)) continue;
     if (cert.authorityKeyId !== undefined && anchor.subjectKeyId !== undefined && cert.authorityKeyId !== anchor.subjectKeyId) continue;
     if (await signedBy(cert, anchor)) return anchor;
   }
   return undefined;
+}
+
+function issuedBy(cert: Certificate, issuer: Certificate): boolean {
+  const a = internals.get(cert);
+  const b = internals.get(issuer);
+  return a !== undefined && b !== undefined ? a.issuerName === b.subjectName : cert.issuer === issuer.subject;
 }
 
 /** True if `issuer`'s key verifies `cert`'s signature (cached). */
@@ -298,13 +419,17 @@ export async function signedBy(cert: Certificate, issuer: Certificate): Promise<
   const id = `${issuer.sha256}|${cert.sha256}`;
   const known = signatureChecks.get(id);
   if (known !== undefined) return known;
-  let ok: boolean;
-  try {
-    const subject = internals.get(cert);
-    const issuing = internals.get(issuer);
-    ok = subject !== undefined && issuing !== undefined && (await subject.verify({ publicKey: issuing.publicKey, signatureOnly: true }));
-  } catch {
-    ok = false;
+  const inner = internals.get(cert);
+  let ok = false;
+  if (inner?.signatureAlgorithm !== undefined) {
+    try {
+      const alg = inner.signatureAlgorithm;
+      const size = issuer.publicJwk.crv === 'P-256' ? 32 : issuer.publicJwk.crv === 'P-384' ? 48 : 66;
+      const signature = alg.startsWith('ES') ? derToRawEcdsa(inner.signature, size) : inner.signature;
+      ok = await defaultCrypto.verify(alg, issuer.publicJwk, inner.tbs, signature);
+    } catch {
+      ok = false;
+    }
   }
   signatureChecks.set(id, ok);
   return ok;
