@@ -220,7 +220,12 @@ function nameKey(name: asn.Name): string {
 
 function attributesOf(name: asn.Name): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const rdn of name) for (const a of rdn) (out[attributeName(a.type)] ??= []).push(attributeText(a.value));
+  for (const rdn of name) {
+    for (const a of rdn) {
+      const key = attributeName(a.type);
+      out[key] = [...(out[key] ?? []), attributeText(a.value)];
+    }
+  }
   return out;
 }
 
