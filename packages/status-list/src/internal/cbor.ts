@@ -14,8 +14,9 @@ const encoder = new Encoder(options);
 
 /** Encodes a value (objects with text keys, `Map`s with integer keys, `Uint8Array` as bstr). */
 export function cborEncode(value: unknown): Uint8Array {
-  const out = encoder.encode(value);
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  // Own the bytes: cbor-x encodes into an internal buffer it manages (a reported overwrite in
+  // trust-registry came from holding such views).
+  return new Uint8Array(encoder.encode(value));
 }
 
 /** Encodes `value` under a CBOR tag. */
