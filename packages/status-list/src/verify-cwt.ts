@@ -8,7 +8,7 @@ import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList, readCborStatusLi
 import { statusError } from './errors.js';
 import { CborFloat, CborReadError, CborTag, type CborValue, cborRead } from './internal/cbor-read.js';
 import { COSE_ALGORITHMS, COSE_HEADER, COSE_SIGN1_TAG, CWT_CLAIM, sign1ToBeSigned } from './internal/cose.js';
-import { checkContext, checkTokenClaims, type TokenClaims, verifyWithKeys } from './internal/token-checks.js';
+import { checkContext, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import type { StatusListTokenInfo, VerifiedStatusListToken, VerifyStatusListTokenOptions } from './verify-jwt.js';
 
@@ -88,21 +88,7 @@ export async function verifyStatusListCwtWith(
   const claimsMap = read(payloadBytes, 'claims set');
   if (!(claimsMap instanceof Map)) malformed('the claims set is not a map');
   const claims = readClaims(claimsMap);
-  checkTokenClaims(claims, options);
-  const decoded = decodeList(claims.statusList, options.maxListBytes ?? DEFAULT_MAX_STATUS_LIST_BYTES);
-  const info: StatusListTokenInfo = {
-    iat: claims.iat,
-    ...(claims.exp === undefined ? {} : { exp: claims.exp }),
-    ...(claims.ttl === undefined ? {} : { ttl: claims.ttl }),
-  };
-  return {
-    token: info,
-    uri: claims.sub,
-    list: decoded.list,
-    ...(decoded.aggregationUri === undefined ? {} : { aggregationUri: decoded.aggregationUri }),
-    key,
-    alg,
-  };
+  return verifiedToken(claims, options, decodeList, key, alg);
 }
 
 /**

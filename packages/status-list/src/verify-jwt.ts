@@ -16,7 +16,7 @@ import {
 } from '@comity/core';
 import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList, decodeStatusList } from './decode.js';
 import { statusError } from './errors.js';
-import { checkContext, checkTokenClaims, type KeyResolver, type TokenClaims, verifyWithKeys } from './internal/token-checks.js';
+import { checkContext, type KeyResolver, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import type { StatusList } from './status-list.js';
 
 const WHAT = 'status list token';
@@ -87,21 +87,7 @@ export async function verifyStatusListJwtWith(
   const key = await verifyWithKeys(jws.header, kid, alg, options, (candidate) => options.ctx.crypto.verify(alg, candidate, jws.signingInput, jws.signature));
 
   const claims = readClaims(jws.payload);
-  checkTokenClaims(claims, options);
-  const decoded = decodeList(claims.statusList, options.maxListBytes ?? DEFAULT_MAX_STATUS_LIST_BYTES);
-  const info: StatusListTokenInfo = {
-    iat: claims.iat,
-    ...(claims.exp === undefined ? {} : { exp: claims.exp }),
-    ...(claims.ttl === undefined ? {} : { ttl: claims.ttl }),
-  };
-  return {
-    token: info,
-    uri: claims.sub,
-    list: decoded.list,
-    ...(decoded.aggregationUri === undefined ? {} : { aggregationUri: decoded.aggregationUri }),
-    key,
-    alg,
-  };
+  return verifiedToken(claims, options, decodeList, key, alg);
 }
 
 /**

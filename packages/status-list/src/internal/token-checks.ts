@@ -5,7 +5,9 @@
  * @module
  */
 import { type ComityContext, ComityError, ComityUsageError, epochSeconds, type JsonObject, type Jwk, type SignatureAlgorithm, toPublicJwk } from '@comity/core';
+import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList } from '../decode.js';
 import { statusError } from '../errors.js';
+import type { VerifiedStatusListToken } from '../verify-jwt.js';
 
 const MAX_CANDIDATE_KEYS = 16;
 
@@ -108,4 +110,31 @@ export function checkTokenClaims(claims: TokenClaims, options: TokenCheckOptions
   if (options.maxAgeSeconds !== undefined && now - claims.iat > options.maxAgeSeconds + skew) {
     throw statusError('ERR_STATUS_TOKEN_STALE', 'the status list token is older than allowed', { maxAgeSeconds: options.maxAgeSeconds });
   }
+}
+
+/**
+ * The last steps both token forms share: the claim checks, the list decoding, and the
+ * result shape.
+ */
+export function verifiedToken(
+  claims: TokenClaims & { readonly statusList: unknown },
+  options: TokenCheckOptions & { readonly maxListBytes?: number },
+  decodeList: (statusList: unknown, maxBytes: number) => DecodedStatusList,
+  key: Jwk,
+  alg: SignatureAlgorithm,
+): VerifiedStatusListToken {
+  checkTokenClaims(claims, options);
+  const decoded = decodeList(claims.statusList, options.maxListBytes ?? DEFAULT_MAX_STATUS_LIST_BYTES);
+  return {
+    token: {
+      iat: claims.iat,
+      ...(claims.exp === undefined ? {} : { exp: claims.exp }),
+      ...(claims.ttl === undefined ? {} : { ttl: claims.ttl }),
+    },
+    uri: claims.sub,
+    list: decoded.list,
+    ...(decoded.aggregationUri === undefined ? {} : { aggregationUri: decoded.aggregationUri }),
+    key,
+    alg,
+  };
 }
