@@ -4,13 +4,13 @@
  * @module
  */
 import { base64urlEncode, checkAlgorithm, DEFAULT_SIGNATURE_ALGORITHMS, type JsonObject } from '@comity/core';
-import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList, readCborStatusList } from './decode.js';
+import { type DecodedStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
 import { CborFloat, CborReadError, CborTag, type CborValue, cborRead } from './internal/cbor-read.js';
 import { COSE_ALGORITHMS, COSE_HEADER, COSE_SIGN1_TAG, CWT_CLAIM, sign1ToBeSigned } from './internal/cose.js';
 import { checkContext, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
-import type { StatusListTokenInfo, VerifiedStatusListToken, VerifyStatusListTokenOptions } from './verify-jwt.js';
+import type { VerifiedStatusListToken, VerifyStatusListTokenOptions } from './verify-jwt.js';
 
 const WHAT = 'status list token';
 const PREFIX = 'ERR_STATUS_TOKEN';

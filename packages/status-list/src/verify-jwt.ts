@@ -14,7 +14,7 @@ import {
   type Jwk,
   type SignatureAlgorithm,
 } from '@comity/core';
-import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList, decodeStatusList } from './decode.js';
+import { type DecodedStatusList, decodeStatusList } from './decode.js';
 import { statusError } from './errors.js';
 import { checkContext, type KeyResolver, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import type { StatusList } from './status-list.js';
