@@ -18,6 +18,11 @@ export interface FetchOptions {
   allowLoopbackHttp?: boolean;
   /** `Accept` header. */
   accept?: string;
+  /**
+   * Redirects to follow (default 0: a redirect is an error). Every hop's URL passes the same
+   * checks as the first (https, or loopback http when allowed; no credentials in the URL).
+   */
+  maxRedirects?: number;
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/;
@@ -40,7 +45,8 @@ export function checkFetchUrl(url: string, allowLoopbackHttp = false): URL {
 /**
  * GETs a URL and returns the body bytes, within the limits.
  *
- * @throws ComityError `ERR_FETCH_UNAVAILABLE`, `ERR_FETCH_URL_NOT_ALLOWED`, `ERR_FETCH_FAILED`, `ERR_FETCH_STATUS`, `ERR_FETCH_TOO_LARGE`
+ * @throws ComityError `ERR_FETCH_UNAVAILABLE`, `ERR_FETCH_URL_NOT_ALLOWED`, `ERR_FETCH_FAILED`, `ERR_FETCH_STATUS`, `ERR_FETCH_TOO_LARGE`,
+ *   `ERR_FETCH_TOO_MANY_REDIRECTS`
  */
 export async function fetchBytes(ctx: ComityContext, url: string, options: FetchOptions = {}): Promise<Uint8Array> {
   if (ctx.fetch === undefined) throw new ComityError('ERR_FETCH_UNAVAILABLE', 'no fetch function was configured');
@@ -49,11 +55,28 @@ export async function fetchBytes(ctx: ComityContext, url: string, options: Fetch
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 5000);
   try {
-    const response = await ctx.fetch(url, {
-      signal: controller.signal,
-      redirect: 'error',
-      headers: options.accept === undefined ? {} : { accept: options.accept },
-    });
+    const maxRedirects = options.maxRedirects ?? 0;
+    let target = url;
+    let response: Response;
+    for (let hop = 0; ; hop++) {
+      response = await ctx.fetch(target, {
+        signal: controller.signal,
+        redirect: maxRedirects > 0 ? 'manual' : 'error',
+        headers: options.accept === undefined ? {} : { accept: options.accept },
+      });
+      const location = response.headers.get('location');
+      if (maxRedirects === 0 || response.status < 300 || response.status > 399 || location === null) break;
+      if (hop >= maxRedirects) throw new ComityError('ERR_FETCH_TOO_MANY_REDIRECTS', 'the server redirected too many times');
+      await response.body?.cancel();
+      let next: string;
+      try {
+        next = new URL(location, target).href;
+      } catch {
+        throw new ComityError('ERR_FETCH_URL_NOT_ALLOWED', 'the redirect location is not a valid URL');
+      }
+      checkFetchUrl(next, options.allowLoopbackHttp);
+      target = next;
+    }
     if (!response.ok) throw new ComityError('ERR_FETCH_STATUS', 'the server answered with an error status', { details: { status: response.status } });
     const declared = Number(response.headers.get('content-length') ?? '0');
     if (declared > maxBytes) throw new ComityError('ERR_FETCH_TOO_LARGE', 'the response is larger than allowed');

@@ -224,6 +224,8 @@ async function fetchToken(url: string, options: CheckStatusOptions): Promise<str
     body = await fetchBytes(options.ctx, url, {
       accept: cwt ? STATUS_LIST_CWT_TYP : STATUS_LIST_JWT_MEDIA_TYPE,
       maxBytes: options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES,
+      // §8.2: clients SHOULD follow redirects; every hop is checked like the first.
+      maxRedirects: 3,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       allowLoopbackHttp: options.allowLoopbackHttp === true,
     });

@@ -27,6 +27,7 @@ interface Route {
   status?: number;
   body: string | Buffer;
   chunked?: boolean;
+  location?: string;
 }
 const routes = new Map<string, Route>();
 const hits = new Map<string, number>();
@@ -85,6 +86,10 @@ beforeAll(async () => {
       res.writeHead(404).end();
       return;
     }
+    if (route.location !== undefined) {
+      res.writeHead(302, { location: route.location }).end();
+      return;
+    }
     res.statusCode = route.status ?? 200;
     res.setHeader('content-type', 'application/statuslist+jwt');
     if (route.chunked === true) {
@@ -104,6 +109,9 @@ beforeAll(async () => {
     signStatusListJwt({ list, uri: url(path), iat: NOW - 60, exp: NOW + 3600, ttl: 300, signer, header: { kid: 'status-1' }, ...extra });
 
   await serve('/lists/1', await sign('/lists/1'));
+  // §8.2: a redirect the client should follow; `sub` stays the referenced uri.
+  await serve('/lists/moved', '', { location: '/lists/moved-target' });
+  await serve('/lists/moved-target', await sign('/lists/moved'));
   await serve('/lists/newline', `${await sign('/lists/newline')}\n`);
   await serve('/lists/cached', await sign('/lists/cached'));
   await serve('/lists/no-ttl', await sign('/lists/no-ttl', { ttl: undefined, exp: NOW + 600 }));
@@ -163,6 +171,12 @@ describe('draft-20 §8 status check over HTTP', () => {
   it('status-list-8.3-valid: idx with status 0 is VALID, with the token time claims', async () => {
     const result = await checkStatus({ idx: 5, uri: url('/lists/1') }, options());
     expect(result).toEqual({ status: 0, label: 'VALID', token: { iat: NOW - 60, exp: NOW + 3600, ttl: 300 } });
+  });
+
+  it('status-list-8.2-redirect: a redirected status list is followed and still checked against the referenced uri', async () => {
+    const result = await checkStatus({ idx: 7, uri: url('/lists/moved') }, options());
+    expect(result.status).toBe(1);
+    expect(hits.get('/lists/moved-target')).toBeGreaterThan(0);
   });
 
   it('status-list-8.1-accept-header: the request asks for application/statuslist+jwt', async () => {
