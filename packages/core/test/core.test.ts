@@ -67,6 +67,20 @@ describe('crypto providers', () => {
       expect(await code(provider.verify('ES384', publicJwk, new Uint8Array(1), new Uint8Array(96)))).toBe('ERR_KEY_ALG_MISMATCH');
     });
   }
+  it('node:crypto digestBase64urlSync equals the WebCrypto digest of the UTF-8 bytes, base64url', async () => {
+    const sync = defaultCrypto.digestBase64urlSync;
+    expect(sync).toBeTypeOf('function');
+    expect(webCrypto.digestBase64urlSync).toBeUndefined();
+    for (const alg of ['sha-256', 'sha-384', 'sha-512'] as const) {
+      for (const text of ['', 'WyJzYWx0IiwiZ2l2ZW5fbmFtZSIsIkVyaWthIl0', 'Köln ✓']) {
+        expect(sync?.call(defaultCrypto, alg, text)).toBe(base64urlEncode(await webCrypto.digest(alg, new TextEncoder().encode(text))));
+      }
+    }
+    // RFC 9901 §5.1 example disclosure digest.
+    expect(sync?.call(defaultCrypto, 'sha-256', 'WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0')).toBe(
+      'X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0',
+    );
+  });
   it('computes the RFC 7638 thumbprint of the RFC example key', async () => {
     const jwk = {
       kty: 'RSA',

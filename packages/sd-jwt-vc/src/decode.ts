@@ -5,7 +5,7 @@
  * @module
  */
 import { type ClaimPath, type ComityContext, ComityError, decodeCompactJws, type HashAlgorithm, type JsonObject } from '@comity/core';
-import { parseDisclosure, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
+import { parseDisclosures, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
 import { processClaims } from './internal/process.js';
 import { splitSdJwt } from './parse.js';
 
@@ -52,8 +52,7 @@ export async function decodeSdJwt(token: string, ctx: ComityContext): Promise<De
     throw new ComityError('ERR_SDJWT_SD_ALG_UNSUPPORTED', '"_sd_alg" is not a supported hash algorithm');
   }
   const hashAlg = sdAlg as HashAlgorithm;
-  const parsed = [];
-  for (let i = 0; i < parts.disclosures.length; i++) parsed.push(await parseDisclosure(parts.disclosures[i] as string, hashAlg, ctx.crypto, i));
+  const parsed = await parseDisclosures(parts.disclosures, hashAlg, ctx.crypto);
   const processed = processClaims(jws.payload, parsed);
   const placement = new Map(processed.placed.map((p) => [p.index, p]));
   const disclosures = parsed.map((d, i): DecodedDisclosure => {

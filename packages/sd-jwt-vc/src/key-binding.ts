@@ -123,7 +123,8 @@ export async function checkKeyBinding(
   else if (p.aud !== input.policy.audience) fail('ERR_SDJWT_KB_AUD_MISMATCH', 'Key Binding JWT "aud" is not the expected audience');
 
   if (typeof p.sd_hash !== 'string') fail('ERR_SDJWT_KB_SD_HASH_MISSING', 'Key Binding JWT lacks "sd_hash"');
-  else if (p.sd_hash !== (await sdHash(input.sdJwtWithoutKb, input.hashAlg, ctx))) {
+  // Every part of sdJwtWithoutKb was decoded as strict base64url before this point: it is ASCII.
+  else if (p.sd_hash !== (ctx.crypto.digestBase64urlSync?.(input.hashAlg, input.sdJwtWithoutKb) ?? (await sdHash(input.sdJwtWithoutKb, input.hashAlg, ctx)))) {
     fail('ERR_SDJWT_KB_SD_HASH_MISMATCH', 'Key Binding JWT "sd_hash" does not match the presented SD-JWT');
   }
   if (errors.length > 0) return { errors, warnings };

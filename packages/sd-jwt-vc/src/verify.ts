@@ -24,7 +24,7 @@ import {
   toIssue,
   type VerificationResult,
 } from '@comity/core';
-import { parseDisclosure, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
+import { parseDisclosures, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
 import { processClaims } from './internal/process.js';
 import { typMatches } from './internal/typ.js';
 import type { IssuerKeyCandidate, IssuerKeyResolver } from './issuer-key/index.js';
@@ -164,9 +164,7 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
   // 2. Disclosures (RFC 9901 §7.1 steps 3-5): structural errors stop processing.
   let processed: ReturnType<typeof processClaims>;
   try {
-    const disclosures = [];
-    for (let i = 0; i < parts.disclosures.length; i++) disclosures.push(await parseDisclosure(parts.disclosures[i] as string, hashAlg, ctx.crypto, i));
-    processed = processClaims(payload, disclosures);
+    processed = processClaims(payload, await parseDisclosures(parts.disclosures, hashAlg, ctx.crypto));
   } catch (e) {
     return failed(format, [toIssue(e)], [], issuer);
   }

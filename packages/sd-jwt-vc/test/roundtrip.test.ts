@@ -48,4 +48,40 @@ describe('issue -> present -> verify', () => {
     expect(wrongNonce.errors.map((e) => e.code)).toEqual(['ERR_SDJWT_KB_NONCE_MISMATCH']);
     expect(wrongNonce.claims).toEqual({});
   });
+
+  it('gives the same result on a provider without a synchronous digest (the WebCrypto path)', async () => {
+    const asyncOnly = createContext({ crypto: { ...ctx.crypto, digestBase64urlSync: undefined } });
+    const issuer = await ctx.crypto.generateKeyPair('ES256');
+    const holder = await ctx.crypto.generateKeyPair('ES256');
+    const credential = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        holderKey: holder.publicJwk,
+        claims: { given_name: 'Erika', address: { locality: 'Köln' }, nationalities: ['DE'] },
+        disclosable: [['given_name'], ['address'], ['address', 'locality'], ['nationalities', null]],
+        signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto),
+      },
+      ctx,
+    );
+    const vp = await presentSdJwt(
+      credential,
+      {
+        disclose: [
+          ['address', 'locality'],
+          ['nationalities', null],
+        ],
+        keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-1' },
+      },
+      ctx,
+    );
+    const policy = { issuerKey: pinned(issuer.publicJwk), keyBinding: { nonce: 'n-1', audience: 'https://rp.example' } };
+    const fast = await verifySdJwtVc(vp, policy, ctx);
+    const slow = await verifySdJwtVc(vp, policy, asyncOnly);
+    expect(fast.valid).toBe(true);
+    expect(slow).toEqual(fast);
+    // A disclosure that is not base64url (here not even ASCII) is malformed on both paths.
+    const [jwt, first, ...rest] = vp.split('~');
+    const bad = [jwt, `${first}é`, ...rest].join('~');
+    for (const c of [ctx, asyncOnly]) expect((await verifySdJwtVc(bad, policy, c)).errors.map((e) => e.code)).toEqual(['ERR_SDJWT_DISCLOSURE_MALFORMED']);
+  });
 });

@@ -26,7 +26,9 @@ import type { Jwk } from '../jwk.js';
 import { BoundedCache, checkKeyForAlg, jwkCacheKey } from './key-check.js';
 import { algorithmInfo, type CryptoProvider, type HashAlgorithm, hashName, type SignatureAlgorithm } from './types.js';
 
-const oneShotHash = (nodeCryptoModule as { hash?: (alg: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+const oneShotHash = (
+  nodeCryptoModule as { hash?: <E extends 'buffer' | 'base64url'>(alg: string, data: Uint8Array | string, encoding: E) => E extends 'buffer' ? Buffer : string }
+).hash;
 const publicKeys = new BoundedCache<KeyObject>(4096);
 const privateKeys = new BoundedCache<KeyObject>(256);
 
@@ -76,9 +78,13 @@ function keyInput(alg: SignatureAlgorithm, key: KeyObject, pss: boolean | undefi
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',
   async digest(alg: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
-    // crypto.hash (Node >= 20.12) is a one-shot without a Hash object.
-    if (oneShotHash !== undefined) return new Uint8Array(oneShotHash(hashName(alg), data, 'buffer'));
-    return new Uint8Array(createHash(hashName(alg)).update(data).digest());
+    if (oneShotHash !== undefined) return oneShotHash(hashName(alg), data, 'buffer');
+    return createHash(hashName(alg)).update(data).digest();
+  },
+  digestBase64urlSync(alg: HashAlgorithm, text: string): string {
+    // A string result avoids allocating a Buffer in native code, the larger part of hashing a short input.
+    if (oneShotHash !== undefined) return oneShotHash(hashName(alg), text, 'base64url');
+    return createHash(hashName(alg)).update(text, 'utf8').digest('base64url');
   },
   async verify(alg, publicKey, data, signature) {
     const info = checkKeyForAlg(alg, publicKey);

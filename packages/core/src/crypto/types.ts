@@ -36,6 +36,13 @@ export interface CryptoProvider {
   readonly name: string;
   /** Hash of `data`. */
   digest(alg: HashAlgorithm, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Hash of a string's UTF-8 bytes as unpadded base64url, computed synchronously; offered by
+   * providers whose platform can (node:crypto), absent on WebCrypto. JOSE digests (SD-JWT
+   * disclosure digests, `sd_hash`) are exactly this, and skipping the promise and the byte
+   * round trip is most of their cost. Callers fall back to {@link CryptoProvider.digest}.
+   */
+  digestBase64urlSync?(alg: HashAlgorithm, text: string): string;
   /** Verifies a raw-form signature. Returns false on a bad signature; throws `ERR_KEY_*` on an unusable key. */
   verify(alg: SignatureAlgorithm, publicKey: Jwk, data: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** Signs with a private JWK, returning the raw-form signature. */

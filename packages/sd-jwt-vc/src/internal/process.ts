@@ -32,103 +32,127 @@ const MAX_DEPTH = 64;
  */
 export function processClaims(payload: Record<string, unknown>, disclosures: readonly Disclosure[]): ProcessedClaims {
   const byDigest = new Map<string, number>();
-  disclosures.forEach((d, index) => {
-    if (byDigest.has(d.digest)) throw new ComityError('ERR_SDJWT_DISCLOSURE_DUPLICATE', 'the same disclosure was sent twice', { details: { index } });
-    byDigest.set(d.digest, index);
-  });
-  const seen = new Set<string>();
-  const used = new Uint8Array(disclosures.length);
-  const placed: PlacedDisclosure[] = [];
-  const undisclosed: ClaimPath[] = [];
-  const undisclosedKeys = new Set<string>();
-
-  const noteUndisclosed = (path: ClaimPath) => {
-    const key = JSON.stringify(path);
-    if (!undisclosedKeys.has(key)) {
-      undisclosedKeys.add(key);
-      undisclosed.push(path);
-    }
+  for (let index = 0; index < disclosures.length; index++) {
+    const digest = (disclosures[index] as Disclosure).digest;
+    if (byDigest.has(digest)) throw new ComityError('ERR_SDJWT_DISCLOSURE_DUPLICATE', 'the same disclosure was sent twice', { details: { index } });
+    byDigest.set(digest, index);
+  }
+  const state: WalkState = {
+    disclosures,
+    byDigest,
+    seen: new Set<string>(),
+    used: new Uint8Array(disclosures.length),
+    placed: [],
+    undisclosed: [],
+    undisclosedKeys: new Set<string>(),
   };
-  const claimDigest = (digest: unknown, path: ClaimPath, code: string): number | undefined => {
-    if (typeof digest !== 'string') throw new ComityError(code, 'digest is not a string', { details: { path } });
-    if (seen.has(digest)) throw new ComityError('ERR_SDJWT_DIGEST_DUPLICATE', 'a digest appears more than once', { details: { path } });
-    seen.add(digest);
-    return byDigest.get(digest);
-  };
-  const place = (index: number, path: ClaimPath, parent: number | undefined): Disclosure => {
-    used[index] = 1;
-    placed.push({ index, path, parent });
-    return disclosures[index] as Disclosure;
-  };
-
-  const walk = (value: unknown, path: ClaimPath, parent: number | undefined, depth: number): unknown => {
-    if (depth > MAX_DEPTH) throw new ComityError('ERR_SDJWT_TOO_DEEP', 'claims are nested too deeply');
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      for (const element of value) {
-        if (isPlainObject(element) && Object.hasOwn(element, '...')) {
-          if (Object.keys(element).length !== 1) {
-            throw new ComityError('ERR_SDJWT_ARRAY_ELEMENT_INVALID', 'array element digest object has extra members', { details: { path } });
-          }
-          const index = claimDigest(element['...'], path, 'ERR_SDJWT_ARRAY_ELEMENT_INVALID');
-          if (index === undefined) {
-            noteUndisclosed(path);
-            continue;
-          }
-          const elementPath = [...path, out.length];
-          const d = place(index, elementPath, parent);
-          if (d.name !== undefined)
-            throw new ComityError('ERR_SDJWT_DISCLOSURE_SHAPE', 'array digest refers to an object property disclosure', { details: { path: elementPath } });
-          out.push(walk(d.value, elementPath, index, depth + 1));
-        } else {
-          out.push(element !== null && typeof element === 'object' ? walk(element, [...path, out.length], parent, depth + 1) : element);
-        }
-      }
-      return out;
-    }
-    if (isPlainObject(value)) {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        if (key === '_sd') continue;
-        if (key === '_sd_alg') {
-          if (path.length > 0) throw new ComityError('ERR_SDJWT_SD_ALG_NESTED', '"_sd_alg" may appear only at the top level', { details: { path } });
-          continue;
-        }
-        const child = value[key];
-        // Primitives need no walk (and no path array): most plain claims are primitives.
-        define(out, key, child !== null && typeof child === 'object' ? walk(child, [...path, key], parent, depth + 1) : child);
-      }
-      if (Object.hasOwn(value, '_sd')) {
-        const sd = value._sd;
-        if (!Array.isArray(sd)) throw new ComityError('ERR_SDJWT_SD_INVALID', '"_sd" is not an array', { details: { path } });
-        for (const digest of sd) {
-          const index = claimDigest(digest, path, 'ERR_SDJWT_SD_INVALID');
-          if (index === undefined) {
-            noteUndisclosed(path);
-            continue;
-          }
-          const d = disclosures[index] as Disclosure;
-          if (d.name === undefined)
-            throw new ComityError('ERR_SDJWT_DISCLOSURE_SHAPE', '"_sd" digest refers to an array element disclosure', { details: { path } });
-          if (d.name === '_sd' || d.name === '...')
-            throw new ComityError('ERR_SDJWT_DISCLOSURE_RESERVED_NAME', 'disclosure uses a reserved claim name', { details: { path } });
-          const claimPath = [...path, d.name];
-          if (Object.hasOwn(out, d.name))
-            throw new ComityError('ERR_SDJWT_CLAIM_NAME_COLLISION', 'disclosed claim name already exists at this level', { details: { path: claimPath } });
-          place(index, claimPath, parent);
-          define(out, d.name, walk(d.value, claimPath, index, depth + 1));
-        }
-      }
-      return out;
-    }
-    return value;
-  };
-
-  const claims = walk(payload, [], undefined, 0) as Record<string, unknown>;
-  const unreferenced = used.indexOf(0);
+  const claims = walk(state, payload, [], undefined, 0) as Record<string, unknown>;
+  const unreferenced = state.used.indexOf(0);
   if (unreferenced !== -1)
     throw new ComityError('ERR_SDJWT_DISCLOSURE_UNREFERENCED', 'a disclosure is not referenced by any digest', { details: { index: unreferenced } });
-  return { claims, placed, undisclosedParents: undisclosed };
+  return { claims, placed: state.placed, undisclosedParents: state.undisclosed };
+}
+
+/** What one processing run accumulates; module-level functions over it, not closures made per call. */
+interface WalkState {
+  readonly disclosures: readonly Disclosure[];
+  readonly byDigest: ReadonlyMap<string, number>;
+  /** Every digest met so far: each may appear once in the whole SD-JWT. */
+  readonly seen: Set<string>;
+  readonly used: Uint8Array;
+  readonly placed: PlacedDisclosure[];
+  readonly undisclosed: ClaimPath[];
+  readonly undisclosedKeys: Set<string>;
+}
+
+function walk(state: WalkState, value: unknown, path: ClaimPath, parent: number | undefined, depth: number): unknown {
+  if (depth > MAX_DEPTH) throw new ComityError('ERR_SDJWT_TOO_DEEP', 'claims are nested too deeply');
+  if (Array.isArray(value)) return walkArray(state, value, path, parent, depth);
+  if (isPlainObject(value)) return walkObject(state, value, path, parent, depth);
+  return value;
+}
+
+function walkArray(state: WalkState, value: readonly unknown[], path: ClaimPath, parent: number | undefined, depth: number): unknown[] {
+  const out: unknown[] = [];
+  let noted = false;
+  for (const element of value) {
+    if (isPlainObject(element) && Object.hasOwn(element, '...')) {
+      if (Object.keys(element).length !== 1) {
+        throw new ComityError('ERR_SDJWT_ARRAY_ELEMENT_INVALID', 'array element digest object has extra members', { details: { path } });
+      }
+      const index = claimDigest(state, element['...'], path, 'ERR_SDJWT_ARRAY_ELEMENT_INVALID');
+      if (index === undefined) {
+        if (!noted) noted = noteUndisclosed(state, path);
+        continue;
+      }
+      const elementPath = [...path, out.length];
+      const d = place(state, index, elementPath, parent);
+      if (d.name !== undefined)
+        throw new ComityError('ERR_SDJWT_DISCLOSURE_SHAPE', 'array digest refers to an object property disclosure', { details: { path: elementPath } });
+      out.push(walk(state, d.value, elementPath, index, depth + 1));
+    } else {
+      out.push(element !== null && typeof element === 'object' ? walk(state, element, [...path, out.length], parent, depth + 1) : element);
+    }
+  }
+  return out;
+}
+
+function walkObject(state: WalkState, value: Record<string, unknown>, path: ClaimPath, parent: number | undefined, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '_sd') continue;
+    if (key === '_sd_alg') {
+      if (path.length > 0) throw new ComityError('ERR_SDJWT_SD_ALG_NESTED', '"_sd_alg" may appear only at the top level', { details: { path } });
+      continue;
+    }
+    const child = value[key];
+    // Primitives need no walk (and no path array): most plain claims are primitives.
+    define(out, key, child !== null && typeof child === 'object' ? walk(state, child, [...path, key], parent, depth + 1) : child);
+  }
+  if (!Object.hasOwn(value, '_sd')) return out;
+  const sd = value._sd;
+  if (!Array.isArray(sd)) throw new ComityError('ERR_SDJWT_SD_INVALID', '"_sd" is not an array', { details: { path } });
+  let noted = false;
+  for (const digest of sd) {
+    const index = claimDigest(state, digest, path, 'ERR_SDJWT_SD_INVALID');
+    if (index === undefined) {
+      if (!noted) noted = noteUndisclosed(state, path);
+      continue;
+    }
+    const d = state.disclosures[index] as Disclosure;
+    if (d.name === undefined) throw new ComityError('ERR_SDJWT_DISCLOSURE_SHAPE', '"_sd" digest refers to an array element disclosure', { details: { path } });
+    if (d.name === '_sd' || d.name === '...')
+      throw new ComityError('ERR_SDJWT_DISCLOSURE_RESERVED_NAME', 'disclosure uses a reserved claim name', { details: { path } });
+    const claimPath = [...path, d.name];
+    if (Object.hasOwn(out, d.name))
+      throw new ComityError('ERR_SDJWT_CLAIM_NAME_COLLISION', 'disclosed claim name already exists at this level', { details: { path: claimPath } });
+    place(state, index, claimPath, parent);
+    define(out, d.name, walk(state, d.value, claimPath, index, depth + 1));
+  }
+  return out;
+}
+
+/** Records that `path` holds digests without a presented disclosure (once per path). Returns true. */
+function noteUndisclosed(state: WalkState, path: ClaimPath): true {
+  const key = JSON.stringify(path);
+  if (!state.undisclosedKeys.has(key)) {
+    state.undisclosedKeys.add(key);
+    state.undisclosed.push(path);
+  }
+  return true;
+}
+
+function claimDigest(state: WalkState, digest: unknown, path: ClaimPath, code: string): number | undefined {
+  if (typeof digest !== 'string') throw new ComityError(code, 'digest is not a string', { details: { path } });
+  if (state.seen.has(digest)) throw new ComityError('ERR_SDJWT_DIGEST_DUPLICATE', 'a digest appears more than once', { details: { path } });
+  state.seen.add(digest);
+  return state.byDigest.get(digest);
+}
+
+function place(state: WalkState, index: number, path: ClaimPath, parent: number | undefined): Disclosure {
+  state.used[index] = 1;
+  state.placed.push({ index, path, parent });
+  return state.disclosures[index] as Disclosure;
 }
 
 // Plain assignment of "__proto__" would change the prototype: define it as data instead.
