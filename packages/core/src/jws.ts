@@ -47,7 +47,8 @@ export function decodeCompactJws(token: string, what = 'JWS', codePrefix = 'ERR_
   }
   if (typeof header.alg !== 'string') throw new ComityError(`${codePrefix}_MALFORMED`, `${what} header lacks "alg"`);
   if (header.crit !== undefined) throw new ComityError(`${codePrefix}_CRIT_UNSUPPORTED`, `${what} has critical header parameters comity does not process`);
-  return { header, payload, signingInput: validatedAsciiBytes(`${segments[0]}.${segments[1]}`), signature, segments };
+  // Both segments decoded as base64url: the signing input is ASCII, taken as received.
+  return { header, payload, signingInput: validatedAsciiBytes(token.slice(0, second)), signature, segments };
 }
 
 /**

@@ -39,6 +39,34 @@ describe('encoding', () => {
     expect(await code(() => base64urlDecode('AAB'))).toBe('ERR_ENCODING_BASE64URL'); // low bits set
     expect(await code(() => base64urlDecode('A'))).toBe('ERR_ENCODING_BASE64URL');
   });
+  it('is as strict on long input (decoded by re-encoding) as on short input (decoded by the alphabet check)', async () => {
+    for (const size of [10, 300]) {
+      for (const extra of [0, 1, 2]) {
+        const bytes = new Uint8Array(size + extra).map((_, i) => (i * 37 + 11) & 0xff);
+        const text = base64urlEncode(bytes);
+        expect(base64urlDecode(text)).toEqual(bytes);
+        const mid = text.length >> 1;
+        const corrupt = [
+          `${text.slice(0, mid)}+${text.slice(mid + 1)}`,
+          `${text.slice(0, mid)}/${text.slice(mid + 1)}`,
+          `${text.slice(0, mid)} ${text.slice(mid)}`,
+          `${text.slice(0, mid)}\n${text.slice(mid)}`,
+          `${text.slice(0, mid)}é${text.slice(mid + 1)}`,
+          `${text}=`,
+          `=${text.slice(1)}`,
+        ];
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        if (text.length % 4 === 0)
+          corrupt.push(`${text}A`); // a length of 4k+1 is never base64url
+        else {
+          // Set the lowest (unused) bit of the last character: the same bytes, a non-canonical text.
+          const last = alphabet.indexOf(text.slice(-1));
+          corrupt.push(`${text.slice(0, -1)}${alphabet[last | 1]}`);
+        }
+        for (const bad of corrupt) expect(await code(() => base64urlDecode(bad))).toBe('ERR_ENCODING_BASE64URL');
+      }
+    }
+  });
   it('decodes UTF-8 fatally and JSON without __proto__', async () => {
     expect(await code(() => utf8Decode(new Uint8Array([0xc3, 0x28])))).toBe('ERR_ENCODING_UTF8');
     expect(await code(() => parseJson('{"a":{"__proto__":{"x":1}}}'))).toBe('ERR_ENCODING_JSON');

@@ -172,20 +172,21 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
   const disclosedPaths = processed.placed.map((p) => p.path);
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
-  const check = (fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      errors.push(toIssue(e));
-    }
-  };
 
   // 3. Validity claims, after processing (§7.1 step 6).
-  check(() => checkValidity(claims, epochSeconds(ctx), skew, policy.requireExp ?? false));
+  try {
+    checkValidity(claims, epochSeconds(ctx), skew, policy.requireExp ?? false);
+  } catch (e) {
+    errors.push(toIssue(e));
+  }
 
   // 4. SD-JWT VC rules.
   if (vc) {
-    check(() => checkVcClaims(claims, disclosedPaths, policy.vctValues));
+    try {
+      checkVcClaims(claims, disclosedPaths, policy.vctValues);
+    } catch (e) {
+      errors.push(toIssue(e));
+    }
     if (policy.typeMetadata !== undefined && typeof claims.vct === 'string') {
       try {
         const integrity = claims['vct#integrity'];

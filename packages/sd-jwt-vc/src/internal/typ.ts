@@ -11,6 +11,8 @@ function mediaType(value: string): string {
 /** True if a header `typ` names one of the expected types. */
 export function typMatches(typ: unknown, expected: readonly string[]): boolean {
   if (typeof typ !== 'string') return false;
+  // The common case, an exact match, needs no normalising.
+  if (expected.includes(typ)) return true;
   const actual = mediaType(typ);
   return expected.some((e) => mediaType(e) === actual);
 }
