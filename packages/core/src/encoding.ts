@@ -12,8 +12,6 @@ for (let i = 0; i < B64URL_ALPHABET.length; i++) DECODE_TABLE[B64URL_ALPHABET.ch
 
 const hasBuffer = typeof globalThis.Buffer === 'function';
 const BASE64URL_RE = /^[A-Za-z0-9_-]*$/;
-/** From this length on, decode-and-re-encode beats the regex (measured: 1.1 µs against 2.8 µs at 1.7 kB). */
-const ROUND_TRIP_MIN_LENGTH = 160;
 
 /** Encodes bytes as base64url without padding (RFC 4648 §5). */
 export function base64urlEncode(bytes: Uint8Array): string {
@@ -36,14 +34,6 @@ export function base64urlEncodeText(text: string): string {
  */
 export function base64urlDecode(text: string, what = 'value'): Uint8Array {
   const n = text.length;
-  if (hasBuffer && n >= ROUND_TRIP_MIN_LENGTH) {
-    // Node's decoder is lenient (skips stray characters, takes '+' '/' '='), but re-encoding
-    // gives back the input exactly when it was canonical unpadded base64url: one check for
-    // alphabet, padding, length and trailing bits, faster than the regex on long segments.
-    const b = Buffer.from(text, 'base64url');
-    if (b.toString('base64url') !== text) throw new ComityError('ERR_ENCODING_BASE64URL', `${what} is not canonical base64url`);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  }
   if (n % 4 === 1) throw new ComityError('ERR_ENCODING_BASE64URL', `${what} is not valid base64url`);
   if (!BASE64URL_RE.test(text)) throw new ComityError('ERR_ENCODING_BASE64URL', `${what} is not valid base64url`);
   // Reject non-canonical encodings: the unused low bits of the last character must be zero.
