@@ -107,25 +107,25 @@ export async function checkKeyBinding(
   }
   const p = jws.payload;
   const now = epochSeconds(ctx);
-  const fail = (code: string, message: string) => errors.push({ code, message });
 
-  if (typeof p.iat !== 'number' || !Number.isFinite(p.iat)) fail('ERR_SDJWT_KB_IAT_MISSING', 'Key Binding JWT lacks a numeric "iat"');
-  else if (p.iat > now + input.skewSeconds) fail('ERR_SDJWT_KB_IAT_FUTURE', 'Key Binding JWT "iat" is in the future');
-  else if (p.iat < now - (input.policy.maxAgeSeconds ?? 300) - input.skewSeconds) fail('ERR_SDJWT_KB_IAT_TOO_OLD', 'Key Binding JWT is too old');
+  if (typeof p.iat !== 'number' || !Number.isFinite(p.iat)) errors.push({ code: 'ERR_SDJWT_KB_IAT_MISSING', message: 'Key Binding JWT lacks a numeric "iat"' });
+  else if (p.iat > now + input.skewSeconds) errors.push({ code: 'ERR_SDJWT_KB_IAT_FUTURE', message: 'Key Binding JWT "iat" is in the future' });
+  else if (p.iat < now - (input.policy.maxAgeSeconds ?? 300) - input.skewSeconds)
+    errors.push({ code: 'ERR_SDJWT_KB_IAT_TOO_OLD', message: 'Key Binding JWT is too old' });
 
-  if (typeof p.nonce !== 'string') fail('ERR_SDJWT_KB_NONCE_MISSING', 'Key Binding JWT lacks a string "nonce"');
+  if (typeof p.nonce !== 'string') errors.push({ code: 'ERR_SDJWT_KB_NONCE_MISSING', message: 'Key Binding JWT lacks a string "nonce"' });
   else if (input.policy.nonce === undefined)
     warnings.push({ code: 'WARN_SDJWT_KB_NONCE_UNCHECKED', message: 'no expected nonce was configured: replay is not prevented' });
-  else if (p.nonce !== input.policy.nonce) fail('ERR_SDJWT_KB_NONCE_MISMATCH', 'Key Binding JWT "nonce" is not the expected one');
+  else if (p.nonce !== input.policy.nonce) errors.push({ code: 'ERR_SDJWT_KB_NONCE_MISMATCH', message: 'Key Binding JWT "nonce" is not the expected one' });
 
-  if (typeof p.aud !== 'string') fail('ERR_SDJWT_KB_AUD_INVALID', 'Key Binding JWT "aud" is not a single string');
+  if (typeof p.aud !== 'string') errors.push({ code: 'ERR_SDJWT_KB_AUD_INVALID', message: 'Key Binding JWT "aud" is not a single string' });
   else if (input.policy.audience === undefined) warnings.push({ code: 'WARN_SDJWT_KB_AUD_UNCHECKED', message: 'no expected audience was configured' });
-  else if (p.aud !== input.policy.audience) fail('ERR_SDJWT_KB_AUD_MISMATCH', 'Key Binding JWT "aud" is not the expected audience');
+  else if (p.aud !== input.policy.audience) errors.push({ code: 'ERR_SDJWT_KB_AUD_MISMATCH', message: 'Key Binding JWT "aud" is not the expected audience' });
 
-  if (typeof p.sd_hash !== 'string') fail('ERR_SDJWT_KB_SD_HASH_MISSING', 'Key Binding JWT lacks "sd_hash"');
+  if (typeof p.sd_hash !== 'string') errors.push({ code: 'ERR_SDJWT_KB_SD_HASH_MISSING', message: 'Key Binding JWT lacks "sd_hash"' });
   // Every part of sdJwtWithoutKb was decoded as strict base64url before this point: it is ASCII.
   else if (p.sd_hash !== (ctx.crypto.digestBase64urlSync?.(input.hashAlg, input.sdJwtWithoutKb) ?? (await sdHash(input.sdJwtWithoutKb, input.hashAlg, ctx)))) {
-    fail('ERR_SDJWT_KB_SD_HASH_MISMATCH', 'Key Binding JWT "sd_hash" does not match the presented SD-JWT');
+    errors.push({ code: 'ERR_SDJWT_KB_SD_HASH_MISMATCH', message: 'Key Binding JWT "sd_hash" does not match the presented SD-JWT' });
   }
   if (errors.length > 0) return { errors, warnings };
   return { errors, warnings, info: { iat: p.iat as number, aud: p.aud as string, nonce: p.nonce as string } };

@@ -40,7 +40,7 @@ export function processClaims(payload: Record<string, unknown>, disclosures: rea
   const state: WalkState = {
     disclosures,
     byDigest,
-    seen: new Set<string>(),
+    undisclosedDigests: new Set<string>(),
     used: new Uint8Array(disclosures.length),
     placed: [],
     undisclosed: [],
@@ -57,8 +57,8 @@ export function processClaims(payload: Record<string, unknown>, disclosures: rea
 interface WalkState {
   readonly disclosures: readonly Disclosure[];
   readonly byDigest: ReadonlyMap<string, number>;
-  /** Every digest met so far: each may appear once in the whole SD-JWT. */
-  readonly seen: Set<string>;
+  /** Digests met so far that no disclosure matches (a matched one is marked in `used`): each digest may appear once. */
+  readonly undisclosedDigests: Set<string>;
   readonly used: Uint8Array;
   readonly placed: PlacedDisclosure[];
   readonly undisclosed: ClaimPath[];
@@ -144,9 +144,12 @@ function noteUndisclosed(state: WalkState, path: ClaimPath): true {
 
 function claimDigest(state: WalkState, digest: unknown, path: ClaimPath, code: string): number | undefined {
   if (typeof digest !== 'string') throw new ComityError(code, 'digest is not a string', { details: { path } });
-  if (state.seen.has(digest)) throw new ComityError('ERR_SDJWT_DIGEST_DUPLICATE', 'a digest appears more than once', { details: { path } });
-  state.seen.add(digest);
-  return state.byDigest.get(digest);
+  const index = state.byDigest.get(digest);
+  if (index === undefined ? state.undisclosedDigests.has(digest) : state.used[index] === 1) {
+    throw new ComityError('ERR_SDJWT_DIGEST_DUPLICATE', 'a digest appears more than once', { details: { path } });
+  }
+  if (index === undefined) state.undisclosedDigests.add(digest);
+  return index;
 }
 
 function place(state: WalkState, index: number, path: ClaimPath, parent: number | undefined): Disclosure {
