@@ -238,7 +238,8 @@ async function verifyIssuerSignature(
   ctx: ComityContext,
 ): Promise<IssuerInfo> {
   if (candidates.length === 0) throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no issuer key could be established');
-  for (const candidate of candidates.slice(0, 8)) {
+  for (let i = 0; i < candidates.length && i < 8; i++) {
+    const candidate = candidates[i] as IssuerKeyCandidate;
     try {
       if (await ctx.crypto.verify(alg, candidate.jwk, data, signature)) return candidate.issuer;
     } catch (e) {

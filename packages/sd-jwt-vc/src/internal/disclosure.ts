@@ -1,12 +1,11 @@
 import {
   asciiEncode,
-  base64urlDecode,
+  base64urlDecodeUtf8,
   base64urlEncode,
   ComityError,
   type CryptoProvider,
   type HashAlgorithm,
   parseJson,
-  utf8Decode,
   validatedAsciiBytes,
 } from '@comity/core';
 
@@ -55,17 +54,19 @@ export async function parseDisclosures(encoded: readonly string[], alg: HashAlgo
 function decodeDisclosure(encoded: string, digest: string, index: number): Disclosure {
   let value: unknown;
   try {
-    value = parseJson(utf8Decode(base64urlDecode(encoded, 'disclosure'), 'disclosure'), 'disclosure');
+    value = parseJson(base64urlDecodeUtf8(encoded, 'disclosure'), 'disclosure');
   } catch (cause) {
     throw new ComityError('ERR_SDJWT_DISCLOSURE_MALFORMED', 'disclosure is not base64url-encoded UTF-8 JSON', { cause, details: { index } });
   }
   if (!Array.isArray(value) || (value.length !== 2 && value.length !== 3)) {
     throw new ComityError('ERR_SDJWT_DISCLOSURE_MALFORMED', 'disclosure is not an array of 2 or 3 elements', { details: { index } });
   }
-  const [salt, a, b] = value as unknown[];
+  // Indexing, not destructuring: no iterator per disclosure.
+  const salt: unknown = value[0];
+  const a: unknown = value[1];
   if (typeof salt !== 'string') throw new ComityError('ERR_SDJWT_DISCLOSURE_MALFORMED', 'disclosure salt is not a string', { details: { index } });
   if (value.length === 3 && typeof a !== 'string')
     throw new ComityError('ERR_SDJWT_DISCLOSURE_MALFORMED', 'disclosure claim name is not a string', { details: { index } });
   // One object shape for both kinds keeps the later property reads monomorphic.
-  return { encoded, digest, salt, name: value.length === 3 ? (a as string) : undefined, value: value.length === 3 ? b : a };
+  return { encoded, digest, salt, name: value.length === 3 ? (a as string) : undefined, value: value.length === 3 ? value[2] : a };
 }
