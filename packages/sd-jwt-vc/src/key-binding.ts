@@ -87,7 +87,15 @@ export async function createKeyBindingJwt(
  */
 export async function checkKeyBinding(
   kbJwt: string,
-  input: { cnfJwk: Jwk; sdJwtWithoutKb: string; hashAlg: HashAlgorithm; policy: KeyBindingPolicy; skewSeconds: number },
+  input: {
+    cnfJwk: Jwk;
+    sdJwtWithoutKb: string;
+    hashAlg: HashAlgorithm;
+    policy: KeyBindingPolicy;
+    skewSeconds: number;
+    /** Current time in epoch seconds, when the caller has read the clock already (default: `ctx.now()`). */
+    now?: number;
+  },
   ctx: ComityContext,
 ): Promise<{ errors: Issue[]; warnings: Issue[]; info?: KeyBindingInfo }> {
   const errors: Issue[] = [];
@@ -106,7 +114,7 @@ export async function checkKeyBinding(
     return { errors: [toIssue(e)], warnings };
   }
   const p = jws.payload;
-  const now = epochSeconds(ctx);
+  const now = input.now ?? epochSeconds(ctx);
 
   if (typeof p.iat !== 'number' || !Number.isFinite(p.iat)) errors.push({ code: 'ERR_SDJWT_KB_IAT_MISSING', message: 'Key Binding JWT lacks a numeric "iat"' });
   else if (p.iat > now + input.skewSeconds) errors.push({ code: 'ERR_SDJWT_KB_IAT_FUTURE', message: 'Key Binding JWT "iat" is in the future' });

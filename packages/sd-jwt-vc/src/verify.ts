@@ -126,6 +126,8 @@ export async function verifySdJwtVcOrThrow(token: string, policy: SdJwtVcVerifyP
   return result;
 }
 
+const VC_TYP: readonly string[] = ['dc+sd-jwt'];
+
 function failed(format: string, errors: Issue[], warnings: Issue[] = [], issuer?: IssuerInfo): SdJwtVerificationResult {
   return { valid: false, format, claims: {}, issuer, errors, warnings, disclosedPaths: [], undisclosedParents: [] };
 }
@@ -148,10 +150,10 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
     const jws = decodeCompactJws(parts.jwt, 'issuer-signed JWT', 'ERR_SDJWT');
     header = jws.header;
     payload = jws.payload;
-    const expectedTyp = policy.typ ?? (vc ? ['dc+sd-jwt'] : undefined);
+    const expectedTyp = policy.typ ?? (vc ? VC_TYP : undefined);
     if (expectedTyp !== undefined) {
-      const list = typeof expectedTyp === 'string' ? [expectedTyp] : expectedTyp;
-      if (!typMatches(header.typ, list)) throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
+      if (!typMatches(header.typ, typeof expectedTyp === 'string' ? [expectedTyp] : expectedTyp))
+        throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
     }
     const algorithms = policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
     const alg = checkAlgorithm(header.alg, algorithms, 'issuer-signed JWT', 'ERR_SDJWT');
@@ -172,10 +174,12 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
   const disclosedPaths = processed.placed.map((p) => p.path);
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
+  // One clock reading for the credential and its key binding.
+  const now = epochSeconds(ctx);
 
   // 3. Validity claims, after processing (§7.1 step 6).
   try {
-    checkValidity(claims, epochSeconds(ctx), skew, policy.requireExp ?? false);
+    checkValidity(claims, now, skew, policy.requireExp ?? false);
   } catch (e) {
     errors.push(toIssue(e));
   }
@@ -219,10 +223,10 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
       errors.push(toIssue(e));
     }
     if (cnfJwk !== undefined) {
-      const kb = await checkKeyBinding(parts.kbJwt, { cnfJwk, sdJwtWithoutKb: parts.sdJwtWithoutKb, hashAlg, policy: kbPolicy, skewSeconds: skew }, ctx);
-      errors.push(...kb.errors);
-      warnings.push(...kb.warnings);
-      if (kb.info !== undefined) keyBinding = { ...kb.info, jwk: cnfJwk };
+      const kb = await checkKeyBinding(parts.kbJwt, { cnfJwk, sdJwtWithoutKb: parts.sdJwtWithoutKb, hashAlg, policy: kbPolicy, skewSeconds: skew, now }, ctx);
+      for (const e of kb.errors) errors.push(e);
+      for (const w of kb.warnings) warnings.push(w);
+      if (kb.info !== undefined) keyBinding = { iat: kb.info.iat, aud: kb.info.aud, nonce: kb.info.nonce, jwk: cnfJwk };
     }
   }
 
