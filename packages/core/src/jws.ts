@@ -38,9 +38,10 @@ export function decodeCompactJws(token: string, what = 'JWS', codePrefix = 'ERR_
   let payload: JsonObject;
   let signature: Uint8Array;
   try {
-    header = decodeJsonSegment(segments[0], `${what} header`);
-    payload = decodeJsonSegment(segments[1], `${what} payload`);
-    signature = base64urlDecode(segments[2], `${what} signature`);
+    // Constant names for the inner errors (kept only as the cause): no strings built per call.
+    header = decodeJsonSegment(segments[0], 'JWS header');
+    payload = decodeJsonSegment(segments[1], 'JWS payload');
+    signature = base64urlDecode(segments[2], 'JWS signature');
   } catch (cause) {
     const code = cause instanceof ComityError ? cause.code : 'ERR_ENCODING_JSON';
     throw new ComityError(`${codePrefix}_MALFORMED`, `${what} is malformed`, { cause, details: { reason: code } });
