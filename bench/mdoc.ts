@@ -3,12 +3,13 @@
  * in x5chain chaining to an IACA. comity's verifyDeviceResponse and @auth0/mdl 3.0.1's Verifier
  * verify the same DeviceResponse in the same run, against the cryptographic limit (node:crypto
  * ES256 verifications per second / 2: the issuer and the device signature; a document-signer
- * certificate seen before may be cached).
+ * certificate seen before may be cached). Each contender runs in its own worker thread (see
+ * isolated.ts), set up from the same input.
  */
 
 import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { Verifier } from '@auth0/mdl';
-import { createContext, derToPem, localSigner } from '@comity/core';
+import { createContext, derToPem, localSigner, parseCertificate } from '@comity/core';
 import {
   buildSessionTranscript,
   createTestDocumentSigner,
@@ -19,7 +20,7 @@ import {
   sessionTranscriptBytes,
   verifyDeviceResponse,
 } from '@comity/mdoc';
-import { interleaved } from './measure.js';
+import { interleavedIsolated } from './isolated.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
@@ -72,30 +73,48 @@ export async function benchMdocVerify(opts: { seconds: number }): Promise<{ perS
     ctx,
   });
 
-  const trustAnchors = [iaca.certificate];
-  const options = { trustAnchors, sessionTranscript, ctx, docType: MDL };
-  const check = (await verifyDeviceResponse(deviceResponse, options))[0];
+  const input: VerifyInput = { deviceResponse, sessionTranscript, iacaDer: iaca.certificate.der };
+  // Interleaved slices, each contender in its own worker (own heap): see isolated.ts.
+  const contender = (factory: string) => ({ module: HERE, factory, input });
+  const rates = await interleavedIsolated([contender('comityVerifier'), contender('peerVerifier'), contender('es256VerifyLimit')], opts.seconds);
+  return { perSec: Math.round(rates[0] ?? 0), peerPerSec: Math.round(rates[1] ?? 0), limitPerSec: Math.round((rates[2] ?? 0) / 2) };
+}
+
+/** What every contender gets: the same DeviceResponse, transcript and IACA. */
+interface VerifyInput {
+  readonly deviceResponse: Uint8Array;
+  readonly sessionTranscript: Uint8Array;
+  readonly iacaDer: Uint8Array;
+}
+
+const HERE = new URL(import.meta.url);
+
+/** comity's verifyDeviceResponse, chaining the document signer to the IACA. */
+export async function comityVerifier(input: VerifyInput): Promise<() => Promise<void>> {
+  const ctx = createContext();
+  const options = { trustAnchors: [await parseCertificate(input.iacaDer)], sessionTranscript: input.sessionTranscript, ctx, docType: MDL };
+  const check = (await verifyDeviceResponse(input.deviceResponse, options))[0];
   if (check?.valid !== true) throw new Error(`comity did not verify its own response: ${check?.errors.map((e) => e.code).join(', ')}`);
-  const comity = async () => {
-    const [doc] = await verifyDeviceResponse(deviceResponse, options);
+  return async () => {
+    const [doc] = await verifyDeviceResponse(input.deviceResponse, options);
     if (doc?.valid !== true) throw new Error('verification failed during the benchmark');
   };
+}
 
-  const verifier = new Verifier([derToPem(iaca.certificate.der)]);
-  const encodedSessionTranscript = Buffer.from(sessionTranscriptBytes(sessionTranscript));
-  const peer = () => verifier.verify(deviceResponse, { encodedSessionTranscript });
-  await peer();
+/** The peer: @auth0/mdl's Verifier with the IACA as its trusted root. */
+export async function peerVerifier(input: VerifyInput): Promise<() => Promise<unknown>> {
+  const verifier = new Verifier([derToPem(input.iacaDer)]);
+  const encodedSessionTranscript = Buffer.from(sessionTranscriptBytes(input.sessionTranscript));
+  return () => verifier.verify(input.deviceResponse, { encodedSessionTranscript });
+}
 
-  // The limit: node:crypto ES256 verifications per second with a cached KeyObject, over two signatures.
+/** The limit: node:crypto ES256 verifications per second with a cached KeyObject. */
+export async function es256VerifyLimit(): Promise<() => void> {
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const key = createPublicKey({ key: pair.publicKey.export({ format: 'jwk' }), format: 'jwk' });
   const data = new Uint8Array(300).fill(1);
   const signature = nodeSign('sha256', data, { key: pair.privateKey, dsaEncoding: 'ieee-p1363' });
-  const limit = () => {
+  return () => {
     if (!nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)) throw new Error('limit check failed');
   };
-
-  // The three contenders run in interleaved slices, so a busy machine slows them alike.
-  const rates = await interleaved([comity, peer, limit], opts.seconds);
-  return { perSec: Math.round(rates[0] ?? 0), peerPerSec: Math.round(rates[1] ?? 0), limitPerSec: Math.round((rates[2] ?? 0) / 2) };
 }

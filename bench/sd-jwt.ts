@@ -1,14 +1,15 @@
 /**
  * SD-JWT VC benchmark: a PID-like credential (15 selectively disclosable claims, 5 disclosed,
  * ES256, with key binding) verified by comity and by @sd-jwt/sd-jwt-vc 0.19.0 in the same run,
- * against the cryptographic limit (node:crypto ES256 verifications per second / 2).
+ * against the cryptographic limit (node:crypto ES256 verifications per second / 2). Each
+ * contender runs in its own worker thread (see isolated.ts), set up from the same input.
  */
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
-import { createContext, localSigner, utf8Encode } from '@comity/core';
+import { createContext, type Jwk, localSigner, utf8Encode } from '@comity/core';
 import { issueSdJwtVc, pinnedIssuerKeys, presentSdJwt, verifySdJwtVc } from '@comity/sd-jwt-vc';
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import { interleaved } from './measure.js';
+import { interleavedIsolated } from './isolated.js';
 
 const PID_CLAIMS = {
   given_name: 'Erika',
@@ -34,64 +35,122 @@ export interface SdJwtBench {
   sdJwtIssue: { perSec: number; limitPerSec: number };
 }
 
+/** What every verifying contender gets: the same presentation and the same expectations. */
+interface VerifyInput {
+  readonly presentation: string;
+  readonly issuerJwk: Jwk;
+  readonly nonce: string;
+  readonly audience: string;
+}
+
+/** What the issuing contenders get. */
+interface IssueInput {
+  readonly issuerPrivateJwk: Jwk;
+  readonly holderJwk: Jwk;
+  readonly expiresAt: number;
+  /** The signing input of a real issuer-signed JWT, for the signing limit. */
+  readonly signingInput: string;
+}
+
+const VCT = 'urn:eudi:pid:de:1';
+const HERE = new URL(import.meta.url);
+
 export async function benchSdJwt(opts: { seconds: number }): Promise<SdJwtBench> {
   const ctx = createContext();
   const issuer = await ctx.crypto.generateKeyPair('ES256');
   const holder = await ctx.crypto.generateKeyPair('ES256');
-  const now = Math.floor(Date.now() / 1000);
-  const issuerSigner = localSigner(issuer.privateJwk, 'ES256', ctx.crypto);
-  const issueInput = {
-    vct: 'urn:eudi:pid:de:1',
-    issuer: 'https://pid.bund.example',
-    holderKey: holder.publicJwk,
-    expiresAt: now + 86400,
-    claims: PID_CLAIMS,
-    disclosable: Object.keys(PID_CLAIMS).map((k) => [k]),
-    signer: issuerSigner,
+  const issueInput: IssueInput = {
+    issuerPrivateJwk: issuer.privateJwk,
+    holderJwk: holder.publicJwk,
+    expiresAt: Math.floor(Date.now() / 1000) + 86400,
+    signingInput: '',
   };
-  const credential = await issueSdJwtVc(issueInput, ctx);
-  const audience = 'https://verifier.example.fr';
+  const credential = await (await comityIssuer(issueInput))();
   const nonce = 'bench-nonce-1';
+  const audience = 'https://verifier.example.fr';
   const presentation = await presentSdJwt(
     credential,
     { disclose: DISCLOSED, keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience, nonce } },
     ctx,
   );
-  const policy = { issuerKey: pinnedIssuerKeys([issuer.publicJwk]), keyBinding: { nonce, audience, maxAgeSeconds: 3600 }, vctValues: ['urn:eudi:pid:de:1'] };
-  const check = await verifySdJwtVc(presentation, policy, ctx);
-  if (!check.valid) throw new Error(`bench credential does not verify: ${JSON.stringify(check.errors)}`);
+  const verifyInput: VerifyInput = { presentation, issuerJwk: issuer.publicJwk, nonce, audience };
+  const signingInput = presentation.slice(0, presentation.lastIndexOf('.', presentation.indexOf('~')));
 
-  // Peer: @sd-jwt/sd-jwt-vc with its own node crypto package, KB checked with the cnf key.
+  // Interleaved slices, each contender in its own worker (own heap): see isolated.ts.
+  const contender = (factory: string, input: unknown) => ({ module: HERE, factory, input });
+  const [comityVerify = 0, peerVerify = 0, verifyLimit = 0] = await interleavedIsolated(
+    [contender('comityVerifier', verifyInput), contender('peerVerifier', verifyInput), contender('es256VerifyLimit', verifyInput)],
+    opts.seconds,
+  );
+  const [comityIssue = 0, signLimitRate = 0] = await interleavedIsolated(
+    [contender('comityIssuer', issueInput), contender('es256SignLimit', { ...issueInput, signingInput })],
+    opts.seconds,
+  );
+  return {
+    sdJwtVerify: { perSec: Math.round(comityVerify), peerPerSec: Math.round(peerVerify), limitPerSec: Math.round(verifyLimit / 2) },
+    sdJwtIssue: { perSec: Math.round(comityIssue), limitPerSec: Math.round(signLimitRate) },
+  };
+}
+
+/** comity's verifier with the policy a relying party would use: pinned key, nonce, audience, accepted type. */
+export async function comityVerifier(input: VerifyInput): Promise<() => Promise<unknown>> {
+  const ctx = createContext();
+  const policy = {
+    issuerKey: pinnedIssuerKeys([input.issuerJwk]),
+    keyBinding: { nonce: input.nonce, audience: input.audience, maxAgeSeconds: 3600 },
+    vctValues: [VCT],
+  };
+  const check = await verifySdJwtVc(input.presentation, policy, ctx);
+  if (!check.valid) throw new Error(`bench credential does not verify: ${JSON.stringify(check.errors)}`);
+  return () => verifySdJwtVc(input.presentation, policy, ctx);
+}
+
+/** The peer: @sd-jwt/sd-jwt-vc with its own node crypto package, KB checked with the cnf key. */
+export async function peerVerifier(input: VerifyInput): Promise<() => Promise<unknown>> {
   const peer = new SDJwtVcInstance({
     hasher: digest,
     hashAlg: 'sha-256',
-    verifier: await ES256.getVerifier(issuer.publicJwk),
+    verifier: await ES256.getVerifier(input.issuerJwk),
     kbVerifier: async (data, sig, payload) => {
       const jwk = (payload.cnf as { jwk: object }).jwk;
       return (await ES256.getVerifier(jwk))(data, sig);
     },
   });
-  await peer.verify(presentation, { keyBindingNonce: nonce });
+  return () => peer.verify(input.presentation, { keyBindingNonce: input.nonce });
+}
 
-  // The limit: the two ES256 verifications a verifier cannot avoid, with cached keys, over the same data.
-  const [h, p, s] = presentation.split('~')[0]!.split('.') as [string, string, string];
-  const data = utf8Encode(`${h}.${p}`);
-  const sig = Buffer.from(s, 'base64url');
-  const key = createPublicKey({ key: issuer.publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
-  const limit = () => {
+/** The limit: one of the two ES256 verifications a verifier cannot avoid, with a cached key, over the same data. */
+export async function es256VerifyLimit(input: VerifyInput): Promise<() => void> {
+  const jwt = input.presentation.slice(0, input.presentation.indexOf('~'));
+  const dot = jwt.lastIndexOf('.');
+  const data = utf8Encode(jwt.slice(0, dot));
+  const sig = Buffer.from(jwt.slice(dot + 1), 'base64url');
+  const key = createPublicKey({ key: input.issuerJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  return () => {
     if (!nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig)) throw new Error('limit setup failed');
   };
-  const privateKey = createPrivateKey({ key: issuer.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
-  const signLimit = () => nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+}
 
-  // Interleaved slices: a busy machine slows every contender alike.
-  const [comityVerify = 0, peerVerify = 0, verifyLimit = 0] = await interleaved(
-    [() => verifySdJwtVc(presentation, policy, ctx), () => peer.verify(presentation, { keyBindingNonce: nonce }), limit],
-    opts.seconds,
-  );
-  const [comityIssue = 0, signLimitRate = 0] = await interleaved([() => issueSdJwtVc(issueInput, ctx), signLimit], opts.seconds);
-  return {
-    sdJwtVerify: { perSec: Math.round(comityVerify), peerPerSec: Math.round(peerVerify), limitPerSec: Math.round(verifyLimit / 2) },
-    sdJwtIssue: { perSec: Math.round(comityIssue), limitPerSec: Math.round(signLimitRate) },
+/** comity's issuer: the PID with every claim selectively disclosable. */
+export async function comityIssuer(input: IssueInput): Promise<() => Promise<string>> {
+  const ctx = createContext();
+  const issue = {
+    vct: VCT,
+    issuer: 'https://pid.bund.example',
+    holderKey: input.holderJwk,
+    expiresAt: input.expiresAt,
+    claims: PID_CLAIMS,
+    disclosable: Object.keys(PID_CLAIMS).map((k) => [k]),
+    signer: localSigner(input.issuerPrivateJwk, 'ES256', ctx.crypto),
+  };
+  return () => issueSdJwtVc(issue, ctx);
+}
+
+/** The signing limit: ES256 signatures per second over a real issuer-signed JWT's signing input. */
+export async function es256SignLimit(input: IssueInput): Promise<() => void> {
+  const data = utf8Encode(input.signingInput);
+  const privateKey = createPrivateKey({ key: input.issuerPrivateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  return () => {
+    nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
   };
 }
