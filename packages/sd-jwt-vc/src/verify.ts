@@ -308,7 +308,16 @@ function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly
   }
 }
 
+// Wallets present the same holder key again and again: checked, frozen keys are kept by
+// their first public coordinate (`x`, or `n` for RSA) and reused only when every public
+// member matches. No cache key string is built per verification.
 const checkedHolderKeys = new Map<string, Jwk>();
+const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid'] as const;
+
+function sameHolderKey(known: Jwk, jwk: Record<string, unknown>): boolean {
+  for (const m of PUBLIC_MEMBERS) if (known[m] !== jwk[m]) return false;
+  return true;
+}
 
 function cnfKeyOf(claims: Record<string, unknown>): Jwk {
   const cnf = claims.cnf;
@@ -319,14 +328,12 @@ function cnfKeyOf(claims: Record<string, unknown>): Jwk {
     throw new ComityError('ERR_SDJWT_CNF_UNSUPPORTED', '"cnf" does not carry an embedded "jwk"', { details: { path: ['cnf'] } });
   }
   const jwk = cnf.jwk;
-  // Wallets present the same holder key again and again: reuse the checked, frozen key.
-  const id =
-    isPlainObject(jwk) && !('d' in jwk || 'p' in jwk || 'q' in jwk) ? `${jwk.kty}|${jwk.crv}|${jwk.x}|${jwk.y}|${jwk.n}|${jwk.e}|${jwk.kid}` : undefined;
-  const known = id === undefined ? undefined : checkedHolderKeys.get(id);
-  if (known !== undefined) return known;
+  const id = isPlainObject(jwk) && !('d' in jwk || 'p' in jwk || 'q' in jwk) ? (jwk.x ?? jwk.n) : undefined;
+  const known = typeof id === 'string' ? checkedHolderKeys.get(id) : undefined;
+  if (known !== undefined && sameHolderKey(known, jwk as Record<string, unknown>)) return known;
   try {
     const parsed = parsePublicJwk(jwk, 'cnf.jwk');
-    if (id !== undefined) {
+    if (typeof id === 'string') {
       if (checkedHolderKeys.size >= 1024) checkedHolderKeys.clear();
       checkedHolderKeys.set(id, parsed);
     }

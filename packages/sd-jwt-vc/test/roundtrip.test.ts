@@ -84,4 +84,25 @@ describe('issue -> present -> verify', () => {
     const bad = [jwt, `${first}é`, ...rest].join('~');
     for (const c of [ctx, asyncOnly]) expect((await verifySdJwtVc(bad, policy, c)).errors.map((e) => e.code)).toEqual(['ERR_SDJWT_DISCLOSURE_MALFORMED']);
   });
+
+  it('does not reuse a cached holder key for a cnf key that shares its x coordinate (the point (x, -y))', async () => {
+    const issuer = await ctx.crypto.generateKeyPair('ES256');
+    const holder = await ctx.crypto.generateKeyPair('ES256');
+    const p256 = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+    const y = BigInt(`0x${Buffer.from(holder.publicJwk.y as string, 'base64url').toString('hex')}`);
+    const negatedY = Buffer.from((p256 - y).toString(16).padStart(64, '0'), 'hex').toString('base64url');
+    const mirror = { ...holder.publicJwk, y: negatedY };
+    const signer = localSigner(issuer.privateJwk, 'ES256', ctx.crypto);
+    const holderSigner = localSigner(holder.privateJwk, 'ES256', ctx.crypto);
+    const policy = { issuerKey: pinned(issuer.publicJwk), keyBinding: { nonce: 'n-1', audience: 'https://rp.example' } };
+    const presentFor = async (holderKey: Jwk) => {
+      const credential = await issueSdJwtVc({ vct: 'urn:eudi:pid:1', holderKey, claims: { given_name: 'Erika' }, disclosable: [['given_name']], signer }, ctx);
+      return presentSdJwt(credential, { disclose: [['given_name']], keyBinding: { signer: holderSigner, audience: 'https://rp.example', nonce: 'n-1' } }, ctx);
+    };
+    expect((await verifySdJwtVc(await presentFor(holder.publicJwk), policy, ctx)).valid).toBe(true);
+    // The holder's key signed the KB-JWT, but the credential binds the mirrored point: refused.
+    const mirrored = await verifySdJwtVc(await presentFor(mirror), policy, ctx);
+    expect(mirrored.errors.map((e) => e.code)).toEqual(['ERR_SDJWT_KB_SIGNATURE_INVALID']);
+    expect((await verifySdJwtVc(await presentFor(holder.publicJwk), policy, ctx)).valid).toBe(true);
+  });
 });

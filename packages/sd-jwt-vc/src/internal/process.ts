@@ -24,6 +24,8 @@ export interface ProcessedClaims {
 }
 
 const MAX_DEPTH = 64;
+/** Marks a digest that was met and matches no disclosure. */
+const UNDISCLOSED = -1;
 
 /**
  * @throws ComityError `ERR_SDJWT_DISCLOSURE_DUPLICATE`, `ERR_SDJWT_DIGEST_DUPLICATE`, `ERR_SDJWT_SD_INVALID`,
@@ -39,8 +41,7 @@ export function processClaims(payload: Record<string, unknown>, disclosures: rea
   }
   const state: WalkState = {
     disclosures,
-    byDigest,
-    undisclosedDigests: new Set<string>(),
+    digests: byDigest,
     used: new Uint8Array(disclosures.length),
     placed: [],
     undisclosed: [],
@@ -56,9 +57,12 @@ export function processClaims(payload: Record<string, unknown>, disclosures: rea
 /** What one processing run accumulates; module-level functions over it, not closures made per call. */
 interface WalkState {
   readonly disclosures: readonly Disclosure[];
-  readonly byDigest: ReadonlyMap<string, number>;
-  /** Digests met so far that no disclosure matches (a matched one is marked in `used`): each digest may appear once. */
-  readonly undisclosedDigests: Set<string>;
+  /**
+   * Every digest met so far and what it refers to: a disclosure index (filled in before the
+   * walk, marked in `used` once met) or UNDISCLOSED. One lookup per digest tells both whether
+   * a disclosure matches and whether the digest was met before.
+   */
+  readonly digests: Map<string, number>;
   readonly used: Uint8Array;
   readonly placed: PlacedDisclosure[];
   readonly undisclosed: ClaimPath[];
@@ -144,11 +148,11 @@ function noteUndisclosed(state: WalkState, path: ClaimPath): true {
 
 function claimDigest(state: WalkState, digest: unknown, path: ClaimPath, code: string): number | undefined {
   if (typeof digest !== 'string') throw new ComityError(code, 'digest is not a string', { details: { path } });
-  const index = state.byDigest.get(digest);
-  if (index === undefined ? state.undisclosedDigests.has(digest) : state.used[index] === 1) {
+  const index = state.digests.get(digest);
+  if (index === UNDISCLOSED || (index !== undefined && state.used[index] === 1)) {
     throw new ComityError('ERR_SDJWT_DIGEST_DUPLICATE', 'a digest appears more than once', { details: { path } });
   }
-  if (index === undefined) state.undisclosedDigests.add(digest);
+  if (index === undefined) state.digests.set(digest, UNDISCLOSED);
   return index;
 }
 
