@@ -62,9 +62,11 @@ export function createPinnedKeys(keys: readonly Jwk[]): PinnedKeys {
     const printed = index < 0 ? undefined : publicKeys[index];
     return printed === undefined ? undefined : candidate(printed, input);
   };
-  const resolve = async (input: IssuerKeyInput, ctx: ComityContext): Promise<readonly IssuerKeyCandidate[]> => {
-    const match = await byKid(input, ctx);
-    return match === undefined ? publicKeys.map((k) => candidate(k, input)) : [match];
+  const all = (input: IssuerKeyInput) => publicKeys.map((k) => candidate(k, input));
+  const resolve = (input: IssuerKeyInput, ctx: ComityContext): Promise<readonly IssuerKeyCandidate[]> => {
+    // Without a kid there is nothing to look up: no async frames on the common path.
+    if (typeof input.header.kid !== 'string') return Promise.resolve(all(input));
+    return byKid(input, ctx).then((match) => (match === undefined ? all(input) : [match]));
   };
   return { resolve, byKid };
 }
