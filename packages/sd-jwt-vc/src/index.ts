@@ -7,6 +7,7 @@ export { isClaimPath, pathMatches } from './claim-path.js';
 export * from './decode.js';
 export * from './issue.js';
 export * from './issuer-key/index.js';
+export * from './json-serialization.js';
 export * from './key-binding.js';
 export * from './parse.js';
 export * from './present.js';

@@ -28,8 +28,9 @@ import { parseDisclosures, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
 import { processClaims } from './internal/process.js';
 import { typMatches } from './internal/typ.js';
 import type { IssuerKeyCandidate, IssuerKeyResolver } from './issuer-key/index.js';
+import { parseSdJwtJson, type SdJwtJson } from './json-serialization.js';
 import { checkKeyBinding, type KeyBindingInfo, type KeyBindingPolicy } from './key-binding.js';
-import { splitSdJwt } from './parse.js';
+import { type SdJwtParts, splitSdJwt } from './parse.js';
 
 /** Claims of an SD-JWT VC that must never be selectively disclosed (SD-JWT VC §3.2.2). */
 export const NEVER_DISCLOSABLE_VC_CLAIMS: readonly string[] = ['iss', 'nbf', 'exp', 'cnf', 'vct', 'vct#integrity', 'status', 'aka_vcts'];
@@ -91,7 +92,7 @@ export interface SdJwtVerificationResult extends VerificationResult {
  * ```
  * @see RFC 9901 §7.1, §7.3
  */
-export function verifySdJwt(token: string, policy: SdJwtVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
+export function verifySdJwt(token: string | SdJwtJson, policy: SdJwtVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
   return run(token, policy, ctx, false);
 }
 
@@ -110,7 +111,7 @@ export function verifySdJwt(token: string, policy: SdJwtVerifyPolicy, ctx: Comit
  * ```
  * @see draft-ietf-oauth-sd-jwt-vc §3, RFC 9901 §7
  */
-export function verifySdJwtVc(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
+export function verifySdJwtVc(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
   return run(token, policy, ctx, true);
 }
 
@@ -119,7 +120,7 @@ export function verifySdJwtVc(token: string, policy: SdJwtVcVerifyPolicy, ctx: C
  *
  * @throws ComityError with the code of the first failed rule
  */
-export async function verifySdJwtVcOrThrow(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
+export async function verifySdJwtVcOrThrow(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
   const result = await verifySdJwtVc(token, policy, ctx);
   const first = result.errors[0];
   if (first !== undefined) throw new ComityError(first.code, first.message, first.path === undefined ? {} : { details: { path: first.path } });
@@ -132,7 +133,7 @@ function failed(format: string, errors: Issue[], warnings: Issue[] = [], issuer?
   return { valid: false, format, claims: {}, issuer, errors, warnings, disclosedPaths: [], undisclosedParents: [] };
 }
 
-async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContext, vc: boolean): Promise<SdJwtVerificationResult> {
+async function run(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: ComityContext, vc: boolean): Promise<SdJwtVerificationResult> {
   const format = vc ? 'dc+sd-jwt' : 'sd-jwt';
   if (typeof policy?.issuerKey !== 'function') throw new ComityUsageError('ERR_USAGE_POLICY', 'policy.issuerKey is required');
   const skew = policy.clockSkewSeconds ?? 60;
@@ -140,25 +141,25 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
   const kbRequired = kbPolicy.required ?? true;
 
   // 1. Form, header and issuer signature: any failure here stops processing.
-  let parts: ReturnType<typeof splitSdJwt>;
+  let parts: SdJwtParts;
   let header: JsonObject;
   let payload: JsonObject;
   let issuer: IssuerInfo;
   let hashAlg: HashAlgorithm;
   try {
-    parts = splitSdJwt(token);
-    const jws = decodeCompactJws(parts.jwt, 'issuer-signed JWT', 'ERR_SDJWT');
-    header = jws.header;
-    payload = jws.payload;
-    const expectedTyp = policy.typ ?? (vc ? VC_TYP : undefined);
-    if (expectedTyp !== undefined) {
-      if (!typMatches(header.typ, typeof expectedTyp === 'string' ? [expectedTyp] : expectedTyp))
-        throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
+    let checked: Awaited<ReturnType<typeof checkIssuerJwt>>;
+    if (typeof token === 'string' && !token.startsWith('{')) {
+      parts = splitSdJwt(token);
+      checked = await checkIssuerJwt(parts.jwt, undefined, policy, vc, ctx);
+    } else {
+      // JWS JSON Serialization (RFC 9901 §8): any one issuer signature may verify; sd_hash covers the first.
+      const json = parseSdJwtJson(token);
+      const first = (json.signed[0] as { jwt: string }).jwt;
+      parts = { jwt: first, disclosures: json.disclosures, kbJwt: json.kbJwt, sdJwtWithoutKb: `${first}~${json.disclosures.map((d) => `${d}~`).join('')}` };
+      checked = await checkAnyIssuerJwt(json.signed, policy, vc, ctx);
     }
-    const algorithms = policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
-    const alg = checkAlgorithm(header.alg, algorithms, 'issuer-signed JWT', 'ERR_SDJWT');
-    issuer = await verifyIssuerSignature(alg, jws.signingInput, jws.signature, await policy.issuerKey({ header, payload }, ctx), ctx);
-    hashAlg = sdAlgOf(payload, policy.hashAlgorithms ?? SD_HASH_ALGORITHMS);
+    ({ header, payload, issuer } = checked);
+    hashAlg = sdAlgOf(payload!, policy.hashAlgorithms ?? SD_HASH_ALGORITHMS);
   } catch (e) {
     return failed(format, [toIssue(e)]);
   }
@@ -232,6 +233,46 @@ async function run(token: string, policy: SdJwtVcVerifyPolicy, ctx: ComityContex
 
   if (errors.length > 0) return { ...failed(format, errors, warnings, issuer), header };
   return { valid: true, format, claims, issuer, header, keyBinding, errors, warnings, disclosedPaths, undisclosedParents: processed.undisclosedParents };
+}
+
+/** Decodes one issuer-signed JWT and checks its `typ`, `alg` and signature. `unprotected` (JSON form only) helps find the key. */
+async function checkIssuerJwt(
+  jwt: string,
+  unprotected: JsonObject | undefined,
+  policy: SdJwtVcVerifyPolicy,
+  vc: boolean,
+  ctx: ComityContext,
+): Promise<{ header: JsonObject; payload: JsonObject; issuer: IssuerInfo }> {
+  const jws = decodeCompactJws(jwt, 'issuer-signed JWT', 'ERR_SDJWT');
+  const { header, payload } = jws;
+  // typ and alg are read from the protected header only: the unprotected one is not signed.
+  const expectedTyp = policy.typ ?? (vc ? VC_TYP : undefined);
+  if (expectedTyp !== undefined) {
+    if (!typMatches(header.typ, typeof expectedTyp === 'string' ? [expectedTyp] : expectedTyp))
+      throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
+  }
+  const alg = checkAlgorithm(header.alg, policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS, 'issuer-signed JWT', 'ERR_SDJWT');
+  const keyHeader = unprotected === undefined ? header : { ...unprotected, ...header };
+  const issuer = await verifyIssuerSignature(alg, jws.signingInput, jws.signature, await policy.issuerKey({ header: keyHeader, payload }, ctx), ctx);
+  return { header, payload, issuer };
+}
+
+/** The first of several signatures over one payload that checks out; the first one's error when none does. */
+async function checkAnyIssuerJwt(
+  signed: readonly { readonly jwt: string; readonly unprotected: JsonObject }[],
+  policy: SdJwtVcVerifyPolicy,
+  vc: boolean,
+  ctx: ComityContext,
+): Promise<Awaited<ReturnType<typeof checkIssuerJwt>>> {
+  let firstError: unknown;
+  for (const { jwt, unprotected } of signed) {
+    try {
+      return await checkIssuerJwt(jwt, unprotected, policy, vc, ctx);
+    } catch (e) {
+      firstError ??= e;
+    }
+  }
+  throw firstError;
 }
 
 async function verifyIssuerSignature(

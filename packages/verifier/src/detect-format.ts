@@ -1,4 +1,5 @@
 import { base64urlDecode, ComityError, decodeJsonSegment, fromHex } from '@comity/core';
+import { parseSdJwtJson } from '@comity/sd-jwt-vc';
 
 /** Credential formats the verifier understands. */
 export type CredentialFormat = 'sd-jwt' | 'dc+sd-jwt' | 'mso_mdoc';
@@ -7,8 +8,8 @@ export type CredentialFormat = 'sd-jwt' | 'dc+sd-jwt' | 'mso_mdoc';
 const VC_TYPES = ['dc+sd-jwt', 'vc+sd-jwt'];
 
 /**
- * Tells the format of a presentation from its form: an SD-JWT (compact, with `~`) is an
- * SD-JWT VC when its header `typ` says so; hex or base64url CBOR is an mdoc DeviceResponse.
+ * Tells the format of a presentation from its form: an SD-JWT (compact with `~`, or a JWS
+ * JSON Serialization object) is an SD-JWT VC when its header `typ` says so; hex or base64url CBOR is an mdoc DeviceResponse.
  *
  * @example
  * ```ts
@@ -19,6 +20,16 @@ const VC_TYPES = ['dc+sd-jwt', 'vc+sd-jwt'];
 export function detectFormat(input: string | Uint8Array): CredentialFormat {
   if (input instanceof Uint8Array) return 'mso_mdoc';
   const text = input.trim();
+  if (text.startsWith('{')) {
+    // An SD-JWT in the JWS JSON Serialization (RFC 9901 §8): the first signature's protected header tells.
+    try {
+      const jwt = (parseSdJwtJson(text).signed[0] as { jwt: string }).jwt;
+      const header = decodeJsonSegment(jwt.slice(0, jwt.indexOf('.')), 'issuer-signed JWT header');
+      return typeof header.typ === 'string' && VC_TYPES.includes(header.typ) ? 'dc+sd-jwt' : 'sd-jwt';
+    } catch {
+      return 'sd-jwt';
+    }
+  }
   if (text.includes('~')) {
     try {
       const header = decodeJsonSegment(text.slice(0, text.indexOf('.')), 'issuer-signed JWT header');
