@@ -30,6 +30,8 @@ export interface Settings {
   readonly issuer: string;
   readonly verifier: string;
   readonly issuerKey: Jwk;
+  /** Every issuer key of the settings (sd-jwt-python signs a JSON serialization with each), with its kid. */
+  readonly issuerKeys: readonly { readonly jwk: Jwk; readonly kid: string | undefined }[];
   readonly holderKey: Jwk;
   readonly nonce: string;
   readonly iat: number;
@@ -63,6 +65,7 @@ export function loadSettings(relative: string, override?: Record<string, unknown
     issuer: ids.issuer as string,
     verifier: ids.verifier as string,
     issuerKey: jwkOf(issuerKey),
+    issuerKeys: (issuerKeys ?? [issuerKey]).map((k) => ({ jwk: jwkOf(k), kid: (k as Record<string, string>).kid })),
     holderKey: jwkOf(keys.holder_key),
     nonce: String((raw as Record<string, unknown>).key_binding_nonce),
     iat: (raw as Record<string, unknown>).iat as number,

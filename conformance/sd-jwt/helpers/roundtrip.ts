@@ -4,14 +4,19 @@
  */
 import type { ClaimPath, ComityContext, Jwk } from '@comity/core';
 import {
+  addJsonSignature,
+  compactOfSdJwtJson,
   createKeyBindingJwt,
   decodeSdJwt,
   issueSdJwt,
   issueSdJwtVc,
   presentSdJwt,
   receiveSdJwt,
+  type SdJwtJson,
+  type SdJwtJsonGeneral,
   type SdJwtVerificationResult,
   splitSdJwt,
+  toJsonSerialization,
   verifySdJwt,
   verifySdJwtVc,
 } from '@comity/sd-jwt-vc';
@@ -41,6 +46,8 @@ export interface RoundTripOutcome {
   readonly header: Record<string, unknown>;
   /** The presentation that was verified. */
   readonly presentation: string;
+  /** JSON cases: the serialized presentation that was verified, and its form. */
+  readonly json?: { readonly form: 'flattened' | 'general'; readonly presentation: SdJwtJson };
 }
 
 const key = (p: ClaimPath) => JSON.stringify(p);
@@ -86,6 +93,26 @@ export async function roundTrip(spec: SpecCase, settings: Settings, kind: CaseKi
     const claims = { ...defaults, ...spec.claims, ...(spec.keyBinding ? { cnf: { jwk: holderPublic } } : {}) };
     credential = await issueSdJwt({ claims, disclosable: spec.disclosable, ...(decoys === undefined ? {} : { decoys }), header, signer: issuerSigner }, ctx);
   }
+  // JSON cases (RFC 9901 §8): sd-jwt-python signs with every issuer key of the settings,
+  // in the General form when there are several (kids in the unprotected headers).
+  let issued: SdJwtJson | undefined;
+  const form = settings.issuerKeys.length > 1 ? 'general' : 'flattened';
+  const kidHeader = (i: number) => {
+    const kid = settings.issuerKeys[i]?.kid;
+    return kid === undefined ? {} : { kid };
+  };
+  if (spec.serialization === 'json') {
+    issued = toJsonSerialization(credential, { form, header: kidHeader(0) });
+    for (let i = 1; i < settings.issuerKeys.length; i++) {
+      issued = await addJsonSignature(issued as SdJwtJsonGeneral, {
+        signer: es256((settings.issuerKeys[i] as { jwk: Jwk }).jwk, ctx),
+        protectedHeader: { ...header },
+        header: kidHeader(i),
+      });
+    }
+    // The holder works on the compact form of the first signature (the one sd_hash covers).
+    credential = compactOfSdJwtJson(JSON.parse(JSON.stringify(issued)));
+  }
   await receiveSdJwt(credential, ctx);
 
   const selection = holderSelection(spec.tree, spec.holderDisclosed);
@@ -115,9 +142,15 @@ export async function roundTrip(spec: SpecCase, settings: Settings, kind: CaseKi
     keyBinding: spec.keyBinding ? { nonce: settings.nonce, audience: settings.verifier } : { required: false },
     ...(kind === 'vc' ? {} : { typ: header.typ as string }),
   };
-  const result = kind === 'vc' ? await verifySdJwtVc(presentation, policy, ctx) : await verifySdJwt(presentation, policy, ctx);
+  let json: RoundTripOutcome['json'];
+  if (issued !== undefined) {
+    const others = 'signatures' in issued ? issued.signatures.slice(1) : [];
+    json = { form, presentation: toJsonSerialization(presentation, { form, header: kidHeader(0), otherSignatures: others }) };
+  }
+  const token = json === undefined ? presentation : JSON.stringify(json.presentation);
+  const result = kind === 'vc' ? await verifySdJwtVc(token, policy, ctx) : await verifySdJwt(token, policy, ctx);
 
   const userClaims = (spec.expectVerified ?? claimsWith(spec.tree, selection)) as Record<string, unknown>;
   const expected = { ...defaults, ...userClaims, ...(spec.keyBinding ? { cnf: { jwk: holderPublic } } : {}) };
-  return { result, expected, selection, presentedPaths, mode, header, presentation };
+  return { result, expected, selection, presentedPaths, mode, header, presentation, ...(json === undefined ? {} : { json }) };
 }
