@@ -7,6 +7,20 @@ const pinned =
   (jwk: Jwk): IssuerKeyResolver =>
   async () => [{ jwk, issuer: { keyMethod: 'jwk', jwk } }];
 
+/** Presents address.locality and every nationality to https://rp.example with nonce n-1. */
+const presentLocalityAndNationalities = (credential: string, holderPrivateJwk: Jwk) =>
+  presentSdJwt(
+    credential,
+    {
+      disclose: [
+        ['address', 'locality'],
+        ['nationalities', null],
+      ],
+      keyBinding: { signer: localSigner(holderPrivateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-1' },
+    },
+    ctx,
+  );
+
 describe('issue -> present -> verify', () => {
   it('discloses only what was asked, with parents, and verifies with key binding', async () => {
     const issuer = await ctx.crypto.generateKeyPair('ES256');
@@ -27,17 +41,7 @@ describe('issue -> present -> verify', () => {
     );
     const decoded = await decodeSdJwt(credential, ctx);
     expect(decoded.disclosures).toHaveLength(7);
-    const vp = await presentSdJwt(
-      credential,
-      {
-        disclose: [
-          ['address', 'locality'],
-          ['nationalities', null],
-        ],
-        keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-1' },
-      },
-      ctx,
-    );
+    const vp = await presentLocalityAndNationalities(credential, holder.privateJwk);
     const result = await verifySdJwtVc(vp, { issuerKey: pinned(issuer.publicJwk), keyBinding: { nonce: 'n-1', audience: 'https://rp.example' } }, ctx);
     expect(result.errors).toEqual([]);
     expect(result.valid).toBe(true);
@@ -63,17 +67,7 @@ describe('issue -> present -> verify', () => {
       },
       ctx,
     );
-    const vp = await presentSdJwt(
-      credential,
-      {
-        disclose: [
-          ['address', 'locality'],
-          ['nationalities', null],
-        ],
-        keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-1' },
-      },
-      ctx,
-    );
+    const vp = await presentLocalityAndNationalities(credential, holder.privateJwk);
     const policy = { issuerKey: pinned(issuer.publicJwk), keyBinding: { nonce: 'n-1', audience: 'https://rp.example' } };
     const fast = await verifySdJwtVc(vp, policy, ctx);
     const slow = await verifySdJwtVc(vp, policy, asyncOnly);
