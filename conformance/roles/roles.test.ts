@@ -1,6 +1,7 @@
 import { createCertificate, createContext, KeyUsage, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
+import { addJsonSignature, type SdJwtJsonGeneral, toJsonSerialization } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { describe, expect, it } from 'vitest';
 
@@ -66,6 +67,36 @@ describe('issuer -> wallet -> verifier', () => {
     // A type the verifier does not accept.
     const wrongType = await verifier.verify(vp, { nonce: 'nonce-1', audience: 'https://rp.example.fr', vctValues: ['urn:eudi:mdl:1'] });
     expect(wrongType.errors.map((e) => e.code)).toEqual(['ERR_SDJWT_VC_VCT_NOT_ACCEPTED']);
+  });
+  it('a credential issued in the General JSON Serialization with two keys is presented in it, each signature still checkable', async () => {
+    const key1 = await ctx.crypto.generateKeyPair('ES256');
+    const key2 = await ctx.crypto.generateKeyPair('ES256');
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const { credential } = await createIssuer({ signer: localSigner(key1.privateJwk, 'ES256', ctx.crypto), ctx }).issue({
+      format: 'dc+sd-jwt',
+      vct: 'urn:eudi:pid:1',
+      claims: { given_name: 'Erika', age_over_18: true },
+      holderKey: walletKeys.publicJwk,
+    });
+    const general = await addJsonSignature(toJsonSerialization(credential, { form: 'general', header: { kid: 'k1' } }) as SdJwtJsonGeneral, {
+      signer: localSigner(key2.privateJwk, 'ES256', ctx.crypto),
+      protectedHeader: { typ: 'dc+sd-jwt' },
+      header: { kid: 'k2' },
+    });
+    expect(detectFormat(JSON.stringify(general))).toBe('dc+sd-jwt');
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const stored = await wallet.receive(JSON.stringify(general));
+    const request = { verifier: 'https://rp.example.fr', nonce: 'nonce-2', claims: [['given_name'], ['age_over_18']] };
+    const vp = await wallet.present(stored.id, request, [['age_over_18']]);
+    const sent = JSON.parse(vp) as SdJwtJsonGeneral;
+    expect(sent.signatures.map((sig) => sig.header?.kid)).toEqual(['k1', 'k2']);
+    expect(sent.signatures[0]?.header?.disclosures).toHaveLength(1);
+    for (const issuerKey of [key1.publicJwk, key2.publicJwk]) {
+      const result = await createVerifier({ issuerKeys: [issuerKey], ctx }).verify(vp, { nonce: 'nonce-2', audience: 'https://rp.example.fr' });
+      expect(result.errors).toEqual([]);
+      expect(result.claims).toMatchObject({ age_over_18: true });
+      expect(result.claims.given_name).toBeUndefined();
+    }
   });
   it('the wallet refuses an SD-JWT+KB at issuance and unknown credential ids', async () => {
     const issuerKeys = await ctx.crypto.generateKeyPair('ES256');

@@ -7,7 +7,7 @@
  */
 import { base64urlDecode, base64urlEncode, type ClaimPath, type ComityContext, ComityError, createContext, type Signer } from '@comity/core';
 import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue } from '@comity/mdoc';
-import { type DecodedSdJwt, pathMatches, presentSdJwt, receiveSdJwt } from '@comity/sd-jwt-vc';
+import { type DecodedSdJwt, parseSdJwtJson, pathMatches, presentSdJwt, receiveSdJwt, type SdJwtJsonSignature, toJsonSerialization } from '@comity/sd-jwt-vc';
 
 /** A credential in the wallet. */
 export interface StoredCredential {
@@ -67,7 +67,11 @@ export interface WalletPresentationRequest {
 
 /** The holder role. */
 export interface Wallet {
-  /** Checks and stores a credential received from an issuer. @throws ComityError on a malformed credential or an SD-JWT+KB */
+  /**
+   * Checks and stores a credential received from an issuer: an SD-JWT VC (compact or JWS JSON
+   * Serialization, presented back in the same form) or a base64url mdoc IssuerSigned.
+   * @throws ComityError on a malformed credential or an SD-JWT+KB
+   */
   receive(credential: string): Promise<StoredCredential>;
   credentials(): readonly StoredCredential[];
   /** What a request asks of one credential, for the consent screen. */
@@ -93,7 +97,9 @@ export interface Wallet {
  */
 export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityContext }): Wallet {
   const ctx = options.ctx ?? createContext();
-  type Entry = { stored: StoredCredential; raw: string; decoded?: DecodedSdJwt; issuerSigned?: Uint8Array };
+  // `json`: the credential came in the JWS JSON Serialization (RFC 9901 §8) and is presented in it.
+  type JsonForm = { form: 'flattened' | 'general'; header: Record<string, unknown>; otherSignatures: SdJwtJsonSignature[] };
+  type Entry = { stored: StoredCredential; raw: string; decoded?: DecodedSdJwt; issuerSigned?: Uint8Array; json?: JsonForm };
   const store = new Map<string, Entry>();
   const entries: PresentationLogEntry[] = [];
   const get = (id: string) => {
@@ -123,8 +129,21 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
   };
   return {
     async receive(credential) {
-      const text = credential.trim();
-      if (!text.includes('~')) {
+      let text = credential.trim();
+      let json: JsonForm | undefined;
+      if (text.startsWith('{')) {
+        // Kept as the compact form of the first signature (the one sd_hash covers), with what
+        // is needed to present in the JSON form again: extra header parameters, other signatures.
+        const parsed = parseSdJwtJson(text);
+        const [first, ...others] = parsed.signed as [(typeof parsed.signed)[0], ...typeof parsed.signed];
+        const otherSignatures = others.map(({ jwt, unprotected }) => {
+          const [protectedHeader, , signature] = jwt.split('.') as [string, string, string];
+          return { protected: protectedHeader, ...(Object.keys(unprotected).length === 0 ? {} : { header: unprotected }), signature };
+        });
+        json = { form: parsed.form, header: first.unprotected, otherSignatures };
+        text = `${first.jwt}~${parsed.disclosures.map((d) => `${d}~`).join('')}${parsed.kbJwt ?? ''}`;
+      }
+      if (json === undefined && !text.includes('~')) {
         // An mdoc arrives as base64url IssuerSigned (OpenID4VCI mso_mdoc).
         const bytes = base64urlDecode(text, 'mdoc credential');
         const parsed = parseIssuerSigned(bytes);
@@ -147,7 +166,7 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
         claims: decoded.claims,
         receivedAt: ctx.now().toISOString(),
       };
-      store.set(id, { stored, raw: text, decoded });
+      store.set(id, { stored, raw: text, decoded, ...(json === undefined ? {} : { json }) });
       return stored;
     },
     credentials() {
@@ -178,7 +197,7 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
       };
     },
     async present(credentialId, request, consent) {
-      const { stored, raw, issuerSigned } = get(credentialId);
+      const { stored, raw, issuerSigned, json } = get(credentialId);
       const key = (p: ClaimPath) => JSON.stringify(p);
       const agreed = new Set(consent.map(key));
       const disclosed = request.claims.filter((p) => agreed.has(key(p)));
@@ -193,6 +212,7 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
       } else {
         const keyBinding = { signer: options.keyBindingSigner, audience: request.verifier, nonce: request.nonce };
         presentation = await presentSdJwt(raw, { disclose: disclosed, keyBinding }, ctx);
+        if (json !== undefined) presentation = JSON.stringify(toJsonSerialization(presentation, json));
       }
       entries.push({
         at: ctx.now().toISOString(),
