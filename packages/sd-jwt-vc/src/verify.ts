@@ -235,7 +235,10 @@ async function run(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: 
   return { valid: true, format, claims, issuer, header, keyBinding, errors, warnings, disclosedPaths, undisclosedParents: processed.undisclosedParents };
 }
 
-/** Decodes one issuer-signed JWT and checks its `typ`, `alg` and signature. `unprotected` (JSON form only) helps find the key. */
+/**
+ * Decodes one issuer-signed JWT and checks its `typ`, `alg` and signature against the
+ * resolved candidate keys (at most 8). `unprotected` (JSON form only) helps find the key.
+ */
 async function checkIssuerJwt(
   jwt: string,
   unprotected: JsonObject | undefined,
@@ -253,8 +256,18 @@ async function checkIssuerJwt(
   }
   const alg = checkAlgorithm(header.alg, policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS, 'issuer-signed JWT', 'ERR_SDJWT');
   const keyHeader = unprotected === undefined ? header : { ...unprotected, ...header };
-  const issuer = await verifyIssuerSignature(alg, jws.signingInput, jws.signature, await policy.issuerKey({ header: keyHeader, payload }, ctx), ctx);
-  return { header, payload, issuer };
+  const candidates = await policy.issuerKey({ header: keyHeader, payload }, ctx);
+  if (candidates.length === 0) throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no issuer key could be established');
+  for (let i = 0; i < candidates.length && i < 8; i++) {
+    const candidate = candidates[i] as IssuerKeyCandidate;
+    try {
+      if (await ctx.crypto.verify(alg, candidate.jwk, jws.signingInput, jws.signature)) return { header, payload, issuer: candidate.issuer };
+    } catch (e) {
+      if (!(e instanceof ComityError)) throw e;
+      // A candidate of another key type cannot have made this signature: try the next.
+    }
+  }
+  throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'issuer signature does not verify with the issuer key');
 }
 
 /** The first of several signatures over one payload that checks out; the first one's error when none does. */
@@ -273,26 +286,6 @@ async function checkAnyIssuerJwt(
     }
   }
   throw firstError;
-}
-
-async function verifyIssuerSignature(
-  alg: SignatureAlgorithm,
-  data: Uint8Array,
-  signature: Uint8Array,
-  candidates: readonly IssuerKeyCandidate[],
-  ctx: ComityContext,
-): Promise<IssuerInfo> {
-  if (candidates.length === 0) throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no issuer key could be established');
-  for (let i = 0; i < candidates.length && i < 8; i++) {
-    const candidate = candidates[i] as IssuerKeyCandidate;
-    try {
-      if (await ctx.crypto.verify(alg, candidate.jwk, data, signature)) return candidate.issuer;
-    } catch (e) {
-      if (!(e instanceof ComityError)) throw e;
-      // A candidate of another key type cannot have made this signature: try the next.
-    }
-  }
-  throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'issuer signature does not verify with the issuer key');
 }
 
 function sdAlgOf(payload: JsonObject, allowed: readonly HashAlgorithm[]): HashAlgorithm {
