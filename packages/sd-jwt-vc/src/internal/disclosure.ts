@@ -36,16 +36,25 @@ export async function digestOf(encoded: string, alg: HashAlgorithm, crypto: Cryp
  *
  * @throws ComityError `ERR_SDJWT_DISCLOSURE_MALFORMED` (with the index of the first bad disclosure)
  */
-export async function parseDisclosures(encoded: readonly string[], alg: HashAlgorithm, crypto: CryptoProvider): Promise<Disclosure[]> {
+export function parseDisclosures(encoded: readonly string[], alg: HashAlgorithm, crypto: CryptoProvider): Promise<Disclosure[]> {
   // Digests first, decoding second: a string that is not base64url (so not ASCII, where its
-  // UTF-8 and ASCII bytes would differ) fails decoding below, and its digest is never used.
-  let digests: string[];
+  // UTF-8 and ASCII bytes would differ) fails decoding, and its digest is never used.
+  // Not `async`: on the synchronous path no async frame is allocated per verification.
   if (crypto.digestBase64urlSync !== undefined) {
-    digests = [];
-    for (const e of encoded) digests.push(crypto.digestBase64urlSync(alg, e));
-  } else {
-    digests = await Promise.all(encoded.map(async (e) => base64urlEncode(await crypto.digest(alg, validatedAsciiBytes(e)))));
+    try {
+      const digests: string[] = [];
+      for (const e of encoded) digests.push(crypto.digestBase64urlSync(alg, e));
+      return Promise.resolve(decodeAll(encoded, digests));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
+  return Promise.all(encoded.map(async (e) => base64urlEncode(await crypto.digest(alg, validatedAsciiBytes(e))))).then((digests) =>
+    decodeAll(encoded, digests),
+  );
+}
+
+function decodeAll(encoded: readonly string[], digests: readonly string[]): Disclosure[] {
   const out: Disclosure[] = [];
   for (let i = 0; i < encoded.length; i++) out.push(decodeDisclosure(encoded[i] as string, digests[i] as string, i));
   return out;
