@@ -98,6 +98,24 @@ describe('issuer -> wallet -> verifier', () => {
       expect(result.claims.given_name).toBeUndefined();
     }
   });
+  it('a PID whose x5c leaf has no SAN (as the EUDI reference PID certificates) is accepted with its iss, reported by certificate subject', async () => {
+    const { root, leaf, leafKeys } = await issuerPki();
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const { credential } = await createIssuer({
+      signer: localSigner(leafKeys.privateJwk, 'ES256', ctx.crypto),
+      issuerId: 'https://pid.example.de',
+      certificateChain: [leaf],
+      ctx,
+    }).issue({ format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', claims: { age_over_18: true }, holderKey: walletKeys.publicJwk });
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const stored = await wallet.receive(credential);
+    const request = { verifier: 'https://rp.example.fr', nonce: 'nonce-3', claims: [['age_over_18']] };
+    const vp = await wallet.present(stored.id, request, [['age_over_18']]);
+    const result = await createVerifier({ trustAnchors: [root], ctx }).verify(vp, { nonce: 'nonce-3', audience: 'https://rp.example.fr' });
+    expect(result.errors).toEqual([]);
+    // iss is not bound to the certificate, so the issuer is named by what the chain proves.
+    expect(result.issuer).toMatchObject({ keyMethod: 'x5c', id: leaf.subject });
+  });
   it('the wallet refuses an SD-JWT+KB at issuance and unknown credential ids', async () => {
     const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
     const walletKeys = await ctx.crypto.generateKeyPair('ES256');

@@ -18,7 +18,7 @@ export interface IssuerKeyPolicy {
   readonly trustAnchors?: readonly Certificate[];
   /** Accept `x5c` chains whose anchor a later trust decision establishes (needs no `trustAnchors`; `trustAnchors` win when both are set). */
   readonly anchoring?: 'deferred';
-  /** How `iss` must relate to an `x5c` end-entity certificate (default `san`): see {@link X5cIssBinding}. */
+  /** How `iss` must relate to an `x5c` end-entity certificate (default `san-if-present`): see {@link X5cIssBinding}. */
   readonly x5cIssBinding?: X5cIssBinding;
   /** JWT VC Issuer Metadata for https `iss` values. */
   readonly issuerMetadata?: boolean | JwtVcIssuerMetadataOptions;
@@ -45,11 +45,13 @@ export interface IssuerKeyPolicy {
  */
 export function issuerKeyResolverFor(policy: IssuerKeyPolicy): IssuerKeyResolver {
   const pinned = policy.pinnedKeys !== undefined && policy.pinnedKeys.length > 0 ? createPinnedKeys(policy.pinnedKeys) : undefined;
+  // Unset means x5cIssuerKey's own default ('san-if-present'): one default for both entry points.
+  const issBinding = policy.x5cIssBinding === undefined ? {} : { issBinding: policy.x5cIssBinding };
   const x5c =
     policy.trustAnchors !== undefined && policy.trustAnchors.length > 0
-      ? x5cIssuerKey({ trustAnchors: policy.trustAnchors, issBinding: policy.x5cIssBinding ?? 'san' })
+      ? x5cIssuerKey({ trustAnchors: policy.trustAnchors, ...issBinding })
       : policy.anchoring === 'deferred'
-        ? x5cIssuerKey({ anchoring: 'deferred', issBinding: policy.x5cIssBinding ?? 'san' })
+        ? x5cIssuerKey({ anchoring: 'deferred', ...issBinding })
         : undefined;
   const options = <T extends object>(v: boolean | T | undefined): T | undefined => (v === undefined || v === false ? undefined : v === true ? ({} as T) : v);
   const didOptions = options(policy.did);
