@@ -137,6 +137,15 @@ describe('malformed JSON Serializations are refused with ERR_SDJWT_MALFORMED', (
     ['an empty kb_jwt', () => ({ ...f(), header: { ...f().header, kb_jwt: '' } })],
     ['a header parameter both protected and unprotected', () => ({ ...f(), header: { ...f().header, typ: 'example+sd-jwt' } })],
     ['a non-string signature', () => ({ ...f(), signature: 5 })],
+    ['a payload that is not base64url', () => ({ ...f(), payload: `${flattened.payload}=` })],
+    [
+      'a second signature whose protected header is not base64url',
+      () => {
+        const v = g();
+        (v.signatures[1] as { protected: string }).protected = 'eyJ+';
+        return v;
+      },
+    ],
   ];
   for (const [name, make] of cases) {
     it(name, async () => {

@@ -5,7 +5,17 @@
  *
  * @module
  */
-import { base64urlEncode, ComityError, decodeJsonSegment, isPlainObject, type JsonObject, parseJson, type Signer, utf8Encode } from '@comity/core';
+import {
+  base64urlDecode,
+  base64urlEncode,
+  ComityError,
+  decodeJsonSegment,
+  isPlainObject,
+  type JsonObject,
+  parseJson,
+  type Signer,
+  utf8Encode,
+} from '@comity/core';
 import { MAX_DISCLOSURES, MAX_SD_JWT_LENGTH, splitSdJwt } from './parse.js';
 
 /** Unprotected header of the (first) signature: the Disclosures, the KB-JWT, and optional other parameters. */
@@ -130,7 +140,7 @@ export function parseSdJwtJson(value: unknown): ParsedSdJwtJson {
   }
   if (!isPlainObject(json)) throw new ComityError('ERR_SDJWT_MALFORMED', 'SD-JWT JSON serialization is not an object');
   const payload = json.payload;
-  if (typeof payload !== 'string' || payload === '') throw malformed('"payload" is not a non-empty string');
+  if (!isSegment(payload)) throw malformed('"payload" is not a base64url string');
   const general = Object.hasOwn(json, 'signatures');
   const entries: unknown[] = general ? (Array.isArray(json.signatures) ? json.signatures : []) : [json];
   const allowed = general ? ['payload', 'signatures'] : ['payload', 'protected', 'header', 'signature'];
@@ -145,8 +155,10 @@ export function parseSdJwtJson(value: unknown): ParsedSdJwtJson {
     if (general && Object.keys(entry).some((k) => k !== 'protected' && k !== 'header' && k !== 'signature'))
       throw malformed('unexpected members in a signature');
     const { protected: protectedHeader, signature } = entry;
-    if (typeof protectedHeader !== 'string' || protectedHeader === '') throw malformed('"protected" is not a non-empty string');
-    if (typeof signature !== 'string' || signature === '') throw malformed('"signature" is not a non-empty string');
+    // Every signature's segments must be base64url, not only the one that verifies: the first
+    // one's make up the compact form that sd_hash covers.
+    if (!isSegment(protectedHeader)) throw malformed('"protected" is not a base64url string');
+    if (!isSegment(signature)) throw malformed('"signature" is not a base64url string');
     const header = entry.header ?? {};
     if (!isPlainObject(header)) throw malformed('"header" is not an object');
     const unprotected: JsonObject = {};
@@ -187,6 +199,16 @@ export function parseSdJwtJson(value: unknown): ParsedSdJwtJson {
 export function compactOfSdJwtJson(value: unknown): string {
   const parsed = parseSdJwtJson(value);
   return `${(parsed.signed[0] as { jwt: string }).jwt}~${parsed.disclosures.map((d) => `${d}~`).join('')}${parsed.kbJwt ?? ''}`;
+}
+
+function isSegment(value: unknown): value is string {
+  if (typeof value !== 'string' || value === '') return false;
+  try {
+    base64urlDecode(value, 'JWS segment');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function disclosuresOf(value: unknown): readonly string[] {
