@@ -102,6 +102,18 @@ describe('the CLI verifies a JSON Serialization file', () => {
     const wrong = await verify('https://other.example');
     expect(wrong.code).toBe(1);
     expect(codes(wrong.result)).toEqual(['ERR_SDJWT_KB_AUD_MISMATCH']);
+    const shown: string[] = [];
+    expect(
+      await main(
+        ['inspect', file],
+        (l) => shown.push(l),
+        () => {},
+      ),
+    ).toBe(0);
+    const inspected = JSON.parse(shown.join('\n')) as { verified: boolean; disclosures: { name?: string }[]; keyBindingJwt?: unknown };
+    expect(inspected.verified).toBe(false);
+    expect(inspected.disclosures.map((d) => d.name).sort()).toEqual(['family_name', 'given_name']);
+    expect(inspected.keyBindingJwt).toMatchObject({ payload: { nonce: '1234567890', aud: 'https://verifier.example.org' } });
   });
 });
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createContext } from '@comity/core';
 import { inspectMdoc } from '@comity/mdoc';
-import { decodeSdJwt } from '@comity/sd-jwt-vc';
+import { compactOfSdJwtJson, decodeSdJwt } from '@comity/sd-jwt-vc';
 import { detectFormat, mdocBytes } from '@comity/verifier';
 import { CliUsageError, readInput } from '../io.js';
 
@@ -15,7 +15,8 @@ export async function inspectCommand(args: string[], out: (line: string) => void
     out(JSON.stringify({ format, verified: false, ...inspectMdoc(mdocBytes(input)) }, null, 2));
     return 0;
   }
-  const decoded = await decodeSdJwt(input, createContext());
+  // A JWS JSON Serialization is shown through its compact form (first signature, RFC 9901 §8.1).
+  const decoded = await decodeSdJwt(input.startsWith('{') ? compactOfSdJwtJson(input) : input, createContext());
   out(
     JSON.stringify(
       {
