@@ -7,4 +7,5 @@
 export * from './detect-format.js';
 export type { MdocExpectations, MdocPresentationResult } from './formats/mdoc.js';
 export type { SdJwtExpectations } from './formats/sd-jwt.js';
+export { credentialStatus, type StatusOutcome, type StatusPolicy } from './status.js';
 export * from './verifier.js';

@@ -11,6 +11,7 @@ import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trus
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
 import { type MdocExpectations, verifyMdocPresentation } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
+import { type StatusPolicy, withStatus } from './status.js';
 import { decideTrust, untrustedDecision } from './trust.js';
 
 /** How the verifier establishes trust in issuers. */
@@ -39,6 +40,11 @@ export interface VerifierOptions {
   readonly trustRegistry?: TrustRegistry;
   /** Who verifies (jurisdiction, purpose, community); defaults to the registry's verifier. */
   readonly verifierProfile?: VerifierProfile;
+  /**
+   * Revocation and suspension through Token Status Lists (needs `ctx.fetch`). Without it, a
+   * credential that carries a status reference is accepted with `WARN_CREDENTIAL_STATUS_UNCHECKED`.
+   */
+  readonly status?: StatusPolicy;
 }
 
 /** What the verifier asked for: every binding input comes from the request it sent. */
@@ -127,7 +133,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         } catch (e) {
           return { valid: false, format, claims: {}, errors: [toIssue(e)], warnings: [] };
         }
-        const result = await verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
+        const verified = await verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
+        const result = await withStatus(
+          verified,
+          verified.documents.map((d) => d.status),
+          options.status,
+          ctx,
+        );
         if (options.trustRegistry === undefined) return result;
         if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
         // Every document must be trusted; the first decision that is not acceptance decides.
@@ -149,7 +161,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         return decision === undefined ? result : withTrust(result, decision);
       }
       const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
-      const result = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
+      const verified = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
+      const result = await withStatus(verified, [verified.claims.status], options.status, ctx);
       if (options.trustRegistry === undefined) return result;
       if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
       const iat = result.claims.iat;
