@@ -4,8 +4,12 @@
  * suspended SD-JWT VCs and mdocs, fails closed when the list cannot be had, and warns when
  * it was not asked to check.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '@comity/cli';
 import { createContext, type Jwk, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
@@ -106,6 +110,31 @@ describe('SD-JWT VC status in the verifier role', () => {
     const result = await verify(await presentAt({ status_list: { idx: 1, uri } }));
     expect(result.valid).toBe(true);
     expect(result.warnings.map((w) => w.code)).toEqual(['WARN_CREDENTIAL_STATUS_UNCHECKED']);
+  });
+
+  it('comity verify --status-key refuses a revoked credential (exit 1) and accepts a valid one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'comity-status-'));
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const issuerKey = write('issuer.jwk', JSON.stringify(issuerKeys.publicJwk));
+    const run = async (vp: string) => {
+      const out: string[] = [];
+      const args = ['verify', write('vp.txt', vp), '--json', '--issuer-key', issuerKey, '--nonce', 'n-1', '--aud', 'https://rp.example'];
+      const code = await main(
+        [...args, '--status-key', issuerKey, '--allow-loopback-http'],
+        (l) => out.push(l),
+        () => {},
+      );
+      return { code, result: JSON.parse(out.join('\n')) as { valid: boolean; errors: { code: string }[] } };
+    };
+    const revoked = await run(await presentAt({ status_list: { idx: 1, uri } }));
+    expect(revoked.code).toBe(1);
+    expect(codes(revoked.result)).toEqual(['ERR_CREDENTIAL_REVOKED']);
+    const valid = await run(await presentAt({ status_list: { idx: 3, uri } }));
+    expect(valid.code).toBe(0);
+    expect(valid.result.valid).toBe(true);
   });
 
   it("mode 'required' refuses a credential without a status reference", async () => {

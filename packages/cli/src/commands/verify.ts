@@ -7,7 +7,8 @@ import { failedSourceOutput, loadTrustOption, trustOutput } from '../trust-optio
 export const VERIFY_USAGE = `comity verify [FILE|-] --json [--format auto|sd-jwt|dc+sd-jwt|mso_mdoc] [--issuer-key FILE]... [--trust-anchor FILE]...
               [--now ISO8601|EPOCH] [--nonce S] [--aud S] [--typ S] [--kb-max-age SECONDS] [--no-key-binding]
               [--session-transcript-hex HEX | --handover JSON] [--reader-key FILE] [--doc-type S]
-              [--trust FILE | --trust-list FILE --trust-list-signer FILE]`;
+              [--trust FILE | --trust-list FILE --trust-list-signer FILE]
+              [--status-key FILE]... [--status-required] [--allow-loopback-http]`;
 
 /** Output of `comity verify --json`. */
 export interface VerifyOutput {
@@ -45,6 +46,9 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
       'trust-list': { type: 'string' },
       'trust-list-signer': { type: 'string' },
       'issuer-metadata': { type: 'boolean' },
+      'status-key': { type: 'string', multiple: true },
+      'status-required': { type: 'boolean' },
+      'allow-loopback-http': { type: 'boolean' },
       did: { type: 'boolean' },
     },
   });
@@ -65,7 +69,17 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
   const input = readInput(positionals[0]).trim();
   const issuerKeys = (values['issuer-key'] ?? []).map(readPublicKey);
   const trustAnchors = await readCertificates(values['trust-anchor'] ?? []);
-  const network = values['issuer-metadata'] === true || values.did === true;
+  const statusKeys = (values['status-key'] ?? []).map(readPublicKey);
+  if (values['status-required'] === true && statusKeys.length === 0) throw new CliUsageError('--status-required needs --status-key');
+  const status =
+    statusKeys.length === 0
+      ? undefined
+      : {
+          keys: statusKeys,
+          mode: values['status-required'] === true ? ('required' as const) : ('if-present' as const),
+          ...(values['allow-loopback-http'] === true ? { allowLoopbackHttp: true } : {}),
+        };
+  const network = values['issuer-metadata'] === true || values.did === true || status !== undefined;
   const ctx = createContext({ ...(now === undefined ? {} : { now: () => now }), ...(network ? { fetch: globalThis.fetch } : {}) });
   const trust = await loadTrustOption(values, ctx.crypto);
   if (trust !== undefined && 'failure' in trust) {
@@ -89,6 +103,7 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
     issuerMetadata: values['issuer-metadata'] ?? false,
     did: values.did ?? false,
     ...(trust === undefined ? {} : { trustRegistry: trust.registry }),
+    ...(status === undefined ? {} : { status }),
   });
   const result = await verifier.verify(input, {
     format: format as 'auto' | CredentialFormat,
