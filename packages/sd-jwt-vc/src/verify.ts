@@ -159,7 +159,7 @@ async function run(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: 
       checked = await checkAnyIssuerJwt(json.signed, policy, vc, ctx);
     }
     ({ header, payload, issuer } = checked);
-    hashAlg = sdAlgOf(payload!, policy.hashAlgorithms ?? SD_HASH_ALGORITHMS);
+    hashAlg = sdAlgOf(payload, policy.hashAlgorithms ?? SD_HASH_ALGORITHMS);
   } catch (e) {
     return failed(format, [toIssue(e)]);
   }

@@ -89,8 +89,10 @@ function keyInput(alg: SignatureAlgorithm, key: KeyObject, pss: boolean | undefi
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',
   async digest(alg: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
-    if (oneShotHash !== undefined) return oneShotHash(hashName(alg), data, 'buffer');
-    return createHash(hashName(alg)).update(data).digest();
+    // crypto.hash (Node >= 20.12) is a one-shot without a Hash object. The result is a plain
+    // Uint8Array view (no copy): Buffer's slice() would share memory where callers expect a copy.
+    const b = oneShotHash !== undefined ? oneShotHash(hashName(alg), data, 'buffer') : createHash(hashName(alg)).update(data).digest();
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   },
   digestBase64urlSync(alg: HashAlgorithm, text: string): string {
     // A string result avoids allocating a Buffer in native code, the larger part of hashing a short input.
