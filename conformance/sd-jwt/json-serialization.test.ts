@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@comity/cli';
 import type { Jwk } from '@comity/core';
-import { compactOfSdJwtJson, type SdJwtJsonFlattened, type SdJwtJsonGeneral, splitSdJwt, toJsonSerialization, verifySdJwt } from '@comity/sd-jwt-vc';
+import {
+  addJsonSignature,
+  compactOfSdJwtJson,
+  type SdJwtJsonFlattened,
+  type SdJwtJsonGeneral,
+  splitSdJwt,
+  toJsonSerialization,
+  verifySdJwt,
+} from '@comity/sd-jwt-vc';
 import { describe, expect, it } from 'vitest';
 import { contextAt, loadSettings, pinned, publicOf, readVectorJson, VECTORS } from './helpers/common.js';
 import { readSpec } from './helpers/spec-yaml.js';
@@ -76,6 +84,33 @@ describe('RFC 9901 §8 JSON Serialization examples', () => {
     expect(compactOfSdJwtJson(toJsonSerialization(compact))).toBe(compact);
     expect(compactOfSdJwtJson(toJsonSerialization(compact, { form: 'general', header: { kid: 'k' } }))).toBe(compact);
     expect(toJsonSerialization(compact)).toEqual(flattened);
+  });
+});
+
+describe('building JSON Serializations refuses what a verifier would refuse', () => {
+  it('reserved or protected names in the unprotected header, and extra signatures in the Flattened form, are usage errors', async () => {
+    const compact = compactOfSdJwtJson(flattened);
+    const usage = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+      return 'no error';
+    };
+    expect(usage(() => toJsonSerialization(compact, { header: { disclosures: [] } }))).toBe('ERR_USAGE_JSON_SERIALIZATION');
+    expect(usage(() => toJsonSerialization(compact, { header: { typ: 'x' } }))).toBe('ERR_USAGE_JSON_SERIALIZATION');
+    expect(usage(() => toJsonSerialization(compact, { otherSignatures: [general.signatures[1] as SdJwtJsonGeneral['signatures'][number]] }))).toBe(
+      'ERR_USAGE_JSON_SERIALIZATION',
+    );
+    const signer = { alg: 'ES256' as const, sign: async () => new Uint8Array(64) };
+    const asGeneral = toJsonSerialization(compact, { form: 'general' }) as SdJwtJsonGeneral;
+    await expect(addJsonSignature(asGeneral, { signer, protectedHeader: { kid: 'a' }, header: { kid: 'b' } })).rejects.toMatchObject({
+      code: 'ERR_USAGE_JSON_SERIALIZATION',
+    });
+    await expect(addJsonSignature(asGeneral, { signer, protectedHeader: {}, header: { kb_jwt: 'x' } })).rejects.toMatchObject({
+      code: 'ERR_USAGE_JSON_SERIALIZATION',
+    });
   });
 });
 

@@ -9,6 +9,7 @@ import {
   base64urlDecode,
   base64urlEncode,
   ComityError,
+  ComityUsageError,
   decodeJsonSegment,
   isPlainObject,
   type JsonObject,
@@ -71,7 +72,8 @@ const RESERVED = new Set(['disclosures', 'kb_jwt']);
  * ```ts
  * const json = toJsonSerialization(presentation, { form: 'general' });
  * ```
- * @throws ComityError `ERR_SDJWT_MALFORMED`
+ * @throws ComityError `ERR_SDJWT_MALFORMED` for a malformed SD-JWT; ComityUsageError `ERR_USAGE_JSON_SERIALIZATION`
+ *   for reserved or protected names in `header`, or other signatures in the Flattened form
  * @see RFC 9901 §8
  */
 export function toJsonSerialization(
@@ -87,8 +89,10 @@ export function toJsonSerialization(
   const segments = parts.jwt.split('.');
   if (segments.length !== 3) throw new ComityError('ERR_SDJWT_MALFORMED', 'issuer-signed JWT is not a compact JWS');
   const [protectedHeader, payload, signature] = segments as [string, string, string];
+  const signedHeader = decodeJsonSegment(protectedHeader, 'JWS protected header');
   for (const name of Object.keys(options.header ?? {})) {
-    if (RESERVED.has(name)) throw new ComityError('ERR_SDJWT_MALFORMED', 'extra header parameters may not be named "disclosures" or "kb_jwt"');
+    if (RESERVED.has(name)) throw new ComityUsageError('ERR_USAGE_JSON_SERIALIZATION', 'extra header parameters may not be named "disclosures" or "kb_jwt"');
+    if (Object.hasOwn(signedHeader, name)) throw new ComityUsageError('ERR_USAGE_JSON_SERIALIZATION', `"${name}" is already a protected header parameter`);
   }
   const header: SdJwtJsonHeader = {
     ...options.header,
@@ -97,7 +101,7 @@ export function toJsonSerialization(
   };
   const others = options.otherSignatures ?? [];
   if (options.form === 'general') return { payload, signatures: [{ protected: protectedHeader, header, signature }, ...others] };
-  if (others.length > 0) throw new ComityError('ERR_SDJWT_MALFORMED', 'the Flattened JSON Serialization has one signature only');
+  if (others.length > 0) throw new ComityUsageError('ERR_USAGE_JSON_SERIALIZATION', 'the Flattened JSON Serialization has one signature only');
   return { payload, protected: protectedHeader, header, signature };
 }
 
@@ -106,14 +110,16 @@ export function toJsonSerialization(
  * (RFC 7515 §7.2.1), for issuers that sign with several keys. The new signature's
  * unprotected header must not carry Disclosures or a KB-JWT (RFC 9901 §8.3).
  *
- * @throws ComityError `ERR_SDJWT_MALFORMED`
+ * @throws ComityUsageError `ERR_USAGE_JSON_SERIALIZATION` for reserved or protected names in `header`
  */
 export async function addJsonSignature(
   json: SdJwtJsonGeneral,
   input: { signer: Signer; protectedHeader: Record<string, unknown>; header?: Record<string, unknown> },
 ): Promise<SdJwtJsonGeneral> {
   for (const name of Object.keys(input.header ?? {})) {
-    if (RESERVED.has(name)) throw new ComityError('ERR_SDJWT_MALFORMED', 'only the first signature may carry "disclosures" or "kb_jwt"');
+    if (RESERVED.has(name)) throw new ComityUsageError('ERR_USAGE_JSON_SERIALIZATION', 'only the first signature may carry "disclosures" or "kb_jwt"');
+    if (Object.hasOwn(input.protectedHeader, name) || name === 'alg')
+      throw new ComityUsageError('ERR_USAGE_JSON_SERIALIZATION', `"${name}" cannot be both protected and unprotected`);
   }
   const protectedHeader = base64urlEncode(utf8Encode(JSON.stringify({ ...input.protectedHeader, alg: input.signer.alg })));
   const signature = base64urlEncode(await input.signer.sign(utf8Encode(`${protectedHeader}.${json.payload}`)));
