@@ -6,6 +6,7 @@
  */
 
 export * from './context.js';
+export * from './crypto/cose-algorithms.js';
 export * from './crypto/types.js';
 export * from './encoding.js';
 export * from './errors.js';

@@ -1,6 +1,8 @@
 import {
   base64urlDecode,
   base64urlEncode,
+  COSE_ALGORITHM_IDS,
+  COSE_ALGORITHMS,
   ComityError,
   createCertificate,
   createContext,
@@ -108,6 +110,12 @@ describe('crypto providers', () => {
     expect(sync?.call(defaultCrypto, 'sha-256', 'WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0')).toBe(
       'X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0',
     );
+  });
+  it('the COSE algorithm registry maps every written identifier back to its algorithm (RFC 9053 values)', () => {
+    for (const [alg, id] of Object.entries(COSE_ALGORITHM_IDS)) expect(COSE_ALGORITHMS.get(id)).toBe(alg);
+    expect([COSE_ALGORITHM_IDS.ES256, COSE_ALGORITHM_IDS.EdDSA, COSE_ALGORITHM_IDS.RS256]).toEqual([-7, -8, -257]);
+    expect(COSE_ALGORITHMS.get(-9)).toBe('ES256'); // ESP256, RFC 9864
+    expect(COSE_ALGORITHMS.get(-4)).toBeUndefined(); // HMAC 256/64 is never a signature
   });
   it('computes the RFC 7638 thumbprint of the RFC example key', async () => {
     const jwk = {

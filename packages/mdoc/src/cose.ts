@@ -6,6 +6,8 @@
  * @module
  */
 import {
+  COSE_ALGORITHM_IDS,
+  COSE_ALGORITHMS,
   type ComityContext,
   ComityError,
   type CryptoProvider,
@@ -15,38 +17,6 @@ import {
   type Signer,
 } from '@comity/core';
 import { type CborMap, type CborValue, concatParts, type DecodeNotes, decodeCbor, encodeCbor, head, Tagged } from './internal/cbor.js';
-
-/** COSE algorithm identifiers comity maps to its signature algorithms. */
-const COSE_ALGS: ReadonlyMap<number, SignatureAlgorithm> = new Map<number, SignatureAlgorithm>([
-  [-7, 'ES256'],
-  [-35, 'ES384'],
-  [-36, 'ES512'],
-  [-9, 'ES256'], // ESP256 (fully specified)
-  [-51, 'ES384'],
-  [-52, 'ES512'],
-  [-8, 'EdDSA'],
-  [-19, 'Ed25519'],
-  [-37, 'PS256'],
-  [-38, 'PS384'],
-  [-39, 'PS512'],
-  [-257, 'RS256'],
-  [-258, 'RS384'],
-  [-259, 'RS512'],
-]);
-
-const ALG_TO_COSE: Record<SignatureAlgorithm, number> = {
-  ES256: -7,
-  ES384: -35,
-  ES512: -36,
-  EdDSA: -8,
-  Ed25519: -19,
-  PS256: -37,
-  PS384: -38,
-  PS512: -39,
-  RS256: -257,
-  RS384: -258,
-  RS512: -259,
-};
 
 /** COSE header label of `alg`. */
 export const COSE_HEADER_ALG = 1;
@@ -140,7 +110,7 @@ export function decodeCoseSign1(input: Uint8Array | CborValue, what = 'COSE_Sign
   if (!(payload instanceof Uint8Array) && payload !== null) throw structureError(what, 'payload is neither a byte string nor null');
   if (!(signature instanceof Uint8Array)) throw structureError(what, 'signature is not a byte string');
   const coseAlg = headers.protectedHeader.get(COSE_HEADER_ALG);
-  const alg = typeof coseAlg === 'number' ? COSE_ALGS.get(coseAlg) : undefined;
+  const alg = typeof coseAlg === 'number' ? COSE_ALGORITHMS.get(coseAlg) : undefined;
   const x5 = headers.protectedHeader.get(COSE_HEADER_X5CHAIN) ?? headers.unprotectedHeader.get(COSE_HEADER_X5CHAIN);
   let x5chain: Uint8Array[] | undefined;
   let x5chainSingleArray = false;
@@ -285,7 +255,7 @@ export interface SignCoseSign1Input {
  * @see RFC 9052 §4.2
  */
 export async function signCoseSign1(input: SignCoseSign1Input): Promise<Uint8Array> {
-  const coseAlg = ALG_TO_COSE[input.signer.alg];
+  const coseAlg = COSE_ALGORITHM_IDS[input.signer.alg];
   const protectedBytes = encodeCbor(new Map([[COSE_HEADER_ALG, coseAlg]]));
   const signature = await input.signer.sign(coseToBeSigned('Signature1', protectedBytes, input.payload, input.externalAad));
   return encodeCbor([protectedBytes, input.unprotected ?? new Map(), input.detached === true ? null : input.payload, signature]);

@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { SignatureAlgorithm } from '@comity/core';
-import { type Certificate, ComityError, parseCertificate } from '@comity/core';
+import { type Certificate, COSE_ALGORITHMS, ComityError, DEFAULT_SIGNATURE_ALGORITHMS, parseCertificate } from '@comity/core';
 import { Decoder, Encoder } from 'cbor-x';
 import { checkSequence, cryptoOf, pinnedSigner, type SourceOptions } from './internal/source-common.js';
 import { sha256Hex } from './internal/util.js';
@@ -15,7 +14,6 @@ import type { TrustAnchor, TrustSource } from './types.js';
 
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
-const COSE_ALGS: Record<number, SignatureAlgorithm> = { [-7]: 'ES256', [-35]: 'ES384', [-36]: 'ES512', [-8]: 'EdDSA' };
 
 function bad(what: string): never {
   throw new ComityError('ERR_TRUST_VICAL_MALFORMED', `VICAL ${what} is missing or malformed`, { details: { field: what } });
@@ -100,8 +98,9 @@ export async function loadVical(bytes: Uint8Array, signerCertificates: readonly 
   const leaf = x5chainLeaf(cose);
   const presented = leaf === undefined ? undefined : (await parseCertificate(leaf)).sha256;
   const signer = pinnedSigner(signerCertificates, presented, 'VICAL');
-  const alg = COSE_ALGS[cose.protectedHeader.get(1) as number];
-  if (alg === undefined) throw new ComityError('ERR_TRUST_VICAL_MALFORMED', 'VICAL signature algorithm is not supported');
+  const alg = COSE_ALGORITHMS.get(cose.protectedHeader.get(1) as number);
+  if (alg === undefined || !DEFAULT_SIGNATURE_ALGORITHMS.includes(alg))
+    throw new ComityError('ERR_TRUST_VICAL_MALFORMED', 'VICAL signature algorithm is not supported');
   const crypto = cryptoOf(options);
   const ok = await crypto.verify(alg, signer.publicJwk, coseSign1SigStructure(cose.protectedBytes, cose.payload), cose.signature).catch(() => false);
   if (!ok) throw new ComityError('ERR_TRUST_LIST_SIGNATURE', 'VICAL signature is invalid');

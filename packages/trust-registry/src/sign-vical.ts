@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { type Certificate, ComityUsageError, type Signer } from '@comity/core';
+import { type Certificate, COSE_ALGORITHM_IDS, ComityUsageError, DEFAULT_SIGNATURE_ALGORITHMS, type Signer } from '@comity/core';
 import { Encoder } from 'cbor-x';
 import { coseSign1SigStructure } from './parse-vical.js';
 
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
-const COSE_ALG: Record<string, number> = { ES256: -7, ES384: -35, ES512: -36, EdDSA: -8 };
 
 /** What a VICAL lists. */
 export interface VicalInput {
@@ -31,8 +30,9 @@ export interface VicalInput {
  * @see ISO/IEC 18013-5:2021 Annex C; RFC 9052 §4.2
  */
 export async function signVical(input: VicalInput, signer: Signer, certificateChain: readonly Certificate[]): Promise<Uint8Array> {
-  const alg = COSE_ALG[signer.alg];
-  if (alg === undefined) throw new ComityUsageError('ERR_USAGE_SIGNER', 'VICAL signer algorithm is not supported');
+  const alg = COSE_ALGORITHM_IDS[signer.alg];
+  if (alg === undefined || !DEFAULT_SIGNATURE_ALGORITHMS.includes(signer.alg))
+    throw new ComityUsageError('ERR_USAGE_SIGNER', 'VICAL signer algorithm is not supported');
   const tdate = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const payloadMap = new Map<string, unknown>([
     ['version', '1.0'],

@@ -1,44 +1,13 @@
 /**
- * The COSE (RFC 9052) pieces a CWT Status List Token needs: algorithm identifiers and the
+ * The COSE (RFC 9052) pieces a CWT Status List Token needs: header and claim labels and the
  * `Sig_structure` of a COSE_Sign1.
  *
  * @module
  */
-import type { SignatureAlgorithm } from '@comity/core';
 import { cborEncode } from './cbor.js';
 
-/** COSE algorithm identifiers (RFC 9053, RFC 9864) to comity's signature algorithms. */
-export const COSE_ALGORITHMS: ReadonlyMap<number, SignatureAlgorithm> = new Map<number, SignatureAlgorithm>([
-  [-7, 'ES256'],
-  [-9, 'ES256'],
-  [-35, 'ES384'],
-  [-51, 'ES384'],
-  [-36, 'ES512'],
-  [-52, 'ES512'],
-  [-8, 'EdDSA'],
-  [-19, 'Ed25519'],
-  [-37, 'PS256'],
-  [-38, 'PS384'],
-  [-39, 'PS512'],
-  [-257, 'RS256'],
-  [-258, 'RS384'],
-  [-259, 'RS512'],
-]);
-
-/** comity signature algorithm to the COSE identifier written when signing. */
-export const COSE_ALGORITHM_IDS: Readonly<Record<SignatureAlgorithm, number>> = {
-  ES256: -7,
-  ES384: -35,
-  ES512: -36,
-  EdDSA: -8,
-  Ed25519: -19,
-  PS256: -37,
-  PS384: -38,
-  PS512: -39,
-  RS256: -257,
-  RS384: -258,
-  RS512: -259,
-};
+// The algorithm registry is core's (COSE_ALGORITHMS, COSE_ALGORITHM_IDS): one table for every COSE user.
+export { COSE_ALGORITHM_IDS, COSE_ALGORITHMS } from '@comity/core';
 
 /** COSE header labels used here. */
 export const COSE_HEADER = { alg: 1, crit: 2, kid: 4, typ: 16, x5chain: 33 } as const;
