@@ -14,6 +14,8 @@ export interface Contender {
   readonly input: unknown;
 }
 
+const WORKER = new URL('./contender-worker.mjs', import.meta.url);
+
 interface SliceResult {
   readonly n: number;
   readonly ms: number;
@@ -21,9 +23,7 @@ interface SliceResult {
 
 /** Operations per second of each contender, measured in alternating ~100 ms slices for `seconds` each (after a warm-up). */
 export async function interleavedIsolated(contenders: readonly Contender[], seconds: number): Promise<number[]> {
-  const workers = contenders.map(
-    (c) => new Worker(new URL('./contender-worker.mjs', import.meta.url), { workerData: { module: c.module.href, factory: c.factory, input: c.input } }),
-  );
+  const workers = contenders.map((c) => new Worker(WORKER, { workerData: { mode: 'contender', module: c.module.href, factory: c.factory, input: c.input } }));
   try {
     await Promise.all(workers.map((w) => reply(w)));
     for (const w of workers) await slice(w, Math.min(300, seconds * 100));
@@ -40,6 +40,19 @@ export async function interleavedIsolated(contenders: readonly Contender[], seco
     return counts.map((n, i) => (n * 1000) / (times[i] as number));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Runs a whole benchmark function (`name` in `module`, given `input`) in a worker of its own,
+ * so that it neither inherits the heap of what ran before nor leaves garbage for what follows.
+ */
+export async function callIsolated<T>(module: URL, name: string, input: unknown): Promise<T> {
+  const worker = new Worker(WORKER, { workerData: { mode: 'call', module: module.href, factory: name, input } });
+  try {
+    return (await reply<{ result: T }>(worker)).result;
+  } finally {
+    await worker.terminate();
   }
 }
 
