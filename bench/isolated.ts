@@ -62,17 +62,28 @@ function slice(worker: Worker, ms: number): Promise<SliceResult> {
   return result;
 }
 
+// The next message of a worker; its error, or its exit without a message, rejects (never a hang).
 function reply<T>(worker: Worker): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onMessage = (message: T) => {
+    const done = () => {
+      worker.off('message', onMessage);
       worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (message: T) => {
+      done();
       resolve(message);
     };
     const onError = (error: Error) => {
-      worker.off('message', onMessage);
+      done();
       reject(error);
     };
-    worker.once('message', onMessage);
-    worker.once('error', onError);
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`benchmark worker exited (code ${code}) before answering`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
   });
 }
