@@ -6,6 +6,7 @@
 import { createContext, jwkThumbprint, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
+import { STATUS_INVALID, StatusList, signStatusListJwt } from '@comity/status-list';
 import { createVerifier } from '@comity/verifier';
 
 const say = (line = '') => console.log(line);
@@ -33,7 +34,31 @@ const pid = {
   nationalities: ['DE'],
   address: { street_address: 'Heidestraße 17', locality: 'Köln', postal_code: '51147', country: 'DE' },
 };
-const { credential } = await issuer.issue({ format: 'dc+sd-jwt', vct: 'urn:eudi:pid:de:1', claims: pid, holderKey: walletKeys.publicJwk, decoys: 3 });
+// The provider's status list: one entry per PID, so that it can revoke or suspend them.
+const statusUri = 'https://pid-provider.bund.example/status/1';
+const statusList = new StatusList(1024, 1);
+const statusIndex = 417;
+let statusToken = '';
+const publishStatus = async () => {
+  const iat = Math.floor(Date.now() / 1000);
+  statusToken = await signStatusListJwt({
+    list: statusList,
+    uri: statusUri,
+    iat,
+    exp: iat + 3600,
+    ttl: 300,
+    signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+  });
+};
+await publishStatus();
+const { credential } = await issuer.issue({
+  format: 'dc+sd-jwt',
+  vct: 'urn:eudi:pid:de:1',
+  claims: pid,
+  holderKey: walletKeys.publicJwk,
+  decoys: 3,
+  status: { status_list: { idx: statusIndex, uri: statusUri } },
+});
 say();
 say(`1. The German PID provider issued a PID as an SD-JWT VC (${credential.length} characters).`);
 say(`   Every one of its ${Object.keys(pid).length} claims is selectively disclosable; 3 decoy digests hide how many there are.`);
@@ -64,8 +89,13 @@ const presentation = await wallet.present(stored.id, request, consent);
 const entry = wallet.log().at(-1);
 say(`   Wallet log: shared ${entry?.disclosed.length} claims with ${entry?.verifier}, withheld ${entry?.withheld.length}.`);
 
-// 4. The service verifies, with the nonce and audience of the request it sent.
-const verifier = createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx });
+// 4. The service verifies, with the nonce and audience of the request it sent, and checks the
+// PID's entry in the provider's status list (here the network is a function serving that list).
+const serviceCtx = createContext({
+  fetch: async (url) =>
+    String(url) === statusUri ? new Response(statusToken, { headers: { 'content-type': 'application/statuslist+jwt' } }) : new Response(null, { status: 404 }),
+});
+const verifier = createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx: serviceCtx, status: { keys: [issuerKeys.publicJwk] } });
 const result = await verifier.verify(presentation, { nonce, audience: verifierId, vctValues: ['urn:eudi:pid:de:1'] });
 say();
 say(`3. The service verified the presentation: ${result.valid ? 'ACCEPTED' : 'REJECTED'}`);
@@ -78,6 +108,7 @@ if (result.valid) {
   say(`     - the issuer signature verifies with the pinned PID-provider key (thumbprint ${await jwkThumbprint(issuerKeys.publicJwk, ctx.crypto)})`);
   say('     - every disclosure matches a digest the issuer signed; no digest or disclosure is duplicated or unreferenced');
   say('     - the credential type is urn:eudi:pid:de:1 and it is within its validity period');
+  say(`     - its entry ${statusIndex} in the provider's signed status list (${statusUri}) is VALID`);
   say(
     `     - the key binding JWT is signed by the wallet key in cnf, for audience ${verifierId}, with this request's nonce, and covers exactly these disclosures`,
   );
@@ -93,6 +124,15 @@ const replay = await createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx })
 });
 say();
 say(`4. Replayed to another service: ${replay.valid ? 'accepted (!)' : 'rejected'} (${replay.errors.map((e) => e.code).join(', ')})`);
+
+// 6. The provider revokes the PID; the next presentation to the service is refused.
+statusList.set(statusIndex, STATUS_INVALID);
+await publishStatus();
+const again = await wallet.present(stored.id, { ...request, nonce: 'second-visit' }, consent);
+const revoked = await verifier.verify(again, { nonce: 'second-visit', audience: verifierId, vctValues: ['urn:eudi:pid:de:1'] });
+say(
+  `5. The PID provider revokes the PID (entry ${statusIndex} set to INVALID, list re-signed). Next visit: ${revoked.valid ? 'accepted (!)' : 'rejected'} (${revoked.errors.map((e) => e.code).join(', ')})`,
+);
 
 // ---------------------------------------------------------------------------------------------
 say();
