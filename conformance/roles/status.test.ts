@@ -15,7 +15,7 @@ import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { STATUS_INVALID, STATUS_SUSPENDED, StatusList, signStatusListJwt } from '@comity/status-list';
-import { createVerifier, type StatusPolicy } from '@comity/verifier';
+import { createVerifier, type MdocPresentationResult, type StatusPolicy } from '@comity/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = createContext({ fetch: globalThis.fetch });
@@ -171,8 +171,11 @@ describe('mdoc status in the verifier role', () => {
     const valid = await verifier.verify(await presentAt(0), { handover });
     expect(codes(valid)).toEqual([]);
     expect(valid.valid).toBe(true);
-    const revoked = await verifier.verify(await presentAt(1), { handover });
+    const revoked = (await verifier.verify(await presentAt(1), { handover })) as unknown as MdocPresentationResult;
     expect(codes(revoked)).toEqual(['ERR_CREDENTIAL_REVOKED']);
     expect(revoked.claims).toEqual({});
+    // Withheld everywhere: the merged claims, the device claims and each document's.
+    expect(revoked.deviceClaims).toEqual({});
+    expect(revoked.documents.map((d) => [d.valid, d.claims])).toEqual([[false, {}]]);
   });
 });

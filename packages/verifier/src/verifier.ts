@@ -9,7 +9,7 @@ import { x5chainCertificatesOf } from '@comity/mdoc';
 import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
 import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
-import { type MdocExpectations, verifyMdocPresentation } from './formats/mdoc.js';
+import { type MdocExpectations, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
 import { type StatusPolicy, withStatus } from './status.js';
 import { decideTrust, untrustedDecision } from './trust.js';
@@ -134,12 +134,14 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
           return { valid: false, format, claims: {}, errors: [toIssue(e)], warnings: [] };
         }
         const verified = await verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
-        const result = await withStatus(
+        const checked = await withStatus(
           verified,
           verified.documents.map((d) => d.status),
           options.status,
           ctx,
         );
+        // Refused for its status: no claims anywhere in the result, not even per document.
+        const result = checked.valid || !verified.valid ? checked : withholdMdocClaims(checked);
         if (options.trustRegistry === undefined) return result;
         if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
         // Every document must be trusted; the first decision that is not acceptance decides.

@@ -81,3 +81,8 @@ export async function verifyMdocPresentation(
     documents,
   };
 }
+
+/** The same result with every claim withheld: merged, device-signed and per document. */
+export function withholdMdocClaims(result: MdocPresentationResult): MdocPresentationResult {
+  return { ...result, claims: {}, deviceClaims: {}, documents: result.documents.map((d) => ({ ...d, valid: false, claims: {}, deviceClaims: {} })) };
+}
