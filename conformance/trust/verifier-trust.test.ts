@@ -116,6 +116,13 @@ describe('verifier role with a trust registry', () => {
     expect(JSON.stringify(result.trust?.mappedClaims)).not.toContain('PAPADOPOULOU');
     expect(result.trust?.droppedClaims.length).toBeGreaterThan(0);
   });
+  it('rejects the Greek mDL at the French service (no agreement covers it) and returns none of its values, not even per document', async () => {
+    const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'FR', purpose: 'account-opening' }));
+    const result = await createVerifier({ trustRegistry: registry, ctx }).verify(mdlPresentation, { handover });
+    expect(result.valid).toBe(false);
+    expect(result.trust?.outcome).toBe('rejected');
+    expect(JSON.stringify(result)).not.toContain('PAPADOPOULOU');
+  });
   it('rejects the German PID at the German shop when the agreement does not cover it', async () => {
     const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'DE', purpose: 'age-verification' }));
     const result = await createVerifier({ trustRegistry: registry, ctx }).verify(pidPresentation, { nonce: 'n-fr', audience: 'https://rp.example.fr' });

@@ -160,7 +160,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
           );
           if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
         }
-        return decision === undefined ? result : withTrust(result, decision);
+        if (decision === undefined) return result;
+        const trusted = withTrust(result, decision);
+        if (trusted.valid) return trusted;
+        // Not trusted: no claims anywhere in the result, not even per document.
+        const withheld = withholdMdocClaims(result);
+        return { ...trusted, deviceClaims: withheld.deviceClaims, documents: withheld.documents } as PresentationResult;
       }
       const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
       const verified = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
