@@ -180,4 +180,40 @@ describe('issuer -> wallet -> verifier (mdoc)', () => {
       code: 'ERR_HOLDER_SESSION_TRANSCRIPT_REQUIRED',
     });
   });
+  it('a DeviceResponse with one untrusted document is refused whole, with no document values in the result', async () => {
+    const { buildSessionTranscript, createTestDocumentSigner, createTestIaca, issueMdoc, presentMdoc } = await import('@comity/mdoc');
+    const trusted = await createTestIaca({ ctx, country: 'GR' });
+    const untrusted = await createTestIaca({ ctx, country: 'XX' });
+    const device = await ctx.crypto.generateKeyPair('ES256');
+    const now = ctx.now();
+    const issue = async (iaca: typeof trusted, docType: string, ns: string, values: Record<string, unknown>) => {
+      const ds = await createTestDocumentSigner({ ctx, iaca });
+      return issueMdoc({
+        docType,
+        nameSpaces: { [ns]: values },
+        deviceKey: device.publicJwk,
+        signer: ds.signer,
+        certificateChain: [ds.certificate],
+        validity: { signed: now, validFrom: now, validUntil: new Date(now.getTime() + day) },
+        ctx,
+      });
+    };
+    const mdl = await issue(trusted, 'org.iso.18013.5.1.mDL', 'org.iso.18013.5.1', { family_name: 'PAPADOPOULOU' });
+    const pid = await issue(untrusted, 'eu.europa.ec.eudi.pid.1', 'eu.europa.ec.eudi.pid.1', { family_name: 'NOBODY' });
+    const handover = { type: 'openid4vp' as const, clientId: 'x509_san_dns:rp.example', nonce: 'n-4', responseUri: 'https://rp.example/cb' };
+    const deviceSigner = localSigner(device.privateJwk, 'ES256', ctx.crypto);
+    const response = await presentMdoc({
+      documents: [
+        { issuerSigned: mdl, disclose: [['org.iso.18013.5.1', 'family_name']], deviceSigner },
+        { issuerSigned: pid, disclose: [['eu.europa.ec.eudi.pid.1', 'family_name']], deviceSigner },
+      ],
+      sessionTranscript: await buildSessionTranscript(handover, ctx),
+      ctx,
+    });
+    const result = await createVerifier({ trustAnchors: [trusted.certificate], ctx }).verify(response, { handover });
+    expect(result.valid).toBe(false);
+    expect(result.errors.map((e) => e.code)).toEqual(['ERR_X509_CHAIN_UNANCHORED']);
+    // The trusted mDL verified on its own, but the response as a whole did not: nothing is released.
+    expect(JSON.stringify(result)).not.toContain('PAPADOPOULOU');
+  });
 });

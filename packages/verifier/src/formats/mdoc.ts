@@ -71,7 +71,7 @@ export async function verifyMdocPresentation(
       for (const [ns, values] of Object.entries(d.deviceClaims)) deviceClaims[ns] = { ...(deviceClaims[ns] ?? {}), ...values };
     }
   }
-  return {
+  const merged = {
     ...first,
     valid,
     claims,
@@ -80,6 +80,8 @@ export async function verifyMdocPresentation(
     warnings: documents.flatMap((d) => d.warnings),
     documents,
   };
+  // One invalid document makes the response invalid: the others' values are withheld as well.
+  return valid ? merged : withholdMdocClaims(merged);
 }
 
 /** The same result with every claim withheld: merged, device-signed and per document. */
