@@ -184,6 +184,11 @@ describe('malformed JSON Serializations are refused with ERR_SDJWT_MALFORMED', (
     ['an empty kb_jwt', () => ({ ...f(), header: { ...f().header, kb_jwt: '' } })],
     ['a header parameter both protected and unprotected', () => ({ ...f(), header: { ...f().header, typ: 'example+sd-jwt' } })],
     ['a non-string signature', () => ({ ...f(), signature: 5 })],
+    [
+      'a "__proto__" header member (an object from JSON.parse)',
+      () => JSON.parse(JSON.stringify(flattened).replace('"header":{', '"header":{"__proto__":{"kid":"x"},')),
+    ],
+    ['a "__proto__" header member (JSON text)', () => JSON.stringify(flattened).replace('"header":{', '"header":{"__proto__":{"kid":"x"},')],
     ['a payload that is not base64url', () => ({ ...f(), payload: `${flattened.payload}=` })],
     [
       'a second signature whose protected header is not base64url',

@@ -168,6 +168,8 @@ export function parseSdJwtJson(value: unknown): ParsedSdJwtJson {
     const header = entry.header ?? {};
     if (!isPlainObject(header)) throw malformed('"header" is not an object');
     const unprotected: JsonObject = {};
+    // A "__proto__" member (own property of a caller's JSON.parse result) is refused, as parseJson refuses it in text.
+    if (Object.hasOwn(header, '__proto__')) throw malformed('a header has a "__proto__" member');
     for (const [name, v] of Object.entries(header)) if (!RESERVED.has(name)) unprotected[name] = v as JsonObject[string];
     if (index === 0) {
       disclosures = disclosuresOf(header.disclosures);
