@@ -5,7 +5,7 @@
  * @module
  */
 import type { ComityContext } from './context.js';
-import { type JsonValue, parseJson, utf8Decode } from './encoding.js';
+import { concatBytes, type JsonValue, parseJson, utf8Decode } from './encoding.js';
 import { ComityError } from './errors.js';
 
 /** Limits of a fetch. */
@@ -94,13 +94,7 @@ export async function fetchBytes(ctx: ComityContext, url: string, options: Fetch
       }
       chunks.push(value);
     }
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const c of chunks) {
-      out.set(c, o);
-      o += c.length;
-    }
-    return out;
+    return concatBytes(chunks);
   } catch (cause) {
     if (cause instanceof ComityError) throw cause;
     throw new ComityError('ERR_FETCH_FAILED', 'the request failed', { cause });

@@ -11,12 +11,13 @@ import {
   type ComityContext,
   ComityError,
   type CryptoProvider,
+  concatBytes,
   DEFAULT_SIGNATURE_ALGORITHMS,
   type Jwk,
   type SignatureAlgorithm,
   type Signer,
 } from '@comity/core';
-import { type CborMap, type CborValue, concatParts, type DecodeNotes, decodeCbor, encodeCbor, head, Tagged } from './internal/cbor.js';
+import { type CborMap, type CborValue, type DecodeNotes, decodeCbor, encodeCbor, head, Tagged } from './internal/cbor.js';
 
 /** COSE header label of `alg`. */
 export const COSE_HEADER_ALG = 1;
@@ -164,7 +165,7 @@ export function coseToBeSigned(
   // One allocation: prefix, then each byte string's head and content.
   const prefix = CONTEXT_PREFIX[context];
   const parts = [prefix, head(2, protectedBytes.length), protectedBytes, head(2, externalAad.length), externalAad, head(2, payload.length), payload];
-  return concatParts(parts);
+  return concatBytes(parts);
 }
 
 const CONTEXT_PREFIX = {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { base64urlEncode, bytesEqual, type ComityContext, ComityError, ComityUsageError, type Jwk } from '@comity/core';
-import { type CborValue, concatParts, DataItem, decodeCbor, encodeCbor, encodeText, wrapTag24 } from './internal/cbor.js';
+import { base64urlEncode, bytesEqual, type ComityContext, ComityError, ComityUsageError, concatBytes, type Jwk } from '@comity/core';
+import { type CborValue, DataItem, decodeCbor, encodeCbor, encodeText, wrapTag24 } from './internal/cbor.js';
 import { jwkToCoseKey } from './internal/cose-key.js';
 
 /** OpenID4VP 1.0 redirect-based response (`direct_post` / `direct_post.jwt`), Appendix B.2.6.1. */
@@ -193,5 +193,5 @@ export function sessionTranscriptBytes(sessionTranscript: Uint8Array): Uint8Arra
 const DEVICE_AUTHENTICATION_PREFIX = Uint8Array.of(0x84, ...encodeCbor('DeviceAuthentication'));
 
 export function deviceAuthenticationBytes(bareTranscript: Uint8Array, docType: string, deviceNameSpacesBytes: DataItem): Uint8Array {
-  return wrapTag24(concatParts([DEVICE_AUTHENTICATION_PREFIX, bareTranscript, encodeText(docType), deviceNameSpacesBytes.raw]));
+  return wrapTag24(concatBytes([DEVICE_AUTHENTICATION_PREFIX, bareTranscript, encodeText(docType), deviceNameSpacesBytes.raw]));
 }

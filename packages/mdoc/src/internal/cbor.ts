@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { ComityError } from '@comity/core';
+import { ComityError, concatBytes } from '@comity/core';
 import { Encoder, Tag } from 'cbor-x';
 
 /**
@@ -400,18 +400,6 @@ export function head(major: number, n: number): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 function containsRaw(value: unknown, depth: number): boolean {
   if (depth > 64) return false;
   if (value instanceof RawCbor || value instanceof DataItem) return true;
@@ -429,17 +417,17 @@ function encodeInner(value: unknown): Uint8Array {
   if (value instanceof RawCbor) return value.bytes;
   if (value instanceof DataItem) return value.raw;
   if (!containsRaw(value, 0)) return toPlain(encoder.encode(value));
-  if (Array.isArray(value)) return concat([head(4, value.length), ...value.map(encodeInner)]);
+  if (Array.isArray(value)) return concatBytes([head(4, value.length), ...value.map(encodeInner)]);
   if (value instanceof Map) {
     const parts = [head(5, value.size)];
     for (const [k, v] of value) parts.push(encodeInner(k), encodeInner(v));
-    return concat(parts);
+    return concatBytes(parts);
   }
-  if (value instanceof Tag) return concat([tagHead(value.tag), encodeInner(value.value)]);
+  if (value instanceof Tag) return concatBytes([tagHead(value.tag), encodeInner(value.value)]);
   const entries = Object.entries(value as Record<string, unknown>);
   const parts = [head(5, entries.length)];
   for (const [k, v] of entries) parts.push(encodeInner(k), encodeInner(v));
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function tagHead(tag: number): Uint8Array {
@@ -468,12 +456,12 @@ const textEncoder = new TextEncoder();
 /** A text string item (head and UTF-8 bytes) without going through the general encoder. */
 export function encodeText(text: string): Uint8Array {
   const bytes = textEncoder.encode(text);
-  return concat([head(3, bytes.length), bytes]);
+  return concatBytes([head(3, bytes.length), bytes]);
 }
 
 /** Wraps encoded CBOR as `#6.24(bstr)`. */
 export function wrapTag24(content: Uint8Array): Uint8Array {
-  return concat([Uint8Array.of(0xd8, 0x18), head(2, content.length), content]);
+  return concatBytes([Uint8Array.of(0xd8, 0x18), head(2, content.length), content]);
 }
 
 /** Encodes a value and wraps it as a {@link DataItem}. */
@@ -484,7 +472,7 @@ export function toDataItem(value: EncodableValue): DataItem {
 
 /** Byte-string head followed by the bytes. */
 export function encodeBstr(bytes: Uint8Array): Uint8Array {
-  return concat([head(2, bytes.length), bytes]);
+  return concatBytes([head(2, bytes.length), bytes]);
 }
 
-export { concat as concatParts, Tag };
+export { Tag };

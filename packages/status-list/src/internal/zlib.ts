@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ComityError } from '@comity/core';
+import { ComityError, concatBytes } from '@comity/core';
 import { deflate, Z_BUF_ERROR, Z_NO_FLUSH, Z_OK, Z_STREAM_END, ZStream, zlibInflate, zlibInflateEnd, zlibInflateInit2 } from 'pako';
 import { statusError } from '../errors.js';
 
@@ -61,12 +61,5 @@ export function zlibDecompress(input: Uint8Array, maxBytes: number): Uint8Array 
   } finally {
     zlibInflateEnd(strm);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const result = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    result.set(c, offset);
-    offset += c.length;
-  }
-  return result;
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
 }
