@@ -327,17 +327,7 @@ async function computeCore(
 
   // 5. Freshness of the anchoring list (policy from the agreement, then the registry).
   if (anchor !== undefined) {
-    const nu = source?.nextUpdate;
-    const fresh = nu === undefined || nowMs <= nu.getTime();
-    const onStale = chosen?.agreement.evaluation?.onStaleSource ?? registry.policy.onStaleSource ?? 'indeterminate';
-    checks.push(
-      check(
-        'TRUST_LIST_FRESH',
-        fresh ? 'pass' : onStale === 'reject' ? 'fail' : 'unknown',
-        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? 'n/a' },
-        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? '-', listSequence: String(source?.sequence ?? '-') },
-      ),
-    );
+    checks.push(listFreshness(anchor, source, chosen?.agreement.evaluation?.onStaleSource ?? registry.policy.onStaleSource, nowMs));
   } else checks.push(check('TRUST_LIST_FRESH', 'skip'));
 
   // 6. Agreement list freshness, agreement validity window, status and scope.
@@ -528,6 +518,18 @@ function finish(core: Core, registry: TrustRegistry, credential: TrustCredential
   };
 }
 
+/** TRUST_LIST_FRESH for the list that anchored the credential: past its NextUpdate it fails or is unknown, as the policy says. */
+function listFreshness(anchor: TrustAnchor, source: TrustSource | undefined, onStaleSource: 'reject' | 'indeterminate' | undefined, nowMs: number): TrustCheck {
+  const nu = source?.nextUpdate;
+  const fresh = nu === undefined || nowMs <= nu.getTime();
+  return check(
+    'TRUST_LIST_FRESH',
+    fresh ? 'pass' : (onStaleSource ?? 'indeterminate') === 'reject' ? 'fail' : 'unknown',
+    { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? 'n/a' },
+    { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? '-', listSequence: String(source?.sequence ?? '-') },
+  );
+}
+
 /** The `anchors-only` mode: no recognition layer; freshness and anchoring decide, all claims pass. */
 function anchorsOnlyDecision(
   checks: TrustCheck[],
@@ -539,19 +541,7 @@ function anchorsOnlyDecision(
   nowMs: number,
   registry: TrustRegistry,
 ): TrustDecision {
-  if (anchor !== undefined) {
-    const nu = source?.nextUpdate;
-    const fresh = nu === undefined || nowMs <= nu.getTime();
-    const onStale = registry.policy.onStaleSource ?? 'indeterminate';
-    checks.push(
-      check(
-        'TRUST_LIST_FRESH',
-        fresh ? 'pass' : onStale === 'reject' ? 'fail' : 'unknown',
-        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? 'n/a' },
-        { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? '-', listSequence: String(source?.sequence ?? '-') },
-      ),
-    );
-  }
+  if (anchor !== undefined) checks.push(listFreshness(anchor, source, registry.policy.onStaleSource, nowMs));
   const outcome = outcomeOf(checks);
   return {
     outcome,

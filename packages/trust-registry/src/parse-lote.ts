@@ -9,13 +9,13 @@ import {
   base64urlDecode,
   type Certificate,
   ComityError,
-  DEFAULT_SIGNATURE_ALGORITHMS,
   defaultCrypto,
   isPlainObject,
   jwkThumbprint,
   parseJsonObject,
   parsePublicJwk,
   type SignatureAlgorithm,
+  SUPPORTED_SIGNATURE_ALGORITHMS,
   toHex,
   verifyJwsSignature,
 } from '@comity/core';
@@ -28,22 +28,14 @@ import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, 
 export type { SourceOptions } from './internal/source-common.js';
 
 /**
- * Algorithms accepted for list signatures (RSA is common for trust lists).
+ * Algorithms accepted for list signatures: every algorithm comity supports (RSA is common for trust lists).
  *
  * @example
  * ```ts
  * LIST_SIGNATURE_ALGORITHMS.includes('ES256'); // true
  * ```
  */
-export const LIST_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.freeze([
-  ...DEFAULT_SIGNATURE_ALGORITHMS,
-  'PS256',
-  'PS384',
-  'PS512',
-  'RS256',
-  'RS384',
-  'RS512',
-]);
+export const LIST_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = SUPPORTED_SIGNATURE_ALGORITHMS;
 
 const LOTE_TYPE_CATEGORY: Record<string, TrustCategory> = {
   EUPIDProvidersList: 'pid',
