@@ -9,8 +9,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CODE = /['"`]((?:ERR|WARN|TRUST)_[A-Z0-9_]+)['"`]/g;
-const PREFIXED = /(?:decodeCompactJws\([^)]*?,\s*|codePrefix\s*[:=]\s*(?:options\.codePrefix\s*\?\?\s*)?)'((?:ERR)_[A-Z0-9_]+)'/g;
+const PREFIXED = /(?:decodeCompactJws\([^)]*?,\s*|codePrefix\s*[:=]\s*(?:\w+\.codePrefix\s*\?\?\s*)?)'((?:ERR)_[A-Z0-9_]+)'/g;
 const JWS_SUFFIXES = ['_MALFORMED', '_CRIT_UNSUPPORTED', '_ALG_NOT_ALLOWED', '_SIGNATURE_INVALID'];
+// core's decodeCbor raises `<prefix>_<failure>`; a prefix ending in _CBOR is one of its families.
+const CBOR_SUFFIXES = [
+  '_MALFORMED',
+  '_TRUNCATED',
+  '_TOO_LARGE',
+  '_TOO_DEEP',
+  '_INDEFINITE_LENGTH',
+  '_DUPLICATE_KEY',
+  '_UNSUPPORTED',
+  '_UTF8',
+  '_TRAILING_BYTES',
+];
 
 function clean(message: string): string {
   return message.replace(/\$\{[^}]*\}/g, '…').replace(/\|/g, '\\|');
@@ -50,9 +62,12 @@ export function renderErrorCodes(): string {
         }
       }
       for (const m of text.matchAll(PREFIXED)) {
-        for (const suffix of JWS_SUFFIXES) {
+        const cbor = (m[1] as string).endsWith('_CBOR');
+        for (const suffix of cbor ? CBOR_SUFFIXES : JWS_SUFFIXES) {
           const code = `${m[1]}${suffix}`;
-          if (!codes.has(code)) codes.set(code, { file: rel, message: '(compact JWS check)', raised: true });
+          // A CBOR family's codes are often named in a wrapper's @throws first: the prefix is what raises them.
+          if (cbor ? codes.get(code)?.raised !== true : !codes.has(code))
+            codes.set(code, { file: rel, message: cbor ? '(strict CBOR decoding)' : '(compact JWS check)', raised: true });
         }
       }
     }

@@ -5,6 +5,7 @@
  * @module
  */
 
+export * from './cbor.js';
 export * from './context.js';
 export * from './crypto/cose-algorithms.js';
 export * from './crypto/types.js';

@@ -16,7 +16,7 @@ export {
 export { checkDocumentSignerChain, type DocumentSignerChain, type DocumentSignerChainOptions, EKU_MDL_DOCUMENT_SIGNER } from './document-signer.js';
 export { inspectMdoc } from './inspect.js';
 export type { CborKey, CborMap, CborValue } from './internal/cbor.js';
-export { DataItem, Tagged } from './internal/cbor.js';
+export { CborFloat, DataItem, Tagged } from './internal/cbor.js';
 export { type IssueMdocInput, issueMdoc, type MsoDigestAlgorithm } from './issue.js';
 export { type IssuerSigned, type IssuerSignedItem, type MobileSecurityObject, parseIssuerSigned, parseMso } from './parse-issuer-signed.js';
 export { type DeviceAuthInput, type PresentDocumentInput, type PresentMdocInput, presentMdoc } from './present.js';

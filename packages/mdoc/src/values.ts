@@ -5,7 +5,7 @@
  * @module
  */
 import { base64urlEncode, ComityUsageError } from '@comity/core';
-import { type CborValue, DataItem, Tagged } from './internal/cbor.js';
+import { CborFloat, type CborValue, DataItem, Tagged } from './internal/cbor.js';
 
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -116,7 +116,7 @@ export function readTdate(value: CborValue): ParsedTdate | undefined {
 /**
  * The JSON-friendly view of a decoded CBOR value, as used in verification claims (never throws):
  * full-date → `"YYYY-MM-DD"`, tdate → its RFC 3339 text, byte strings → base64url text,
- * maps → objects (keys as strings), integers beyond 2^53 → decimal strings, undefined → null,
+ * maps → objects (keys as strings), integers beyond 2^53 → decimal strings, floats → numbers, undefined → null,
  * other tags → `{ tag, value }`, embedded CBOR (tag 24) → `{ tag: 24, value: base64url }`.
  *
  * @example
@@ -141,5 +141,6 @@ export function toJsonValue(value: CborValue, depth = 0): unknown {
     return { tag: value.tag, value: toJsonValue(value.value, depth + 1) };
   }
   if (value instanceof DataItem) return { tag: 24, value: base64urlEncode(value.content) };
+  if (value instanceof CborFloat) return value.value;
   return value;
 }

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coseToBeSigned } from '../src/cose.js';
 import { buildSessionTranscript, parseIssuerSigned, presentMdoc, verifyDeviceResponse, verifyIssuerSigned } from '../src/index.js';
-import { type CborMap, decodeCbor, encodeCbor, RawCbor, Tag, toDataItem, wrapTag24 } from '../src/internal/cbor.js';
+import { CborFloat, type CborMap, decodeCbor, encodeCbor, RawCbor, Tag, toDataItem, wrapTag24 } from '../src/internal/cbor.js';
 import { jwkToCoseKey } from '../src/internal/cose-key.js';
 import { deviceSigner, issueTestMdl, MDL, makePki, NS, type Pki } from './fixtures.js';
 
@@ -37,7 +37,8 @@ async function craft(c: Craft = {}): Promise<Uint8Array> {
   ).map((m) => toDataItem(m));
   const digests = new Map<number, Uint8Array>();
   for (const item of items) {
-    const id = (decodeCbor(item.content) as CborMap).get('digestID') as number;
+    const raw = (decodeCbor(item.content) as CborMap).get('digestID');
+    const id = (raw instanceof CborFloat ? raw.value : raw) as number;
     digests.set(id, await pki.ctx.crypto.digest('sha-256', item.raw));
   }
   const now = Date.now();
@@ -112,6 +113,16 @@ describe('issuer-side rules', () => {
     const r = await verify(await craft({ items: [item] }));
     expect(r.errors).toEqual([]);
     expect(r.warnings.map((w) => w.code)).toEqual(['WARN_MDOC_ITEM_KEY_ORDER']);
+  });
+
+  it('18013-5-8.3.2.1.2.2-digest-id-uint: a digestID encoded as the float 1.0 is refused', async () => {
+    const item = new Map<string, unknown>([
+      ['digestID', new RawCbor(Uint8Array.of(0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0))],
+      ['random', new Uint8Array(16).fill(3)],
+      ['elementIdentifier', 'family_name'],
+      ['elementValue', 'Doe'],
+    ]);
+    expect(await codes(await craft({ items: [item] }))).toEqual(['ERR_MDOC_STRUCTURE']);
   });
 
   it('18013-5-9.1.2.4-mso-tag24: an MSO payload without tag 24 is refused', async () => {
