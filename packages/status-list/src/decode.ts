@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { base64urlDecode, ComityUsageError, isPlainObject } from '@comity/core';
+import { base64urlDecode, ComityUsageError, decodeCbor, isPlainObject } from '@comity/core';
 import { statusError } from './errors.js';
-import { cborRead } from './internal/cbor-read.js';
+import { CBOR_LIMITS } from './internal/cbor.js';
 import { zlibDecompress } from './internal/zlib.js';
 import { isStatusBits, type StatusBits, StatusList } from './status-list.js';
 
@@ -109,7 +109,7 @@ export function decodeStatusListCbor(bytes: Uint8Array, options: DecodeStatusLis
   if (!(bytes instanceof Uint8Array)) throw statusError('ERR_STATUS_LIST_MALFORMED', 'the status list is not a byte array');
   let value: unknown;
   try {
-    value = cborRead(bytes);
+    value = decodeCbor(bytes, CBOR_LIMITS);
   } catch (cause) {
     throw statusError('ERR_STATUS_LIST_MALFORMED', 'the status list is not valid CBOR', undefined, cause);
   }

@@ -1,12 +1,24 @@
 /**
- * Verifier side: a Status List Token in CWT format (§5.2), read with the strict CBOR reader.
+ * Verifier side: a Status List Token in CWT format (§5.2), read with core's strict CBOR decoder.
  *
  * @module
  */
-import { base64urlEncode, checkAlgorithm, DEFAULT_SIGNATURE_ALGORITHMS, type JsonObject } from '@comity/core';
+import {
+  base64urlEncode,
+  CborFloat,
+  type CborKey,
+  type CborMap,
+  type CborValue,
+  ComityError,
+  checkAlgorithm,
+  DEFAULT_SIGNATURE_ALGORITHMS,
+  decodeCbor,
+  type JsonObject,
+  Tagged,
+} from '@comity/core';
 import { type DecodedStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
-import { CborFloat, CborReadError, CborTag, type CborValue, cborRead } from './internal/cbor-read.js';
+import { CBOR_LIMITS } from './internal/cbor.js';
 import { COSE_ALGORITHMS, COSE_HEADER, COSE_SIGN1_TAG, CWT_CLAIM, sign1ToBeSigned } from './internal/cose.js';
 import { checkContext, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
@@ -22,9 +34,9 @@ function malformed(message: string, cause?: unknown): never {
 
 function read(bytes: Uint8Array, what: string): CborValue {
   try {
-    return cborRead(bytes);
+    return decodeCbor(bytes, CBOR_LIMITS);
   } catch (cause) {
-    if (cause instanceof CborReadError) malformed(`the ${what} is not valid CBOR`, cause);
+    if (cause instanceof ComityError) malformed(`the ${what} is not valid CBOR`, cause);
     throw cause;
   }
 }
@@ -41,7 +53,7 @@ export async function verifyStatusListCwtWith(
 
   // §5.2: COSE_Sign1_Tagged (18); MAC (17) is not supported; the CWT tag (61) must not be used.
   const outer = read(token, 'status list token');
-  if (!(outer instanceof CborTag)) malformed('the status list token is not a tagged COSE_Sign1');
+  if (!(outer instanceof Tagged)) malformed('the status list token is not a tagged COSE_Sign1');
   if (outer.tag === 17) throw statusError('ERR_STATUS_TOKEN_ALG_NOT_ALLOWED', 'MAC-protected status list tokens are not accepted');
   if (outer.tag !== COSE_SIGN1_TAG) malformed('the status list token is not a COSE_Sign1_Tagged');
   const parts = outer.value;
@@ -50,7 +62,7 @@ export async function verifyStatusListCwtWith(
   if (!(protectedBytes instanceof Uint8Array) || !(unprotected instanceof Map) || !(payloadBytes instanceof Uint8Array) || !(signature instanceof Uint8Array)) {
     malformed('the COSE_Sign1 members have the wrong types');
   }
-  const protectedHeader = protectedBytes.length === 0 ? new Map<CborValue, CborValue>() : read(protectedBytes, 'protected header');
+  const protectedHeader = protectedBytes.length === 0 ? new Map<CborKey, CborValue>() : read(protectedBytes, 'protected header');
   if (!(protectedHeader instanceof Map)) malformed('the protected header is not a map');
   for (const label of protectedHeader.keys()) if (unprotected.has(label)) malformed('a header parameter is both protected and unprotected');
   if (protectedHeader.has(COSE_HEADER.crit)) throw statusError('ERR_STATUS_TOKEN_CRIT_UNSUPPORTED', 'the token has critical header parameters');
@@ -118,9 +130,10 @@ interface Claims extends TokenClaims {
   readonly statusList: unknown;
 }
 
-function numericDate(claims: Map<CborValue, CborValue>, key: number, name: string, required: boolean): number | undefined {
+function numericDate(claims: CborMap, key: number, name: string, required: boolean): number | undefined {
+  // Absent is not the same as present with the value `undefined` (f7): only absent may pass.
+  if (!claims.has(key) && !required) return undefined;
   const raw = claims.get(key);
-  if (raw === undefined && !required) return undefined;
   const v = raw instanceof CborFloat ? raw.value : raw;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', `the token "${name}" claim is missing or not a NumericDate`, { path: [key] });
@@ -128,15 +141,19 @@ function numericDate(claims: Map<CborValue, CborValue>, key: number, name: strin
   return v;
 }
 
-function readClaims(claims: Map<CborValue, CborValue>): Claims {
+function readClaims(claims: CborMap): Claims {
   const sub = claims.get(CWT_CLAIM.sub);
   if (typeof sub !== 'string') throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', 'the token subject (2) is missing or not text', { path: [CWT_CLAIM.sub] });
   const iat = numericDate(claims, CWT_CLAIM.iat, 'iat', true) as number;
   const exp = numericDate(claims, CWT_CLAIM.exp, 'exp', false);
   const nbf = numericDate(claims, CWT_CLAIM.nbf, 'nbf', false);
-  const ttl = claims.get(CWT_CLAIM.ttl);
-  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl <= 0)) {
-    throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', 'the token ttl (65534) is not a positive unsigned integer', { path: [CWT_CLAIM.ttl] });
+  let ttl: number | undefined;
+  if (claims.has(CWT_CLAIM.ttl)) {
+    const raw = claims.get(CWT_CLAIM.ttl);
+    if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) {
+      throw statusError('ERR_STATUS_TOKEN_CLAIM_INVALID', 'the token ttl (65534) is not a positive unsigned integer', { path: [CWT_CLAIM.ttl] });
+    }
+    ttl = raw;
   }
   const statusList = claims.get(CWT_CLAIM.statusList);
   if (!(statusList instanceof Map)) {

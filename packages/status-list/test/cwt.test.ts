@@ -157,6 +157,16 @@ describe('draft-20 §5.2 CWT rejections', () => {
     ['status-list-5.2-sub-missing', () => build({ claims: new Map([...claimsOk()].filter(([k]) => k !== 2)) }), 'ERR_STATUS_TOKEN_CLAIM_INVALID'],
     ['status-list-5.2-expired', () => build({ claims: new Map([...claimsOk(), [4, 1_999_999_999]]) }), 'ERR_STATUS_TOKEN_EXPIRED'],
     ['status-list-5.2-iat-text', () => build({ claims: new Map([...claimsOk(), [6, 'yesterday']]) }), 'ERR_STATUS_TOKEN_CLAIM_INVALID'],
+    [
+      'status-list-5.2-exp-undefined: exp present as CBOR undefined is not an absent exp',
+      () => build({ claims: new Map([...claimsOk(), [4, undefined]]) }),
+      'ERR_STATUS_TOKEN_CLAIM_INVALID',
+    ],
+    [
+      'status-list-5.2-ttl-float: ttl 60.5 is not an unsigned integer',
+      () => build({ claims: new Map([...claimsOk(), [65534, 60.5]]) }),
+      'ERR_STATUS_TOKEN_CLAIM_INVALID',
+    ],
     ['status-list-5.2-ttl-negative', () => build({ claims: new Map([...claimsOk(), [65534, -5]]) }), 'ERR_STATUS_TOKEN_CLAIM_INVALID'],
     ['status-list-5.2-status-list-missing', () => build({ claims: new Map([...claimsOk()].filter(([k]) => k !== 65533)) }), 'ERR_STATUS_TOKEN_CLAIM_INVALID'],
     [

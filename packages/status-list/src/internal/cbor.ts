@@ -1,11 +1,19 @@
 /**
  * cbor-x configured for encoding: plain byte strings (no typed-array tags), no records,
  * no tag 259, `Map` integer keys kept, shortest map lengths. Untrusted input is read with
- * the strict reader in `cbor-read.ts` instead.
+ * core's strict `decodeCbor` and {@link CBOR_LIMITS} instead.
  *
  * @module
  */
+import type { DecodeLimits } from '@comity/core';
 import { Encoder, Tag } from 'cbor-x';
+
+/**
+ * How untrusted status list CBOR is read: no size limit of its own (the fetch and the list's
+ * decompressed-size limit bound it) and nesting to 32. Callers report failures with their own
+ * code, the `ERR_CBOR_*` error as the cause.
+ */
+export const CBOR_LIMITS: DecodeLimits = { maxBytes: Number.MAX_SAFE_INTEGER, maxDepth: 32 };
 
 // `useTag259ForMaps` is missing from cbor-x's typings; without it every `Map` gets tag 259.
 // Passing the options through a variable keeps the runtime option past the excess-property check.
