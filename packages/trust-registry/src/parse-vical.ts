@@ -1,68 +1,92 @@
 /**
  * ISO/IEC 18013-5 VICAL: a COSE_Sign1 over a CBOR list of IACA certificates with their
- * docTypes. Decoded with cbor-x (maps kept as Maps so integer COSE labels survive); the
- * signature is checked over the Sig_structure built from the protected header bytes as received.
+ * docTypes. Read with core's strict CBOR decoder (no process-global tag handlers, duplicate
+ * keys and deep nesting refused, floats never taken for integers) and checked against the
+ * Annex C CDDL; the signature is checked over the Sig_structure built from the protected
+ * header bytes as received.
  *
  * @module
  */
 
-import { type Certificate, COSE_ALGORITHMS, ComityError, DEFAULT_SIGNATURE_ALGORITHMS, parseCertificate } from '@comity/core';
-import { Decoder, Encoder } from 'cbor-x';
-import { checkSequence, cryptoOf, pinnedSigner, type SourceOptions } from './internal/source-common.js';
+import {
+  type CborMap,
+  type CborValue,
+  type Certificate,
+  COSE_ALGORITHMS,
+  ComityError,
+  DEFAULT_SIGNATURE_ALGORITHMS,
+  decodeCbor,
+  parseCertificate,
+  Tagged,
+} from '@comity/core';
+import { Encoder } from 'cbor-x';
+import { checkSequence, cryptoOf, MAX_LIST_BYTES, pinnedSigner, type SourceOptions } from './internal/source-common.js';
 import { sha256Hex } from './internal/util.js';
 import type { TrustAnchor, TrustSource } from './types.js';
 
-const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
 
-function bad(what: string): never {
-  throw new ComityError('ERR_TRUST_VICAL_MALFORMED', `VICAL ${what} is missing or malformed`, { details: { field: what } });
+/** COSE header labels (RFC 9052 §3.1, RFC 9360). */
+const ALG = 1;
+const CRIT = 2;
+const X5CHAIN = 33;
+const TDATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function bad(what: string, cause?: unknown): never {
+  throw new ComityError('ERR_TRUST_VICAL_MALFORMED', `VICAL ${what} is missing or malformed`, {
+    details: { field: what },
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
-function decode(bytes: Uint8Array, what: string): unknown {
-  if (bytes.length > 16 * 1024 * 1024) bad(what);
+function decode(bytes: Uint8Array, what: string, maxDepth: number): CborValue {
   try {
-    return decoder.decode(bytes);
+    return decodeCbor(bytes, { maxBytes: MAX_LIST_BYTES, maxDepth });
   } catch (cause) {
-    throw new ComityError('ERR_TRUST_VICAL_MALFORMED', `VICAL ${what} is not valid CBOR`, { cause });
+    return bad(what, cause);
   }
 }
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 
-function toDate(v: unknown, what: string): Date | undefined {
-  if (v === undefined) return undefined;
-  const inner = typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v;
-  const d = inner instanceof Date ? inner : typeof inner === 'string' ? new Date(inner) : undefined;
-  if (d === undefined || Number.isNaN(d.getTime())) bad(what);
-  return d;
+/** A `tdate` (`#6.0(tstr)`, RFC 3339) or nothing when absent; anything else is malformed. */
+function tdate(map: CborMap, key: string): Date | undefined {
+  if (!map.has(key)) return undefined;
+  const v = map.get(key);
+  if (!(v instanceof Tagged) || v.tag !== 0 || typeof v.value !== 'string' || !TDATE.test(v.value)) return bad(key);
+  const d = new Date(v.value);
+  return Number.isNaN(d.getTime()) ? bad(key) : d;
 }
 
 /** The parts of a COSE_Sign1 as received. */
 interface CoseSign1 {
   readonly protectedBytes: Uint8Array;
-  readonly protectedHeader: Map<unknown, unknown>;
-  readonly unprotected: Map<unknown, unknown>;
+  readonly protectedHeader: CborMap;
+  readonly unprotected: CborMap;
   readonly payload: Uint8Array;
   readonly signature: Uint8Array;
 }
 
 function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
-  let top = decode(bytes, 'COSE_Sign1');
-  if (typeof top === 'object' && top !== null && 'tag' in top && (top as { tag: unknown }).tag === 18) top = (top as unknown as { value: unknown }).value;
+  if (!isBytes(bytes)) bad('input');
+  let top = decode(bytes, 'COSE_Sign1', 8);
+  if (top instanceof Tagged) top = top.tag === 18 ? top.value : bad('COSE_Sign1 tag');
   if (!Array.isArray(top) || top.length !== 4) bad('COSE_Sign1');
-  const [p, u, payload, signature] = top as unknown[];
+  const [p, u, payload, signature] = top;
   if (!isBytes(p) || !(u instanceof Map) || !isBytes(payload) || !isBytes(signature)) bad('COSE_Sign1');
-  const ph = p.length === 0 ? new Map() : decode(p, 'protected header');
+  const ph = p.length === 0 ? new Map() : decode(p, 'protected header', 4);
   if (!(ph instanceof Map)) bad('protected header');
+  // RFC 9052 §3: a label in both buckets is malformed; critical parameters are not processed here.
+  for (const label of ph.keys()) if (u.has(label)) bad('header (a label is both protected and unprotected)');
+  if (ph.has(CRIT)) bad('header (critical parameters are not supported)');
   return { protectedBytes: p, protectedHeader: ph, unprotected: u, payload, signature };
 }
 
 function x5chainLeaf(h: CoseSign1): Uint8Array | undefined {
-  const v = h.protectedHeader.get(33) ?? h.unprotected.get(33);
+  const v = h.protectedHeader.get(X5CHAIN) ?? h.unprotected.get(X5CHAIN);
   if (v === undefined) return undefined;
   if (isBytes(v)) return v;
-  if (Array.isArray(v) && isBytes(v[0])) return v[0];
+  if (Array.isArray(v) && v.length > 0 && v.every(isBytes)) return v[0] as Uint8Array;
   return bad('x5chain');
 }
 
@@ -93,12 +117,12 @@ export function coseSign1SigStructure(protectedBytes: Uint8Array, payload: Uint8
  * @see ISO/IEC 18013-5:2021 Annex C (VICAL); RFC 9052 §4.4 (Sig_structure)
  */
 export async function loadVical(bytes: Uint8Array, signerCertificates: readonly Certificate[], options: SourceOptions = {}): Promise<TrustSource> {
-  if (!(bytes instanceof Uint8Array)) bad('input');
   const cose = decodeCoseSign1(bytes);
   const leaf = x5chainLeaf(cose);
   const presented = leaf === undefined ? undefined : (await parseCertificate(leaf)).sha256;
   const signer = pinnedSigner(signerCertificates, presented, 'VICAL');
-  const alg = COSE_ALGORITHMS.get(cose.protectedHeader.get(1) as number);
+  const coseAlg = cose.protectedHeader.get(ALG);
+  const alg = typeof coseAlg === 'number' ? COSE_ALGORITHMS.get(coseAlg) : undefined;
   if (alg === undefined || !DEFAULT_SIGNATURE_ALGORITHMS.includes(alg))
     throw new ComityError('ERR_TRUST_VICAL_MALFORMED', 'VICAL signature algorithm is not supported');
   const crypto = cryptoOf(options);
@@ -124,14 +148,19 @@ export async function parseVical(bytes: Uint8Array, options: SourceOptions = {})
 }
 
 async function readVicalPayload(payload: Uint8Array, options: SourceOptions, digest: string): Promise<TrustSource> {
-  const v = decode(payload, 'payload');
+  const v = decode(payload, 'payload', 16);
   if (!(v instanceof Map)) bad('payload');
+  const version = v.get('version');
+  if (typeof version !== 'string') bad('version');
   const provider = v.get('vicalProvider');
   if (typeof provider !== 'string') bad('vicalProvider');
-  const issued = toDate(v.get('date'), 'date') ?? bad('date');
-  const nextUpdate = toDate(v.get('nextUpdate'), 'nextUpdate');
-  const issueId = v.get('vicalIssueID');
-  const sequence = issueId === undefined ? undefined : Number.isInteger(issueId) && (issueId as number) >= 0 ? (issueId as number) : bad('vicalIssueID');
+  const issued = tdate(v, 'date') ?? bad('date');
+  const nextUpdate = tdate(v, 'nextUpdate');
+  let sequence: number | undefined;
+  if (v.has('vicalIssueID')) {
+    const issueId = v.get('vicalIssueID');
+    sequence = typeof issueId === 'number' && Number.isSafeInteger(issueId) && issueId >= 0 ? issueId : bad('vicalIssueID');
+  }
   checkSequence(sequence, options.minSequence, 'VICAL');
   const infos = v.get('certificateInfos');
   if (!Array.isArray(infos)) bad('certificateInfos');
@@ -141,9 +170,15 @@ async function readVicalPayload(payload: Uint8Array, options: SourceOptions, dig
     if (!(info instanceof Map)) bad('certificateInfos[]');
     const der = info.get('certificate');
     const docTypes = info.get('docType');
-    if (!isBytes(der) || !Array.isArray(docTypes) || !docTypes.every((d) => typeof d === 'string')) bad('CertificateInfo');
-    const certificate = await parseCertificate(der);
+    const serial = info.get('serialNumber');
     const country = info.get('issuingCountry');
+    // CertificateInfo (Annex C): certificate bstr, serialNumber biguint, ski bstr, docType [+ tstr].
+    if (!isBytes(der)) bad('certificate');
+    if (!(serial instanceof Tagged) || serial.tag !== 2 || !isBytes(serial.value)) bad('serialNumber');
+    if (!isBytes(info.get('ski'))) bad('ski');
+    if (!Array.isArray(docTypes) || docTypes.length === 0 || !docTypes.every((d) => typeof d === 'string')) bad('docType');
+    if (info.has('issuingCountry') && typeof country !== 'string') bad('issuingCountry');
+    const certificate = await parseCertificate(der);
     anchors.push({
       category: options.category ?? 'mdl',
       certificate,

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type Certificate, COSE_ALGORITHM_IDS, ComityUsageError, DEFAULT_SIGNATURE_ALGORITHMS, type Signer } from '@comity/core';
-import { Encoder } from 'cbor-x';
+import { type Certificate, COSE_ALGORITHM_IDS, ComityUsageError, DEFAULT_SIGNATURE_ALGORITHMS, fromHex, type Signer } from '@comity/core';
+import { Encoder, Tag } from 'cbor-x';
 import { coseSign1SigStructure } from './parse-vical.js';
 
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
@@ -26,14 +26,22 @@ export interface VicalInput {
  * ```ts
  * const vical = await signVical({ provider: 'EU mDL VICAL', date: now, issueId: 1, certificateInfos: [{ certificate: iaca, docTypes: ['org.iso.18013.5.1.mDL'] }] }, signer, [vicalCert]);
  * ```
- * @throws ComityUsageError `ERR_USAGE_SIGNER` for a signer whose algorithm COSE cannot name here
+ * @throws ComityUsageError `ERR_USAGE_SIGNER` for a signer whose algorithm COSE cannot name here,
+ *   `ERR_USAGE_VICAL_CERTIFICATE` for a certificate without a subjectKeyIdentifier or without docTypes
  * @see ISO/IEC 18013-5:2021 Annex C; RFC 9052 §4.2
  */
 export async function signVical(input: VicalInput, signer: Signer, certificateChain: readonly Certificate[]): Promise<Uint8Array> {
   const alg = COSE_ALGORITHM_IDS[signer.alg];
   if (alg === undefined || !DEFAULT_SIGNATURE_ALGORITHMS.includes(signer.alg))
     throw new ComityUsageError('ERR_USAGE_SIGNER', 'VICAL signer algorithm is not supported');
-  const tdate = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Annex C types: tdate is #6.0(tstr), serialNumber a biguint #6.2(bstr), ski a bstr.
+  const tdate = (d: Date): Tag => new Tag(d.toISOString().replace(/\.\d{3}Z$/, 'Z'), 0);
+  const biguint = (hex: string): Tag => new Tag(fromHex(hex.replace(/^(00)+(?=.)/, '')), 2);
+  for (const c of input.certificateInfos) {
+    if (c.certificate.subjectKeyId === undefined)
+      throw new ComityUsageError('ERR_USAGE_VICAL_CERTIFICATE', 'a VICAL lists IACA certificates with a subjectKeyIdentifier');
+    if (c.docTypes.length === 0) throw new ComityUsageError('ERR_USAGE_VICAL_CERTIFICATE', 'a VICAL entry needs at least one docType');
+  }
   const payloadMap = new Map<string, unknown>([
     ['version', '1.0'],
     ['vicalProvider', input.provider],
@@ -45,8 +53,8 @@ export async function signVical(input: VicalInput, signer: Signer, certificateCh
         (c) =>
           new Map<string, unknown>([
             ['certificate', c.certificate.der],
-            ['serialNumber', c.certificate.serialNumber],
-            ['ski', c.certificate.subjectKeyId ?? ''],
+            ['serialNumber', biguint(c.certificate.serialNumber)],
+            ['ski', fromHex(c.certificate.subjectKeyId as string)],
             ['docType', [...c.docTypes]],
             ...(c.issuingCountry === undefined ? [] : ([['issuingCountry', c.issuingCountry]] as [string, unknown][])),
           ]),
