@@ -437,3 +437,25 @@ export function encodeCborFloat(float: CborFloat): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The head of a CBOR item in its shortest form (major type and argument), for code that
+ * writes small fixed structures by hand (a COSE Sig_structure) without a general encoder.
+ *
+ * @example
+ * ```ts
+ * cborHead(2, 32); // 58 20: the head of a 32-byte byte string
+ * ```
+ * @see RFC 8949 §3, §4.2.1
+ */
+export function cborHead(major: number, n: number): Uint8Array {
+  const m = major << 5;
+  if (n < 24) return Uint8Array.of(m | n);
+  if (n < 0x100) return Uint8Array.of(m | 24, n);
+  if (n < 0x10000) return Uint8Array.of(m | 25, n >> 8, n & 0xff);
+  if (n < 0x100000000) return Uint8Array.of(m | 26, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+  const out = new Uint8Array(9);
+  out[0] = m | 27;
+  new DataView(out.buffer).setBigUint64(1, BigInt(n));
+  return out;
+}

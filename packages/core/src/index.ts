@@ -7,6 +7,7 @@
 
 export * from './cbor.js';
 export * from './context.js';
+export * from './cose.js';
 export * from './crypto/cose-algorithms.js';
 export * from './crypto/types.js';
 export * from './encoding.js';

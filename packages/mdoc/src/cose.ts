@@ -6,132 +6,50 @@
  * @module
  */
 import {
+  type CborValue,
   COSE_ALGORITHM_IDS,
-  COSE_ALGORITHMS,
+  COSE_HEADER,
   type ComityContext,
   ComityError,
+  type CoseMac0,
+  type CoseSign1,
   type CryptoProvider,
-  concatBytes,
+  decodeCoseMac0 as coreDecodeCoseMac0,
+  decodeCoseSign1 as coreDecodeCoseSign1,
+  coseToBeSigned,
   DEFAULT_SIGNATURE_ALGORITHMS,
+  type DecodeNotes,
   type Jwk,
   type SignatureAlgorithm,
   type Signer,
 } from '@comity/core';
-import { type CborMap, type CborValue, type DecodeNotes, decodeCbor, encodeCbor, head, Tagged } from './internal/cbor.js';
+import { type CborMap, encodeCbor, MDOC_CBOR_LIMITS } from './internal/cbor.js';
+
+// The structure, its header rules and the Sig_structure are core's (one COSE for every format).
+export { type CoseMac0, type CoseSign1, coseToBeSigned };
 
 /** COSE header label of `alg`. */
-export const COSE_HEADER_ALG = 1;
+export const COSE_HEADER_ALG = COSE_HEADER.alg;
 /** COSE header label of `x5chain` (RFC 9360). */
-export const COSE_HEADER_X5CHAIN = 33;
+export const COSE_HEADER_X5CHAIN = COSE_HEADER.x5chain;
 
-/** A decoded COSE_Sign1. */
-export interface CoseSign1 {
-  /** The protected header bstr content exactly as received (used in Sig_structure). */
-  readonly protectedBytes: Uint8Array;
-  readonly protectedHeader: CborMap;
-  readonly unprotectedHeader: CborMap;
-  /** Payload bytes, or null when detached. */
-  readonly payload: Uint8Array | null;
-  readonly signature: Uint8Array;
-  /** The signature algorithm from the protected header; undefined when absent or unknown. */
-  readonly alg: SignatureAlgorithm | undefined;
-  /** The COSE `alg` value as received (for diagnostics). */
-  readonly coseAlg: CborValue;
-  /** DER certificates of `x5chain` (leaf first); undefined when the header is absent. */
-  readonly x5chain: readonly Uint8Array[] | undefined;
-  /** True when `x5chain` was a one-element array (RFC 9360 wants a bare bstr then). */
-  readonly x5chainSingleArray: boolean;
-}
-
-/** A decoded COSE_Mac0. */
-export interface CoseMac0 {
-  readonly protectedBytes: Uint8Array;
-  readonly protectedHeader: CborMap;
-  readonly unprotectedHeader: CborMap;
-  readonly payload: Uint8Array | null;
-  readonly tag: Uint8Array;
-  /** COSE MAC algorithm value from the protected header (5 = HMAC 256/256). */
-  readonly coseAlg: CborValue;
-}
-
-function structureError(what: string, message: string): ComityError {
-  return new ComityError('ERR_MDOC_COSE_INVALID', `${what} ${message}`);
-}
-
-const HEADER_LIMITS = { maxDepth: 8 };
-
-function decodeHeaders(
-  value: CborValue[],
-  what: string,
-  notes?: DecodeNotes,
-): { protectedBytes: Uint8Array; protectedHeader: CborMap; unprotectedHeader: CborMap } {
-  const [p, u] = value;
-  if (!(p instanceof Uint8Array)) throw structureError(what, 'has no protected header byte string');
-  if (!(u instanceof Map)) throw structureError(what, 'has no unprotected header map');
-  let protectedHeader: CborMap;
-  if (p.length === 0) protectedHeader = new Map();
-  else {
-    const decoded = decodeCbor(p, HEADER_LIMITS, notes);
-    if (!(decoded instanceof Map)) throw structureError(what, 'protected header is not a map');
-    protectedHeader = decoded;
-  }
-  for (const key of protectedHeader.keys()) {
-    if (u.has(key)) throw structureError(what, 'has a header label in both protected and unprotected headers');
-  }
-  return { protectedBytes: p, protectedHeader, unprotectedHeader: u };
-}
-
-function toStructure(input: Uint8Array | CborValue, tag: number, what: string): CborValue[] {
-  let value: CborValue = input instanceof Uint8Array ? decodeCbor(input) : input;
-  if (value instanceof Tagged) {
-    if (value.tag !== tag) throw structureError(what, 'has an unexpected CBOR tag');
-    value = value.value;
-  }
-  if (!Array.isArray(value) || value.length !== 4) throw structureError(what, 'is not a 4-element array');
-  return value;
-}
+const MDOC_COSE = { code: 'ERR_MDOC_COSE_INVALID', critCode: 'ERR_MDOC_COSE_CRIT_UNSUPPORTED', cbor: MDOC_CBOR_LIMITS } as const;
 
 /**
- * Decodes a COSE_Sign1 (tagged 18 or untagged) from bytes or an already decoded value.
- * Nothing is verified here; see {@link verifyCoseSign1}.
+ * Decodes a COSE_Sign1 (tagged 18 or untagged) from bytes or an already decoded value, with
+ * core's header rules (no label in both headers, no critical parameters). Nothing is verified
+ * here; see {@link verifyCoseSign1}.
  *
  * @example
  * ```ts
  * const sign1 = decodeCoseSign1(vicalBytes);
  * const signerDer = sign1.x5chain?.[0];
  * ```
- * @throws ComityError `ERR_MDOC_COSE_INVALID`, `ERR_MDOC_CBOR_*`
- * @see RFC 9052 §4.2, RFC 9360 §2
+ * @throws ComityError `ERR_MDOC_COSE_INVALID`, `ERR_MDOC_COSE_CRIT_UNSUPPORTED`, `ERR_MDOC_CBOR_*`
+ * @see RFC 9052 §3, §4.2, RFC 9360 §2
  */
 export function decodeCoseSign1(input: Uint8Array | CborValue, what = 'COSE_Sign1', notes?: DecodeNotes): CoseSign1 {
-  const value = toStructure(input, 18, what);
-  const headers = decodeHeaders(value, what, notes);
-  const payload = value[2];
-  const signature = value[3];
-  if (!(payload instanceof Uint8Array) && payload !== null) throw structureError(what, 'payload is neither a byte string nor null');
-  if (!(signature instanceof Uint8Array)) throw structureError(what, 'signature is not a byte string');
-  const coseAlg = headers.protectedHeader.get(COSE_HEADER_ALG);
-  const alg = typeof coseAlg === 'number' ? COSE_ALGORITHMS.get(coseAlg) : undefined;
-  const x5 = headers.protectedHeader.get(COSE_HEADER_X5CHAIN) ?? headers.unprotectedHeader.get(COSE_HEADER_X5CHAIN);
-  let x5chain: Uint8Array[] | undefined;
-  let x5chainSingleArray = false;
-  if (x5 instanceof Uint8Array) x5chain = [x5];
-  else if (Array.isArray(x5)) {
-    if (x5.length === 0 || !x5.every((c): c is Uint8Array => c instanceof Uint8Array)) throw structureError(what, 'x5chain is not a list of certificates');
-    x5chain = x5;
-    x5chainSingleArray = x5.length === 1;
-  } else if (x5 !== undefined) throw structureError(what, 'x5chain is neither a byte string nor an array');
-  return {
-    protectedBytes: headers.protectedBytes,
-    protectedHeader: headers.protectedHeader,
-    unprotectedHeader: headers.unprotectedHeader,
-    payload,
-    signature,
-    alg,
-    coseAlg,
-    x5chain,
-    x5chainSingleArray,
-  };
+  return coreDecodeCoseSign1(input, { ...MDOC_COSE, what, ...(notes === undefined ? {} : { notes }) });
 }
 
 /**
@@ -142,36 +60,12 @@ export function decodeCoseSign1(input: Uint8Array | CborValue, what = 'COSE_Sign
  * const mac0 = decodeCoseMac0(deviceMacValue);
  * if (mac0.coseAlg !== 5) throw new Error('not HMAC 256/256');
  * ```
- * @throws ComityError `ERR_MDOC_COSE_INVALID`, `ERR_MDOC_CBOR_*`
+ * @throws ComityError `ERR_MDOC_COSE_INVALID`, `ERR_MDOC_COSE_CRIT_UNSUPPORTED`, `ERR_MDOC_CBOR_*`
  * @see RFC 9052 §6.2
  */
 export function decodeCoseMac0(input: Uint8Array | CborValue, what = 'COSE_Mac0'): CoseMac0 {
-  const value = toStructure(input, 17, what);
-  const headers = decodeHeaders(value, what);
-  const payload = value[2];
-  const tag = value[3];
-  if (!(payload instanceof Uint8Array) && payload !== null) throw structureError(what, 'payload is neither a byte string nor null');
-  if (!(tag instanceof Uint8Array)) throw structureError(what, 'tag is not a byte string');
-  return { ...headers, payload, tag, coseAlg: headers.protectedHeader.get(COSE_HEADER_ALG) };
+  return coreDecodeCoseMac0(input, { ...MDOC_COSE, what });
 }
-
-/** Sig_structure / MAC_structure bytes: `[context, protected, external_aad, payload]`. */
-export function coseToBeSigned(
-  context: 'Signature1' | 'MAC0',
-  protectedBytes: Uint8Array,
-  payload: Uint8Array,
-  externalAad: Uint8Array = new Uint8Array(0),
-): Uint8Array {
-  // One allocation: prefix, then each byte string's head and content.
-  const prefix = CONTEXT_PREFIX[context];
-  const parts = [prefix, head(2, protectedBytes.length), protectedBytes, head(2, externalAad.length), externalAad, head(2, payload.length), payload];
-  return concatBytes(parts);
-}
-
-const CONTEXT_PREFIX = {
-  Signature1: Uint8Array.of(0x84, ...encodeCbor('Signature1')),
-  MAC0: Uint8Array.of(0x84, ...encodeCbor('MAC0')),
-};
 
 /** Options of {@link verifyCoseSign1}. */
 export interface VerifyCoseSign1Options {

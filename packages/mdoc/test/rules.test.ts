@@ -125,6 +125,17 @@ describe('issuer-side rules', () => {
     expect(await codes(await craft({ items: [item] }))).toEqual(['ERR_MDOC_STRUCTURE']);
   });
 
+  it('rfc9052-3.1-crit: an issuerAuth with critical header parameters is refused (comity processes none)', async () => {
+    const protectedBytes = encodeCbor(
+      new Map<number, unknown>([
+        [1, -7],
+        [2, [99]],
+        [99, 'must be understood'],
+      ]),
+    );
+    expect(await codes(await craft({ protectedBytes }))).toEqual(['ERR_MDOC_COSE_CRIT_UNSUPPORTED']);
+  });
+
   it('18013-5-9.1.2.4-mso-tag24: an MSO payload without tag 24 is refused', async () => {
     expect(await codes(await craft({ payload: (b) => b }))).toEqual(['ERR_MDOC_MSO_NOT_TAG24']);
   });

@@ -10,6 +10,7 @@ import {
   type CborValue,
   ComityError,
   type DecodeLimits as CoreDecodeLimits,
+  cborHead,
   concatBytes,
   decodeCbor as coreDecodeCbor,
   DataItem,
@@ -24,7 +25,8 @@ export { CborFloat, type CborKey, type CborMap, type CborValue, DataItem, type D
 /** Decoder limits (the codes are always mdoc's `ERR_MDOC_CBOR_*`). */
 export type DecodeLimits = Omit<CoreDecodeLimits, 'codePrefix'>;
 
-const MDOC_CBOR: CoreDecodeLimits = { codePrefix: 'ERR_MDOC_CBOR' };
+/** Core's default limits under mdoc's code family. */
+export const MDOC_CBOR_LIMITS: CoreDecodeLimits = { codePrefix: 'ERR_MDOC_CBOR' };
 
 /**
  * Decodes exactly one CBOR item (no trailing bytes) within size and depth limits: core's
@@ -35,7 +37,7 @@ const MDOC_CBOR: CoreDecodeLimits = { codePrefix: 'ERR_MDOC_CBOR' };
  *   `ERR_MDOC_CBOR_UNSUPPORTED`, `ERR_MDOC_CBOR_UTF8`, `ERR_MDOC_CBOR_TRAILING_BYTES`
  */
 export function decodeCbor(bytes: Uint8Array, limits?: DecodeLimits, notes?: DecodeNotes): CborValue {
-  return coreDecodeCbor(bytes, limits === undefined ? MDOC_CBOR : { ...limits, codePrefix: MDOC_CBOR.codePrefix }, notes);
+  return coreDecodeCbor(bytes, limits === undefined ? MDOC_CBOR_LIMITS : { ...limits, codePrefix: 'ERR_MDOC_CBOR' }, notes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,18 +65,8 @@ const encoderOptions: ConstructorParameters<typeof Encoder>[0] & { useTag259ForM
 };
 const encoder = new Encoder(encoderOptions);
 
-/** Major-type head in its shortest form. */
-export function head(major: number, n: number): Uint8Array {
-  const m = major << 5;
-  if (n < 24) return Uint8Array.of(m | n);
-  if (n < 0x100) return Uint8Array.of(m | 24, n);
-  if (n < 0x10000) return Uint8Array.of(m | 25, n >> 8, n & 0xff);
-  if (n < 0x100000000) return Uint8Array.of(m | 26, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
-  const out = new Uint8Array(9);
-  out[0] = m | 27;
-  new DataView(out.buffer).setBigUint64(1, BigInt(n));
-  return out;
-}
+/** Major-type head in its shortest form (core's). */
+export const head = cborHead;
 
 function containsRaw(value: unknown, depth: number): boolean {
   if (depth > 64) return false;
