@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { ComityUsageError, type Signer, utf8Encode } from '@comity/core';
+import { COSE_ALGORITHM_IDS, COSE_HEADER, COSE_SIGN1_TAG, ComityUsageError, coseToBeSigned, type Signer, utf8Encode } from '@comity/core';
 import { statusListCborValue } from './encode.js';
 import { cborEncode, cborEncodeTagged } from './internal/cbor.js';
-import { COSE_ALGORITHM_IDS, COSE_HEADER, COSE_SIGN1_TAG, CWT_CLAIM, sign1ToBeSigned } from './internal/cose.js';
+import { CWT_CLAIM } from './internal/cwt.js';
 import { StatusList } from './status-list.js';
 
 /** The CWT `typ` (COSE header 16) of a Status List Token, also its media type (§8.1). */
@@ -81,6 +81,6 @@ export async function signStatusListCwt(options: SignStatusListCwtOptions): Prom
   const chain = options.header?.x5chain;
   if (chain !== undefined && chain.length > 0) unprotected.set(COSE_HEADER.x5chain, chain.length === 1 ? chain[0] : [...chain]);
   const payload = cborEncode(claims);
-  const signature = await signer.sign(sign1ToBeSigned(protectedBytes, payload));
+  const signature = await signer.sign(coseToBeSigned('Signature1', protectedBytes, payload));
   return cborEncodeTagged(COSE_SIGN1_TAG, [protectedBytes, unprotected, payload, signature]);
 }

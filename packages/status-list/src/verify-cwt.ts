@@ -6,20 +6,24 @@
 import {
   base64urlEncode,
   CborFloat,
-  type CborKey,
   type CborMap,
   type CborValue,
+  COSE_HEADER,
+  COSE_SIGN1_TAG,
   ComityError,
+  type CoseSign1,
   checkAlgorithm,
+  coseToBeSigned,
   DEFAULT_SIGNATURE_ALGORITHMS,
   decodeCbor,
+  decodeCoseSign1,
   type JsonObject,
   Tagged,
 } from '@comity/core';
 import { type DecodedStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
 import { CBOR_LIMITS } from './internal/cbor.js';
-import { COSE_ALGORITHMS, COSE_HEADER, COSE_SIGN1_TAG, CWT_CLAIM, sign1ToBeSigned } from './internal/cose.js';
+import { CWT_CLAIM } from './internal/cwt.js';
 import { checkContext, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import type { VerifiedStatusListToken, VerifyStatusListTokenOptions } from './verify-jwt.js';
@@ -41,6 +45,21 @@ function read(bytes: Uint8Array, what: string): CborValue {
   }
 }
 
+// Core's COSE_Sign1 rules under the token's codes; a CBOR failure inside is a malformed token.
+function coseSign1(outer: Tagged): CoseSign1 {
+  try {
+    return decodeCoseSign1(outer, {
+      what: 'the status list token',
+      code: 'ERR_STATUS_TOKEN_MALFORMED',
+      critCode: 'ERR_STATUS_TOKEN_CRIT_UNSUPPORTED',
+      cbor: CBOR_LIMITS,
+    });
+  } catch (cause) {
+    if (cause instanceof ComityError && cause.code.startsWith('ERR_CBOR_')) malformed('the protected header is not valid CBOR', cause);
+    throw cause;
+  }
+}
+
 /** @internal Verification with a pluggable list reader (the cache reuses decoded lists). */
 export async function verifyStatusListCwtWith(
   token: Uint8Array,
@@ -56,24 +75,16 @@ export async function verifyStatusListCwtWith(
   if (!(outer instanceof Tagged)) malformed('the status list token is not a tagged COSE_Sign1');
   if (outer.tag === 17) throw statusError('ERR_STATUS_TOKEN_ALG_NOT_ALLOWED', 'MAC-protected status list tokens are not accepted');
   if (outer.tag !== COSE_SIGN1_TAG) malformed('the status list token is not a COSE_Sign1_Tagged');
-  const parts = outer.value;
-  if (!Array.isArray(parts) || parts.length !== 4) malformed('the COSE_Sign1 is not an array of four');
-  const [protectedBytes, unprotected, payloadBytes, signature] = parts as [CborValue, CborValue, CborValue, CborValue];
-  if (!(protectedBytes instanceof Uint8Array) || !(unprotected instanceof Map) || !(payloadBytes instanceof Uint8Array) || !(signature instanceof Uint8Array)) {
-    malformed('the COSE_Sign1 members have the wrong types');
-  }
-  const protectedHeader = protectedBytes.length === 0 ? new Map<CborKey, CborValue>() : read(protectedBytes, 'protected header');
-  if (!(protectedHeader instanceof Map)) malformed('the protected header is not a map');
-  for (const label of protectedHeader.keys()) if (unprotected.has(label)) malformed('a header parameter is both protected and unprotected');
-  if (protectedHeader.has(COSE_HEADER.crit)) throw statusError('ERR_STATUS_TOKEN_CRIT_UNSUPPORTED', 'the token has critical header parameters');
+  const sign1 = coseSign1(outer);
+  const { protectedHeader, unprotectedHeader: unprotected, payload: payloadBytes } = sign1;
+  if (payloadBytes === null) malformed('the status list token has a detached payload');
 
   const typ = protectedHeader.get(COSE_HEADER.typ);
   if (typeof typ !== 'string' || typ.toLowerCase() !== STATUS_LIST_CWT_TYP) {
     throw statusError('ERR_STATUS_TOKEN_TYP', 'the token type is not application/statuslist+cwt');
   }
-  const coseAlg = protectedHeader.get(COSE_HEADER.alg);
-  if (coseAlg === undefined) malformed('the protected header has no alg');
-  const alg = checkAlgorithm(typeof coseAlg === 'number' ? COSE_ALGORITHMS.get(coseAlg) : undefined, allowed, WHAT, PREFIX);
+  if (sign1.coseAlg === undefined) malformed('the protected header has no alg');
+  const alg = checkAlgorithm(sign1.alg, allowed, WHAT, PREFIX);
 
   const header: JsonObject = { alg, typ };
   const kidBytes = protectedHeader.get(COSE_HEADER.kid) ?? unprotected.get(COSE_HEADER.kid);
@@ -87,14 +98,10 @@ export async function verifyStatusListCwtWith(
     }
     header.kid = kid;
   }
-  const x5chain = protectedHeader.get(COSE_HEADER.x5chain) ?? unprotected.get(COSE_HEADER.x5chain);
-  if (x5chain !== undefined) {
-    const certs = x5chain instanceof Uint8Array ? [x5chain] : x5chain;
-    if (!Array.isArray(certs) || certs.length === 0 || !certs.every((c) => c instanceof Uint8Array)) malformed('the x5chain header is malformed');
-    header.x5c = (certs as Uint8Array[]).map(toBase64);
-  }
+  if (sign1.x5chain !== undefined) header.x5c = sign1.x5chain.map(toBase64);
 
-  const toBeSigned = sign1ToBeSigned(protectedBytes, payloadBytes);
+  const toBeSigned = coseToBeSigned('Signature1', sign1.protectedBytes, payloadBytes);
+  const signature = sign1.signature;
   const key = await verifyWithKeys(header, kid, alg, options, (candidate) => options.ctx.crypto.verify(alg, candidate, toBeSigned, signature));
 
   const claimsMap = read(payloadBytes, 'claims set');

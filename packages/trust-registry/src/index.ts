@@ -22,7 +22,7 @@ export {
   type ParsedTrustedList,
   parseTrustedList,
 } from './parse-trusted-list.js';
-export { coseSign1SigStructure, loadVical, parseVical } from './parse-vical.js';
+export { loadVical, parseVical } from './parse-vical.js';
 export { type AnchorResult, anchorCertificate, type CompiledAgreement, type SourceFailure, TrustRegistry, type TrustRegistryOptions } from './registry.js';
 export { authenticateRelyingParty, type RelyingPartyAuthentication } from './relying-party.js';
 export { createLoTE, type LoTEEntityInput, type LoTEInput, signLoTE } from './sign-lote.js';

@@ -12,24 +12,19 @@ import {
   type CborMap,
   type CborValue,
   type Certificate,
-  COSE_ALGORITHMS,
   ComityError,
+  type CoseSign1,
+  coseToBeSigned,
   DEFAULT_SIGNATURE_ALGORITHMS,
   decodeCbor,
+  decodeCoseSign1 as decodeCose,
   parseCertificate,
   Tagged,
 } from '@comity/core';
-import { Encoder } from 'cbor-x';
 import { checkSequence, cryptoOf, MAX_LIST_BYTES, pinnedSigner, type SourceOptions } from './internal/source-common.js';
 import { sha256Hex } from './internal/util.js';
 import type { TrustAnchor, TrustSource } from './types.js';
 
-const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
-
-/** COSE header labels (RFC 9052 §3.1, RFC 9360). */
-const ALG = 1;
-const CRIT = 2;
-const X5CHAIN = 33;
 const TDATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 function bad(what: string, cause?: unknown): never {
@@ -58,50 +53,15 @@ function tdate(map: CborMap, key: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? bad(key) : d;
 }
 
-/** The parts of a COSE_Sign1 as received. */
-interface CoseSign1 {
-  readonly protectedBytes: Uint8Array;
-  readonly protectedHeader: CborMap;
-  readonly unprotected: CborMap;
-  readonly payload: Uint8Array;
-  readonly signature: Uint8Array;
-}
-
+// Core's COSE_Sign1 rules (no label in both headers, no crit); any failure is a malformed VICAL.
 function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   if (!isBytes(bytes)) bad('input');
-  let top = decode(bytes, 'COSE_Sign1', 8);
-  if (top instanceof Tagged) top = top.tag === 18 ? top.value : bad('COSE_Sign1 tag');
-  if (!Array.isArray(top) || top.length !== 4) bad('COSE_Sign1');
-  const [p, u, payload, signature] = top;
-  if (!isBytes(p) || !(u instanceof Map) || !isBytes(payload) || !isBytes(signature)) bad('COSE_Sign1');
-  const ph = p.length === 0 ? new Map() : decode(p, 'protected header', 4);
-  if (!(ph instanceof Map)) bad('protected header');
-  // RFC 9052 §3: a label in both buckets is malformed; critical parameters are not processed here.
-  for (const label of ph.keys()) if (u.has(label)) bad('header (a label is both protected and unprotected)');
-  if (ph.has(CRIT)) bad('header (critical parameters are not supported)');
-  return { protectedBytes: p, protectedHeader: ph, unprotected: u, payload, signature };
-}
-
-function x5chainLeaf(h: CoseSign1): Uint8Array | undefined {
-  const v = h.protectedHeader.get(X5CHAIN) ?? h.unprotected.get(X5CHAIN);
-  if (v === undefined) return undefined;
-  if (isBytes(v)) return v;
-  if (Array.isArray(v) && v.length > 0 && v.every(isBytes)) return v[0] as Uint8Array;
-  return bad('x5chain');
-}
-
-/**
- * Builds the COSE Sig_structure for Signature1 from the protected header bytes as received.
- *
- * @example
- * ```ts
- * const toBeSigned = coseSign1SigStructure(protectedBytes, payload);
- * ```
- * @see RFC 9052 §4.4
- */
-export function coseSign1SigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  // cbor-x returns a view of its reusable buffer: copy before anyone else encodes.
-  return Uint8Array.from(encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload]));
+  try {
+    return decodeCose(bytes, { what: 'VICAL COSE_Sign1', code: 'ERR_TRUST_VICAL_MALFORMED', cbor: { maxBytes: MAX_LIST_BYTES, maxDepth: 8 } });
+  } catch (cause) {
+    if (cause instanceof ComityError && cause.code.startsWith('ERR_CBOR_')) bad('COSE_Sign1', cause);
+    throw cause;
+  }
 }
 
 /**
@@ -118,17 +78,17 @@ export function coseSign1SigStructure(protectedBytes: Uint8Array, payload: Uint8
  */
 export async function loadVical(bytes: Uint8Array, signerCertificates: readonly Certificate[], options: SourceOptions = {}): Promise<TrustSource> {
   const cose = decodeCoseSign1(bytes);
-  const leaf = x5chainLeaf(cose);
+  const payload = cose.payload ?? bad('payload');
+  const leaf = cose.x5chain?.[0];
   const presented = leaf === undefined ? undefined : (await parseCertificate(leaf)).sha256;
   const signer = pinnedSigner(signerCertificates, presented, 'VICAL');
-  const coseAlg = cose.protectedHeader.get(ALG);
-  const alg = typeof coseAlg === 'number' ? COSE_ALGORITHMS.get(coseAlg) : undefined;
+  const alg = cose.alg;
   if (alg === undefined || !DEFAULT_SIGNATURE_ALGORITHMS.includes(alg))
     throw new ComityError('ERR_TRUST_VICAL_MALFORMED', 'VICAL signature algorithm is not supported');
   const crypto = cryptoOf(options);
-  const ok = await crypto.verify(alg, signer.publicJwk, coseSign1SigStructure(cose.protectedBytes, cose.payload), cose.signature).catch(() => false);
+  const ok = await crypto.verify(alg, signer.publicJwk, coseToBeSigned('Signature1', cose.protectedBytes, payload), cose.signature).catch(() => false);
   if (!ok) throw new ComityError('ERR_TRUST_LIST_SIGNATURE', 'VICAL signature is invalid');
-  const source = await readVicalPayload(cose.payload, { ...options }, await sha256Hex(crypto, bytes));
+  const source = await readVicalPayload(payload, { ...options }, await sha256Hex(crypto, bytes));
   return { ...source, signerSha256: signer.sha256 };
 }
 
@@ -144,7 +104,7 @@ export async function loadVical(bytes: Uint8Array, signerCertificates: readonly 
  */
 export async function parseVical(bytes: Uint8Array, options: SourceOptions = {}): Promise<TrustSource> {
   const cose = decodeCoseSign1(bytes);
-  return readVicalPayload(cose.payload, options, await sha256Hex(cryptoOf(options), bytes));
+  return readVicalPayload(cose.payload ?? bad('payload'), options, await sha256Hex(cryptoOf(options), bytes));
 }
 
 async function readVicalPayload(payload: Uint8Array, options: SourceOptions, digest: string): Promise<TrustSource> {

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { type Certificate, COSE_ALGORITHM_IDS, ComityUsageError, DEFAULT_SIGNATURE_ALGORITHMS, fromHex, type Signer } from '@comity/core';
+import { type Certificate, COSE_ALGORITHM_IDS, ComityUsageError, coseToBeSigned, DEFAULT_SIGNATURE_ALGORITHMS, fromHex, type Signer } from '@comity/core';
 import { Encoder, Tag } from 'cbor-x';
-import { coseSign1SigStructure } from './parse-vical.js';
 
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
 
@@ -65,7 +64,7 @@ export async function signVical(input: VicalInput, signer: Signer, certificateCh
   // cbor-x returns views of a reusable buffer: copy each result.
   const payload = Uint8Array.from(encoder.encode(payloadMap));
   const protectedBytes = Uint8Array.from(encoder.encode(new Map([[1, alg]])));
-  const signature = await signer.sign(coseSign1SigStructure(protectedBytes, payload));
+  const signature = await signer.sign(coseToBeSigned('Signature1', protectedBytes, payload));
   const chain = certificateChain.length === 1 ? (certificateChain[0] as Certificate).der : certificateChain.map((c) => c.der);
   return Uint8Array.from(encoder.encode([protectedBytes, new Map([[33, chain]]), payload, signature]));
 }

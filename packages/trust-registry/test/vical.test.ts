@@ -2,10 +2,10 @@
  * VICAL (ISO/IEC 18013-5 Annex C) against its CDDL: what signVical writes, and hand-built,
  * really signed VICALs that deviate from it in one place each.
  */
-import { type CborMap, ComityError, concatBytes, decodeCbor, fromHex, Tagged, utf8Encode } from '@comity/core';
+import { type CborMap, ComityError, concatBytes, coseToBeSigned, decodeCbor, fromHex, Tagged, utf8Encode } from '@comity/core';
 import { Encoder, Tag } from 'cbor-x';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { coseSign1SigStructure, loadVical, signVical } from '../src/index.js';
+import { loadVical, signVical } from '../src/index.js';
 import { type KeyedCert, makeCa, makeSigner, NOW } from './helpers.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -64,7 +64,7 @@ const payload = (over: (m: Map<string, unknown>) => void = () => {}): Uint8Array
 /** A VICAL signed over exactly these bytes and headers. */
 async function sign(payloadBytes: Uint8Array, header: { protected?: Map<number, unknown>; unprotected?: Map<number, unknown> } = {}): Promise<Uint8Array> {
   const protectedBytes = enc(header.protected ?? new Map([[1, -7]]));
-  const signature = await signer.signer.sign(coseSign1SigStructure(protectedBytes, payloadBytes));
+  const signature = await signer.signer.sign(coseToBeSigned('Signature1', protectedBytes, payloadBytes));
   return enc([protectedBytes, header.unprotected ?? new Map([[33, signer.cert.der]]), payloadBytes, signature]);
 }
 
@@ -162,7 +162,7 @@ describe('VICAL: one deviation each is ERR_TRUST_VICAL_MALFORMED', () => {
   it('rfc9052-alg-int: an alg written as the float -7.0 is not ES256', async () => {
     const protectedBytes = fromHex('a101fbc01c000000000000');
     const body = payload();
-    const signature = await signer.signer.sign(coseSign1SigStructure(protectedBytes, body));
+    const signature = await signer.signer.sign(coseToBeSigned('Signature1', protectedBytes, body));
     const bytes = enc([protectedBytes, new Map([[33, signer.cert.der]]), body, signature]);
     expect((await failure(loadVical(bytes, [signer.cert]))).code).toBe('ERR_TRUST_VICAL_MALFORMED');
   });
