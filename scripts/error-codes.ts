@@ -55,7 +55,9 @@ export function renderErrorCodes(): string {
         const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index ?? 0);
         const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 240);
         const raised =
-          /(?:ComityError|ComityUsageError|fail|push)\(\s*\{?\s*(?:code:\s*)?$/.test(before) || /[cC]ode:\s*$/.test(before) || /\bcode \?\?\s*$/.test(before);
+          /(?:ComityError|ComityUsageError|fail|push|statusError|profileError)\(\s*\{?\s*(?:code:\s*)?$/.test(before) ||
+          /[cC]ode:\s*$/.test(before) ||
+          /\bcode \?\?\s*$/.test(before);
         const message = raised ? (/^\s*,\s*(?:message:\s*)?(['`])((?:(?!\1).)*)\1/.exec(after)?.[2] ?? '') : '';
         const known = codes.get(code);
         if (known === undefined || (!known.raised && raised) || (known.message === '' && message !== '')) {
