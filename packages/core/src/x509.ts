@@ -14,7 +14,7 @@ import { BoundedCache } from './crypto/key-check.js';
 import type { SignatureAlgorithm } from './crypto/types.js';
 import { base64Decode, base64Encode, base64urlEncode, toHex } from './encoding.js';
 import { ComityError } from './errors.js';
-import { derToRawEcdsa } from './internal/der.js';
+import { derToRawEcdsa, isSingleDerItem } from './internal/der.js';
 import type { Jwk } from './jwk.js';
 
 /** Key usage bits (RFC 5280 §4.2.1.3) as flags. */
@@ -182,6 +182,49 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
   '0.9.2342.19200300.100.1.25': 'DC',
   '1.2.840.113549.1.9.1': 'E',
 };
+
+/** The names of a subjectAltName extension that identifiers are matched against. */
+export interface SubjectAltNames {
+  /** dNSName entries ([2]). */
+  readonly dnsNames: readonly string[];
+  /** uniformResourceIdentifier entries ([6]). */
+  readonly uris: readonly string[];
+}
+
+const IA5_NAME = /^[\x21-\x7e]*$/;
+
+/**
+ * The dNSName and URI entries of a certificate's subjectAltName extension; other name forms
+ * are skipped. Undefined when the certificate has no such extension.
+ *
+ * @example
+ * ```ts
+ * const san = subjectAltNames(leaf);
+ * if (san?.uris.includes(iss)) console.log('iss is named by the certificate');
+ * ```
+ * @throws ComityError `ERR_X509_PARSE` for an extension that is not GeneralNames, or a DNS name or URI outside printable ASCII
+ * @see RFC 5280 §4.2.1.6
+ */
+export function subjectAltNames(certificate: Certificate): SubjectAltNames | undefined {
+  const extension = certificate.extensions.find((e) => e.oid === asn.id_ce_subjectAltName);
+  if (extension === undefined) return undefined;
+  let names: asn.GeneralName[];
+  try {
+    if (!isSingleDerItem(extension.value)) throw new Error('bytes after the GeneralNames');
+    names = AsnConvert.parse(extension.value, asn.SubjectAlternativeName);
+  } catch (cause) {
+    throw new ComityError('ERR_X509_PARSE', 'certificate subjectAltName is not valid GeneralNames', { cause });
+  }
+  const dnsNames: string[] = [];
+  const uris: string[] = [];
+  for (const name of names) {
+    const value = name.dNSName ?? name.uniformResourceIdentifier;
+    if (value === undefined) continue;
+    if (!IA5_NAME.test(value)) throw new ComityError('ERR_X509_PARSE', 'certificate subjectAltName holds a name outside printable ASCII');
+    (name.dNSName !== undefined ? dnsNames : uris).push(value);
+  }
+  return { dnsNames, uris };
+}
 
 /** @internal Short name (or OID) of a name attribute type. */
 export function attributeName(oid: string): string {

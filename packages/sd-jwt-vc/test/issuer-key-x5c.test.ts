@@ -29,6 +29,8 @@ interface Pki {
   noSanLeaf: Certificate;
   expiredLeaf: Certificate;
   encipherOnlyLeaf: Certificate;
+  /** Leaves whose subjectAltName is not valid GeneralNames of printable names. */
+  badSanLeaves: Certificate[];
 }
 
 let pki: Pki;
@@ -84,7 +86,16 @@ beforeAll(async () => {
   const noSanLeaf = await createCertificate({ ...leafTemplate, subject: 'C=FR, O=Issuer, CN=No SAN' });
   const expiredLeaf = await createCertificate({ ...leafTemplate, subject: 'C=FR, CN=Expired', notAfter: new Date('2026-03-01T00:00:00Z'), extensions: [san] });
   const encipherOnlyLeaf = await createCertificate({ ...leafTemplate, subject: 'C=FR, CN=Wrong usage', keyUsage: KeyUsage.keyEncipherment, extensions: [san] });
-  pki = { root, intermediate, leaf, leafKey: leafKey.privateJwk, otherRoot, noSanLeaf, expiredLeaf, encipherOnlyLeaf };
+  const badSans = [
+    Uint8Array.of(0x30, 0x05, 0x82, 0x09, 0x61, 0x2e, 0x62), // name longer than its SEQUENCE
+    Uint8Array.of(0x30, 0x05, 0x82, 0x03, 0x61, 0x2e, 0x62, 0x00), // a byte after GeneralNames
+    Uint8Array.of(0x30, 0x05, 0x82, 0x03, 0x61, 0xc3, 0xa9), // dNSName outside IA5 printable
+    Uint8Array.of(0x04, 0x00), // not a SEQUENCE
+  ];
+  const badSanLeaves = await Promise.all(
+    badSans.map((value, i) => createCertificate({ ...leafTemplate, subject: `C=FR, CN=Bad SAN ${i}`, extensions: [{ oid: SAN, critical: false, value }] })),
+  );
+  pki = { root, intermediate, leaf, leafKey: leafKey.privateJwk, otherRoot, noSanLeaf, expiredLeaf, encipherOnlyLeaf, badSanLeaves };
 });
 
 const header = (...certs: Certificate[]) => ({ alg: 'ES256', typ: 'dc+sd-jwt', x5c: certs.map((c) => b64(c.der)) });
@@ -133,6 +144,13 @@ describe('x5cIssuerKey (draft-ietf-oauth-sd-jwt-vc §2.5 inline X.509)', () => {
     expect(await rejectionCode(strict({ header: header(pki.noSanLeaf, pki.intermediate), payload: { iss: 'https://issuer.example' } }, ctx))).toBe(
       'ERR_SDJWT_X5C_ISS_MISMATCH',
     );
+  });
+
+  it('rfc5280-4.2.1.6-san-malformed: a subjectAltName that is not GeneralNames of printable names is ERR_SDJWT_X5C_INVALID', async () => {
+    const resolve = x5cIssuerKey({ trustAnchors: [pki.root] });
+    for (const leaf of pki.badSanLeaves) {
+      expect(await rejectionCode(resolve({ header: header(leaf, pki.intermediate), payload: { iss: 'https://a.b' } }, ctx))).toBe('ERR_SDJWT_X5C_INVALID');
+    }
   });
 
   it("default 'san-if-present': a leaf without SAN (as the EUDI reference PID certificates) leaves iss unverified and reports the leaf subject", async () => {

@@ -1,6 +1,7 @@
 /**
  * The little DER the certificate code needs beside the ASN.1 schema library: ECDSA
- * signature conversion between DER (X.509) and raw `r || s` (the crypto provider's form).
+ * signature conversion between DER (X.509) and raw `r || s` (the crypto provider's form),
+ * and the length check a schema parse skips.
  */
 import { ComityError } from '../errors.js';
 
@@ -17,6 +18,17 @@ function readLength(bytes: Uint8Array, at: number): { length: number; next: numb
     length = (length << 8) | b;
   }
   return { length, next: at + 1 + n };
+}
+
+/** True when `bytes` is exactly one DER item (no trailing bytes, which a schema parse ignores). */
+export function isSingleDerItem(bytes: Uint8Array): boolean {
+  if (bytes.length < 2) return false;
+  try {
+    const { length, next } = readLength(bytes, 1);
+    return next + length === bytes.length;
+  } catch {
+    return false;
+  }
 }
 
 function readInteger(bytes: Uint8Array, at: number): { value: Uint8Array; next: number } {

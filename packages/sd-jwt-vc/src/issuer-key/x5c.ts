@@ -12,10 +12,11 @@ import {
   type IssuerInfo,
   KeyUsage,
   parseCertificate,
+  type SubjectAltNames,
+  subjectAltNames,
   validateCertificateChain,
 } from '@comity/core';
 import type { IssuerKeyCandidate, IssuerKeyInput, IssuerKeyResolver } from './index.js';
-import { parseSubjectAltNames } from './internal/der.js';
 import { decodeStdBase64 } from './internal/std-base64.js';
 
 /**
@@ -171,9 +172,13 @@ export function x5cIssuerKey(options: X5cIssuerKeyOptions): IssuerKeyResolver {
 }
 
 function issMatchesCertificate(iss: string, leaf: Certificate): boolean {
-  const extension = leaf.extensions.find((e) => e.oid === SUBJECT_ALT_NAME);
-  if (extension === undefined) return false;
-  const san = parseSubjectAltNames(extension.value);
+  let san: SubjectAltNames | undefined;
+  try {
+    san = subjectAltNames(leaf);
+  } catch (cause) {
+    throw new ComityError('ERR_SDJWT_X5C_INVALID', 'certificate subjectAltName is malformed', { cause });
+  }
+  if (san === undefined) return false;
   if (san.uris.includes(iss)) return true;
   let host: string | undefined;
   const dns = /^dns:([A-Za-z0-9.-]+)$/.exec(iss);
