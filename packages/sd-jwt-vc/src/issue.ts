@@ -56,70 +56,121 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
   const hashAlg = input.hashAlg ?? 'sha-256';
   const patterns = input.disclosable ?? [];
   for (const p of patterns) if (!isClaimPath(p)) throw new ComityUsageError('ERR_USAGE_SD_PATH', 'a disclosable path is not a valid claim path');
-  const matched = new Uint8Array(patterns.length);
-  const decoysAt = (path: ClaimPath): number => {
-    if (typeof input.decoys === 'number') return path.length === 0 ? input.decoys : 0;
-    return (input.decoys ?? []).filter((d) => pathMatches(d.path, path)).reduce((n, d) => n + d.count, 0);
-  };
-  const isDisclosable = (path: ClaimPath): boolean => {
-    let hit = false;
-    patterns.forEach((p, i) => {
-      if (pathMatches(p, path)) {
-        matched[i] = 1;
-        hit = true;
-      }
-    });
-    return hit;
-  };
-  const disclosures: string[] = [];
-  const disclose = async (content: unknown[]): Promise<string> => {
-    const encoded = base64urlEncode(utf8Encode(JSON.stringify(content)));
-    disclosures.push(encoded);
-    return digestOf(encoded, hashAlg, ctx.crypto);
-  };
-  const random = randomPool(ctx);
-  const salt = () => base64urlEncode(random(16));
-  const decoy = async () => digestOf(base64urlEncode(random(32)), hashAlg, ctx.crypto);
-
-  const encode = async (value: unknown, path: ClaimPath): Promise<unknown> => {
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      for (let i = 0; i < value.length; i++) {
-        const childPath = [...path, i];
-        const child = await encode(value[i], childPath);
-        out.push(isDisclosable(childPath) ? { '...': await disclose([salt(), child]) } : child);
-      }
-      for (let n = decoysAt(path); n > 0; n--) out.splice(randomIndex(random, out.length + 1), 0, { '...': await decoy() });
-      return out;
-    }
-    if (isPlainObject(value)) {
-      const out: Record<string, unknown> = {};
-      const digests: string[] = [];
-      for (const [key, v] of Object.entries(value)) {
-        if (key === '_sd' || key === '...' || key === '_sd_alg')
-          throw new ComityUsageError('ERR_USAGE_RESERVED_CLAIM', `claim name "${key}" is reserved by SD-JWT`);
-        const childPath = [...path, key];
-        const child = await encode(v, childPath);
-        if (isDisclosable(childPath)) digests.push(await disclose([salt(), key, child]));
-        else if (key === '__proto__')
-          // Assigning it would change `out`'s prototype and drop the claim from the signed payload; as a JSON member
-          // it is refused by comity's verifiers (prototype poisoning). Inside a disclosure the name is plain data.
-          throw new ComityUsageError('ERR_USAGE_RESERVED_CLAIM', 'a claim named "__proto__" can only be issued selectively disclosable');
-        else out[key] = child;
-      }
-      for (let n = decoysAt(path); n > 0; n--) digests.push(await decoy());
-      if (digests.length > 0) out._sd = shuffle(random, digests);
-      return out;
-    }
-    return value;
-  };
-
-  const payload = (await encode(structuredClone(input.claims), [])) as Record<string, unknown>;
-  const missing = matched.indexOf(0);
+  // The payload is built in one synchronous pass with a slot (an index into `slots`) wherever a
+  // digest goes. The slots are then hashed in creation order, which is children before parents:
+  // by the time a disclosure is serialized, the digests inside its value are written in. With a
+  // synchronous digest (node:crypto) an issuance awaits only its signature.
+  const state: IssueState = { patterns, matched: new Uint8Array(patterns.length), decoys: input.decoys, slots: [], random: randomPool(ctx) };
+  const payload = encode(state, structuredClone(input.claims), []) as Record<string, unknown>;
+  const missing = state.matched.indexOf(0);
   if (missing !== -1) throw new ComityUsageError('ERR_USAGE_SD_PATH', `disclosable path ${JSON.stringify(patterns[missing])} names no claim`);
+  const disclosures: string[] = [];
+  const digestSync = ctx.crypto.digestBase64urlSync;
+  for (const slot of state.slots) {
+    let encoded = slot.encoded;
+    if (encoded === undefined) {
+      encoded = base64urlEncode(utf8Encode(JSON.stringify(slot.content)));
+      disclosures.push(encoded);
+    }
+    const digest = digestSync !== undefined ? digestSync.call(ctx.crypto, hashAlg, encoded) : await digestOf(encoded, hashAlg, ctx.crypto);
+    const [container, key] = slot.target as [Record<string | number, unknown>, string | number];
+    container[key] = digest;
+  }
   if (disclosures.length > 0 || hashAlg !== 'sha-256') payload._sd_alg = hashAlg;
   const jwt = await signCompactJws(input.header ?? {}, payload, input.signer);
-  return `${jwt}~${shuffle(random, disclosures).join('~')}${disclosures.length > 0 ? '~' : ''}`;
+  return `${jwt}~${shuffle(state.random, disclosures).join('~')}${disclosures.length > 0 ? '~' : ''}`;
+}
+
+/** One issuance's working state (module-level functions, no closures per issuance). */
+interface IssueState {
+  readonly patterns: readonly ClaimPath[];
+  /** Which patterns named a claim (each must). */
+  readonly matched: Uint8Array;
+  readonly decoys: IssueSdJwtInput['decoys'];
+  readonly slots: Slot[];
+  readonly random: Random;
+}
+
+function encode(state: IssueState, value: unknown, path: ClaimPath): unknown {
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const childPath = [...path, i];
+      const child = encode(state, value[i], childPath);
+      out.push(isDisclosable(state, childPath) ? ellipsis(state, disclose(state, [salt(state), child])) : child);
+    }
+    for (let n = decoysAt(state, path); n > 0; n--) out.splice(randomIndex(state.random, out.length + 1), 0, ellipsis(state, decoy(state)));
+    return out;
+  }
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    const digests: number[] = [];
+    for (const key of Object.keys(value)) {
+      if (key === '_sd' || key === '...' || key === '_sd_alg')
+        throw new ComityUsageError('ERR_USAGE_RESERVED_CLAIM', `claim name "${key}" is reserved by SD-JWT`);
+      const childPath = [...path, key];
+      const child = encode(state, value[key], childPath);
+      if (isDisclosable(state, childPath)) digests.push(disclose(state, [salt(state), key, child]));
+      else if (key === '__proto__')
+        // Assigning it would change `out`'s prototype and drop the claim from the signed payload; as a JSON member
+        // it is refused by comity's verifiers (prototype poisoning). Inside a disclosure the name is plain data.
+        throw new ComityUsageError('ERR_USAGE_RESERVED_CLAIM', 'a claim named "__proto__" can only be issued selectively disclosable');
+      else out[key] = child;
+    }
+    for (let n = decoysAt(state, path); n > 0; n--) digests.push(decoy(state));
+    if (digests.length > 0) {
+      const list: unknown[] = shuffle(state.random, digests);
+      for (let i = 0; i < list.length; i++) (state.slots[list[i] as number] as Slot).target = [list, i];
+      out._sd = list;
+    }
+    return out;
+  }
+  return value;
+}
+
+function isDisclosable(state: IssueState, path: ClaimPath): boolean {
+  let hit = false;
+  for (let i = 0; i < state.patterns.length; i++) {
+    if (pathMatches(state.patterns[i] as ClaimPath, path)) {
+      state.matched[i] = 1;
+      hit = true;
+    }
+  }
+  return hit;
+}
+
+function decoysAt(state: IssueState, path: ClaimPath): number {
+  const decoys = state.decoys;
+  if (decoys === undefined) return 0;
+  if (typeof decoys === 'number') return path.length === 0 ? decoys : 0;
+  let n = 0;
+  for (const d of decoys) if (pathMatches(d.path, path)) n += d.count;
+  return n;
+}
+
+function salt(state: IssueState): string {
+  return base64urlEncode(state.random(16));
+}
+
+function disclose(state: IssueState, content: unknown[]): number {
+  return state.slots.push({ content, encoded: undefined, target: undefined }) - 1;
+}
+
+function decoy(state: IssueState): number {
+  return state.slots.push({ content: undefined, encoded: base64urlEncode(state.random(32)), target: undefined }) - 1;
+}
+
+function ellipsis(state: IssueState, slot: number): Record<string, unknown> {
+  const item = { '...': slot };
+  (state.slots[slot] as Slot).target = [item, '...'];
+  return item;
+}
+
+/** A digest to compute: a disclosure (its content, serialized when its turn comes) or a decoy, and where the digest goes. */
+interface Slot {
+  readonly content: unknown[] | undefined;
+  readonly encoded: string | undefined;
+  target: [container: object, key: string | number] | undefined;
 }
 
 /** Input of {@link issueSdJwtVc}. */

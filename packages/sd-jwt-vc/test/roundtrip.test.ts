@@ -77,6 +77,24 @@ describe('issue -> present -> verify', () => {
     const [jwt, first, ...rest] = vp.split('~');
     const bad = [jwt, `${first}é`, ...rest].join('~');
     for (const c of [ctx, asyncOnly]) expect((await verifySdJwtVc(bad, policy, c)).errors.map((e) => e.code)).toEqual(['ERR_SDJWT_DISCLOSURE_MALFORMED']);
+    // Issuance hashes on the asynchronous path too: nested disclosures (digests inside a
+    // disclosed value) and decoys come out the same and verify.
+    const asyncIssued = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        holderKey: holder.publicJwk,
+        claims: { given_name: 'Erika', address: { locality: 'Köln' }, nationalities: ['DE'] },
+        disclosable: [['given_name'], ['address'], ['address', 'locality'], ['nationalities', null]],
+        decoys: [{ path: ['address'], count: 2 }],
+        signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto),
+      },
+      asyncOnly,
+    );
+    const asyncVp = await presentLocalityAndNationalities(asyncIssued, holder.privateJwk);
+    const fromAsync = await verifySdJwtVc(asyncVp, policy, ctx);
+    expect(fromAsync.errors).toEqual([]);
+    expect(fromAsync.claims.address).toEqual({ locality: 'Köln' });
+    expect(fromAsync.claims.nationalities).toEqual(['DE']);
   });
 
   it('does not reuse a cached holder key for a cnf key that shares its x coordinate (the point (x, -y))', async () => {
