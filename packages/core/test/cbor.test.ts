@@ -1,16 +1,7 @@
 /** The one strict CBOR decoder (RFC 8949) every format reads untrusted CBOR with. */
 import { describe, expect, it } from 'vitest';
-import { CborFloat, ComityError, DataItem, type DecodeNotes, decodeCbor, encodeCborFloat, fromHex, Tagged, toHex } from '../src/index.js';
-
-const codeOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a ComityError');
-};
+import { CborFloat, DataItem, type DecodeNotes, decodeCbor, encodeCborFloat, fromHex, Tagged, toHex } from '../src/index.js';
+import { codeOf } from './code-of.js';
 
 describe('decodeCbor: RFC 8949 Appendix A values', () => {
   const ok: ReadonlyArray<readonly [string, string, unknown]> = [

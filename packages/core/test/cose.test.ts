@@ -1,16 +1,7 @@
 /** COSE_Sign1 / COSE_Mac0 structure and the Sig_structure (RFC 9052), shared by mdoc, CWT status lists and VICALs. */
 import { describe, expect, it } from 'vitest';
-import { CborFloat, ComityError, coseToBeSigned, decodeCoseMac0, decodeCoseSign1, fromHex, toHex } from '../src/index.js';
-
-const codeOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-};
+import { CborFloat, coseToBeSigned, decodeCoseMac0, decodeCoseSign1, fromHex, toHex } from '../src/index.js';
+import { codeOf } from './code-of.js';
 
 // [h'a10126', {33: h'0102'}, h'6869', h'5151'] and its tagged (18) form.
 const SIGN1 = '8443a10126a1182142010242686942 5151'.replace(/ /g, '');
