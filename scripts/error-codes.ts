@@ -44,8 +44,11 @@ export function renderErrorCodes(): string {
     .filter((p) => statSync(join(root, 'packages', p, 'src')).isDirectory())
     .sort();
   const sections: string[] = [];
+  const allCodes = packages.flatMap((pkg) =>
+    files(join(root, 'packages', pkg, 'src')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(CODE)].map((m) => m[1] as string)),
+  );
   for (const pkg of packages) {
-    const codes = new Map<string, { file: string; message: string; raised: boolean }>();
+    const codes = new Map<string, { file: string; message: string; raised: boolean; prefixOnly?: boolean }>();
     for (const file of files(join(root, 'packages', pkg, 'src')).sort()) {
       const text = readFileSync(file, 'utf8');
       const rel = relative(root, file);
@@ -54,14 +57,28 @@ export function renderErrorCodes(): string {
         if (code.endsWith('_') || code === 'ERR_PARSE_ARGS') continue;
         const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index ?? 0);
         const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 240);
-        const raised =
+        const wide = text.slice(Math.max(0, (m.index ?? 0) - 120), m.index ?? 0);
+        // A code family's prefix (`codePrefix = 'ERR_JWS'`), not a code: PREFIXED below lists the family.
+        if (/[pP]refix\s*(?:[:=]|\?\?)\s*$/.test(before)) continue;
+        const direct =
           /(?:ComityError|ComityUsageError|fail|push|statusError|profileError)\(\s*\{?\s*(?:code:\s*)?$/.test(before) ||
           /[cC]ode:\s*$/.test(before) ||
           /\bcode \?\?\s*$/.test(before);
-        const message = raised ? (/^\s*,\s*(?:message:\s*)?(['`])((?:(?!\1).)*)\1/.exec(after)?.[2] ?? '') : '';
+        // Codes chosen before they are raised: a ternary branch, an assignment or constant, a
+        // code argument handed to a checking helper (`check…(…, 'ERR_…'`). Their message is elsewhere.
+        const chosen =
+          !/^\s*(?:\*|\/\/)/.test(text.slice(text.lastIndexOf('\n', m.index ?? 0) + 1, m.index ?? 0)) &&
+          (/(?:[^=!]=|\?)\s*$/.test(before) || /\?\s*'[A-Z0-9_]+'\s*:\s*$/.test(before) || /\bcheck\w*\([^()]*,\s*$/.test(wide));
+        const raised = direct || chosen;
+        const message = direct ? (/^\s*,\s*(?:message:\s*)?(['`])((?:(?!\1).)*)\1/.exec(after)?.[2] ?? '') : '';
         const known = codes.get(code);
         if (known === undefined || (!known.raised && raised) || (known.message === '' && message !== '')) {
-          codes.set(code, { file: known?.raised && !raised ? known.file : rel, message: clean(message), raised: raised || (known?.raised ?? false) });
+          codes.set(code, {
+            file: known?.raised && !raised ? known.file : rel,
+            message: clean(message),
+            raised: raised || (known?.raised ?? false),
+            prefixOnly: !direct && (known?.prefixOnly ?? true),
+          });
         }
       }
       for (const m of text.matchAll(PREFIXED)) {
@@ -75,7 +92,8 @@ export function renderErrorCodes(): string {
       }
     }
     // Only codes a package raises itself are listed (a code it merely compares belongs to another package).
-    for (const [code, info] of codes) if (!info.raised) codes.delete(code);
+    // A code only ever chosen (never raised in place) that starts other codes is a family prefix (`codePrefix = 'ERR_JWS'`).
+    for (const [code, info] of codes) if (!info.raised || (info.prefixOnly === true && allCodes.some((c) => c.startsWith(`${code}_`)))) codes.delete(code);
     if (codes.size === 0) continue;
     const rows = [...codes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, { file, message }]) => `| \`${code}\` | ${message} | ${file} |`);
     sections.push(`## @comity/${pkg}\n\n| code | first message | raised in |\n| --- | --- | --- |\n${rows.join('\n')}\n`);
