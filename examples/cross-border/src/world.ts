@@ -48,7 +48,7 @@ export const MDL_NS = 'org.iso.18013.5.1';
 export const STATUS_URI = 'https://registry.fr.example/status/agreements';
 const MDL_DS_EKU = '1.0.18013.5.1.2';
 
-async function party(subject: string, opts: { issuer?: Party; ca?: boolean; eku?: string[]; now: Date }): Promise<Party> {
+async function party(subject: string, opts: { issuer?: Party; ca?: boolean; pathLength?: number; eku?: string[]; now: Date }): Promise<Party> {
   const { privateJwk, publicJwk } = await defaultCrypto.generateKeyPair('ES256');
   const cert = await createCertificate({
     subject,
@@ -57,7 +57,9 @@ async function party(subject: string, opts: { issuer?: Party; ca?: boolean; eku?
     signingKey: opts.issuer?.privateJwk ?? privateJwk,
     notBefore: new Date(opts.now.getTime() - 400 * DAY),
     notAfter: new Date(opts.now.getTime() + 3 * 365 * DAY),
-    ...(opts.ca === true ? { ca: true, pathLength: 1, keyUsage: KeyUsage.keyCertSign | KeyUsage.cRLSign } : { keyUsage: KeyUsage.digitalSignature }),
+    ...(opts.ca === true
+      ? { ca: true, pathLength: opts.pathLength ?? 1, keyUsage: KeyUsage.keyCertSign | KeyUsage.cRLSign }
+      : { keyUsage: KeyUsage.digitalSignature }),
     ...(opts.eku === undefined ? {} : { extKeyUsage: opts.eku }),
   });
   return { cert, privateJwk, signer: localSigner(privateJwk, 'ES256', defaultCrypto) };
@@ -237,9 +239,10 @@ export async function buildWorld(now = new Date()): Promise<World> {
   const accessLeafAsIssuer = await party('C=DE, O=Some Relying Party GmbH, CN=RP Access Certificate', { ...o, issuer: deAccessCa });
   const deEaaCa = await party('C=DE, O=GKV Spitzenverband (demo), CN=DE EHIC CA', { ...o, ca: true });
   const deEaaIssuer = await party('C=DE, O=GKV Spitzenverband (demo), CN=DE EHIC Issuer', { ...o, issuer: deEaaCa });
-  const grIaca = await party('C=GR, O=Hellenic Ministry of Transport (demo), CN=GR IACA', { ...o, ca: true });
+  // ISO/IEC 18013-5 Annex B: an IACA signs document signers directly (path length 0).
+  const grIaca = await party('C=GR, O=Hellenic Ministry of Transport (demo), CN=GR IACA', { ...o, ca: true, pathLength: 0 });
   const grDs = await party('C=GR, O=Hellenic Ministry of Transport (demo), CN=GR mDL DS', { ...o, issuer: grIaca, eku: [MDL_DS_EKU] });
-  const deIaca = await party('C=DE, O=Kraftfahrt-Bundesamt (demo), CN=DE IACA', { ...o, ca: true });
+  const deIaca = await party('C=DE, O=Kraftfahrt-Bundesamt (demo), CN=DE IACA', { ...o, ca: true, pathLength: 0 });
   const deDs = await party('C=DE, O=Kraftfahrt-Bundesamt (demo), CN=DE mDL DS', { ...o, issuer: deIaca, eku: [MDL_DS_EKU] });
 
   const partial = {
