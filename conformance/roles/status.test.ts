@@ -14,12 +14,12 @@ import { createContext, type Jwk, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
-import { STATUS_INVALID, STATUS_SUSPENDED, StatusList, signStatusListJwt } from '@comity/status-list';
+import { STATUS_INVALID, STATUS_SUSPENDED, StatusList, signStatusListCwt, signStatusListJwt } from '@comity/status-list';
 import { createVerifier, type MdocPresentationResult, type StatusPolicy } from '@comity/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = createContext({ fetch: globalThis.fetch });
-const tokens = new Map<string, string>();
+const tokens = new Map<string, string | Uint8Array>();
 let server: Server;
 let base: string;
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
       res.end();
       return;
     }
-    res.setHeader('content-type', 'application/statuslist+jwt');
+    res.setHeader('content-type', typeof token === 'string' ? 'application/statuslist+jwt' : 'application/statuslist+cwt');
     res.end(token);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,13 +42,14 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
 const now = () => Math.floor(Date.now() / 1000);
 
-/** The issuer's status list at `path`: index 1 revoked, index 2 suspended, the rest valid. */
-async function publishList(path: string, signerJwk: Jwk): Promise<string> {
+/** The issuer's status list at `path` (a JWT, or a CWT only): index 1 revoked, index 2 suspended, the rest valid. */
+async function publishList(path: string, signerJwk: Jwk, form: 'jwt' | 'cwt' = 'jwt'): Promise<string> {
   const list = new StatusList(16, 2);
   list.set(1, STATUS_INVALID);
   list.set(2, STATUS_SUSPENDED);
   const uri = `${base}${path}`;
-  tokens.set(path, await signStatusListJwt({ list, uri, iat: now() - 10, exp: now() + 3600, ttl: 60, signer: localSigner(signerJwk, 'ES256', ctx.crypto) }));
+  const claims = { list, uri, iat: now() - 10, exp: now() + 3600, ttl: 60, signer: localSigner(signerJwk, 'ES256', ctx.crypto) };
+  tokens.set(path, form === 'jwt' ? await signStatusListJwt(claims) : await signStatusListCwt(claims));
   return uri;
 }
 
@@ -177,5 +178,26 @@ describe('mdoc status in the verifier role', () => {
     // Withheld everywhere: the merged claims, the device claims and each document's.
     expect(revoked.deviceClaims).toEqual({});
     expect(revoked.documents.map((d) => [d.valid, d.claims])).toEqual([[false, {}]]);
+
+    // A list published only as a CWT (as mdoc issuers may): read by default, refused when only JWT is accepted.
+    const cwtUri = await publishList('/mdl/cwt', statusKeys.privateJwk, 'cwt');
+    const presentCwt = async (idx: number) => {
+      const { credential } = await issuer.issue({
+        format: 'mso_mdoc',
+        docType: 'org.iso.18013.5.1.mDL',
+        nameSpaces: { 'org.iso.18013.5.1': { age_over_18: true } },
+        holderKey: walletKeys.publicJwk,
+        status: { status_list: { idx, uri: cwtUri } },
+      });
+      const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+      const stored = await wallet.receive(credential);
+      return wallet.present(stored.id, { verifier: 'x509_san_dns:rp.example', nonce: 'n-2', handover, claims: [['org.iso.18013.5.1', 'age_over_18']] }, [
+        ['org.iso.18013.5.1', 'age_over_18'],
+      ]);
+    };
+    expect(codes(await verifier.verify(await presentCwt(0), { handover }))).toEqual([]);
+    expect(codes(await verifier.verify(await presentCwt(2), { handover }))).toEqual(['ERR_CREDENTIAL_SUSPENDED']);
+    const jwtOnly = createVerifier({ trustAnchors: [iaca.certificate], ctx, status: { keys: [statusKeys.publicJwk], allowLoopbackHttp: true, format: 'jwt' } });
+    expect(codes(await jwtOnly.verify(await presentCwt(0), { handover }))).toEqual(['ERR_STATUS_TOKEN_MALFORMED']);
   });
 });

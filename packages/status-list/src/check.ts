@@ -31,8 +31,12 @@ export interface CheckStatusOptions extends Omit<VerifyStatusListTokenOptions, '
   readonly maxTokenBytes?: number;
   /** Fetch timeout in milliseconds (default 5000). */
   readonly timeoutMs?: number;
-  /** Token format to request: `jwt` (default, `application/statuslist+jwt`) or `cwt` (`application/statuslist+cwt`). */
-  readonly format?: 'jwt' | 'cwt';
+  /**
+   * Token format to request: `jwt` (default, `application/statuslist+jwt`), `cwt`
+   * (`application/statuslist+cwt`), or `any`: both are asked for and the body decides (a CBOR
+   * tag is a CWT, anything else must be a compact JWT). The token is verified either way.
+   */
+  readonly format?: 'jwt' | 'cwt' | 'any';
 }
 
 /** A resolved status. */
@@ -131,8 +135,8 @@ async function resolveStatus(reference: StatusReference, options: CheckStatusOpt
  */
 export async function loadStatusList(uri: string, options: CheckStatusOptions): Promise<VerifiedStatusListToken> {
   if (options === undefined || options.ctx === undefined) throw new ComityUsageError('ERR_USAGE_CONTEXT', 'options.ctx is required');
-  if (options.format !== undefined && options.format !== 'jwt' && options.format !== 'cwt') {
-    throw new ComityUsageError('ERR_USAGE_STATUS_FORMAT', 'format must be "jwt" or "cwt"');
+  if (options.format !== undefined && options.format !== 'jwt' && options.format !== 'cwt' && options.format !== 'any') {
+    throw new ComityUsageError('ERR_USAGE_STATUS_FORMAT', 'format must be "jwt", "cwt" or "any"');
   }
   const { ctx, cache } = options;
   if (options.historicalTime !== undefined) {
@@ -217,12 +221,14 @@ function sharedFetch(cache: StatusListCache, uri: string, options: CheckStatusOp
   return request;
 }
 
+const ACCEPT = { jwt: STATUS_LIST_JWT_MEDIA_TYPE, cwt: STATUS_LIST_CWT_TYP, any: `${STATUS_LIST_JWT_MEDIA_TYPE}, ${STATUS_LIST_CWT_TYP}` } as const;
+
 async function fetchToken(url: string, options: CheckStatusOptions): Promise<string | Uint8Array> {
-  const cwt = options.format === 'cwt';
+  const format = options.format ?? 'jwt';
   let body: Uint8Array;
   try {
     body = await fetchBytes(options.ctx, url, {
-      accept: cwt ? STATUS_LIST_CWT_TYP : STATUS_LIST_JWT_MEDIA_TYPE,
+      accept: ACCEPT[format],
       maxBytes: options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES,
       // §8.2: clients SHOULD follow redirects; every hop is checked like the first.
       maxRedirects: 3,
@@ -236,7 +242,8 @@ async function fetchToken(url: string, options: CheckStatusOptions): Promise<str
     if (code === 'ERR_FETCH_URL_NOT_ALLOWED') throw statusError('ERR_STATUS_FETCH_URL_NOT_ALLOWED', 'the status list uri may not be fetched', details, cause);
     throw statusError('ERR_STATUS_FETCH_FAILED', 'the status list token could not be fetched', details, cause);
   }
-  if (cwt) return body;
+  // A CWT Status List Token is a tagged COSE_Sign1 (major type 6); a compact JWT is ASCII text.
+  if (format === 'cwt' || (format === 'any' && body.length > 0 && (body[0] as number) >> 5 === 6)) return body;
   let text: string;
   try {
     text = utf8Decode(body, 'status list token');

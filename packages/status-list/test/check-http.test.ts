@@ -184,6 +184,11 @@ describe('draft-20 §8 status check over HTTP', () => {
     expect(accepts.get('/lists/1')).toBe('application/statuslist+jwt');
   });
 
+  it("status-list-8.1-any-jwt: format 'any' reads a JWT the server sends, with the same checks", async () => {
+    expect(await checkStatus({ idx: 7, uri: url('/lists/1') }, { ...options(), format: 'any' })).toMatchObject({ status: 1, label: 'INVALID' });
+    expect(await codeOf(checkStatus({ idx: 5, uri: url('/lists/wrong-key') }, { ...options(), format: 'any' }))).toBe('ERR_STATUS_TOKEN_SIGNATURE_INVALID');
+  });
+
   it('status-list-7.1-invalid: a revoked index reads 1 / INVALID, and verifyStatus rejects it', async () => {
     const ref = parseStatusReference({ status_list: { idx: 7, uri: url('/lists/1') } });
     expect(await checkStatus(ref, options())).toMatchObject({ status: 1, label: 'INVALID' });

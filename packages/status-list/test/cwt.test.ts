@@ -264,4 +264,11 @@ describe('draft-20 §8 CWT status check over HTTP', () => {
   it('status-list-8.2-cwt-served-as-jwt: CWT bytes read as a JWT are ERR_STATUS_TOKEN_MALFORMED', async () => {
     expect(await codeOf(checkStatus({ idx: 0, uri: `${base}/cwt` }, { ctx, keys: [key], allowLoopbackHttp: true }))).toBe('ERR_STATUS_TOKEN_MALFORMED');
   });
+
+  it("status-list-8.1-any: format 'any' asks for both media types and reads the CWT the server sends", async () => {
+    const options = { ctx, keys: [key], allowLoopbackHttp: true, format: 'any' as const };
+    expect((await checkStatus({ idx: 3, uri: `${base}/cwt` }, options)).label).toBe('INVALID');
+    expect(accept).toBe('application/statuslist+jwt, application/statuslist+cwt');
+    await expect(checkStatus({ idx: 0, uri: `${base}/cwt` }, { ...options, format: 'xml' as never })).rejects.toMatchObject({ code: 'ERR_USAGE_STATUS_FORMAT' });
+  });
 });

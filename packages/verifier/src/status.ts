@@ -20,6 +20,11 @@ export interface StatusPolicy {
   readonly maxAgeSeconds?: number;
   /** Allow `http:` to loopback addresses (tests, local services). Default false: HTTPS only. */
   readonly allowLoopbackHttp?: boolean;
+  /**
+   * Status List Token formats to accept: `any` (default: JWT or CWT, whichever the server sends;
+   * the list's form does not follow the credential's), `jwt` or `cwt`.
+   */
+  readonly format?: 'jwt' | 'cwt' | 'any';
 }
 
 /** What one credential's status adds to its result. */
@@ -70,6 +75,7 @@ export async function credentialStatus(status: unknown, policy: StatusPolicy | u
     const { label } = await checkStatus(reference, {
       ctx,
       keys: policy.keys,
+      format: policy.format ?? 'any',
       ...(policy.cache === undefined ? {} : { cache: policy.cache }),
       ...(policy.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: policy.maxAgeSeconds }),
       ...(policy.allowLoopbackHttp === undefined ? {} : { allowLoopbackHttp: policy.allowLoopbackHttp }),
