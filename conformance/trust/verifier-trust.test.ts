@@ -7,12 +7,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { main } from '@comity/cli';
-import { base64Encode, createContext, derToPem, localSigner } from '@comity/core';
-import { buildSessionTranscript, FullDate, issueMdoc, presentMdoc } from '@comity/mdoc';
+import { base64Encode, type Certificate, createCertificate, createContext, derToPem, KeyUsage, localSigner, type Signer } from '@comity/core';
+import { buildSessionTranscript, EKU_MDL_DOCUMENT_SIGNER, FullDate, issueMdoc, presentMdoc } from '@comity/mdoc';
 import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { signVical } from '@comity/trust-registry';
 import { createVerifier } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildWorld, loadRegistry, MDL, MDL_NS, trustConfig, type World } from '../../examples/cross-border/src/world.js';
+import { buildWorld, loadRegistry, MDL, MDL_NS, type Party, trustConfig, type World } from '../../examples/cross-border/src/world.js';
 
 const ctx = createContext();
 const dir = mkdtempSync(join(tmpdir(), 'comity-trust-'));
@@ -61,6 +62,12 @@ beforeAll(async () => {
   );
   writeFileSync(join(dir, 'de-pid.txt'), pidPresentation);
 
+  mdlPresentation = await mdlPresentationBy(world.grDs.signer, [world.grDs.cert]);
+  writeFileSync(join(dir, 'gr-mdl.txt'), mdlPresentation);
+});
+
+/** A Greek mDL (family_name and age_over_18 disclosed) signed by `signer`, with `chain` as its x5chain. */
+async function mdlPresentationBy(signer: Signer, chain: Certificate[]): Promise<string> {
   const device = await ctx.crypto.generateKeyPair('ES256');
   const signed = ctx.now();
   const mdl = await issueMdoc({
@@ -69,12 +76,12 @@ beforeAll(async () => {
       [MDL_NS]: { family_name: 'PAPADOPOULOU', given_name: 'ELENI', birth_date: new FullDate('1990-03-25'), issuing_country: 'GR', age_over_18: true },
     },
     deviceKey: device.publicJwk,
-    signer: world.grDs.signer,
-    certificateChain: [world.grDs.cert],
+    signer,
+    certificateChain: chain,
     validity: { signed, validFrom: signed, validUntil: new Date(signed.getTime() + 86_400_000) },
     ctx,
   });
-  mdlPresentation = Buffer.from(
+  return Buffer.from(
     await presentMdoc({
       issuerSigned: mdl,
       disclose: [
@@ -86,8 +93,7 @@ beforeAll(async () => {
       ctx,
     }),
   ).toString('base64url');
-  writeFileSync(join(dir, 'gr-mdl.txt'), mdlPresentation);
-});
+}
 
 async function cli(args: string[]) {
   const out: string[] = [];
@@ -129,6 +135,59 @@ describe('verifier role with a trust registry', () => {
     expect(result.valid).toBe(false);
     expect(result.trust?.outcome).not.toBe('accepted');
     expect(result.claims).toEqual({});
+  });
+});
+
+describe('ISO/IEC 18013-5 Annex B chain profile behind a trust registry', () => {
+  // The registry anchors any X.509 path; the document signer rules must still hold on it.
+  /** A certificate issued by `issuer`, or self-signed without one. */
+  const certificate = async (subject: string, issuer: Party | undefined, extra: Partial<Parameters<typeof createCertificate>[0]>): Promise<Party> => {
+    const keys = await ctx.crypto.generateKeyPair('ES256');
+    const now = ctx.now();
+    const cert = await createCertificate({
+      subject,
+      publicJwk: keys.publicJwk,
+      ...(issuer === undefined ? {} : { issuer: issuer.cert }),
+      signingKey: issuer?.privateJwk ?? keys.privateJwk,
+      notBefore: new Date(now.getTime() - 86_400_000),
+      notAfter: new Date(now.getTime() + 86_400_000 * 30),
+      ...extra,
+    });
+    return { cert, privateJwk: keys.privateJwk, signer: localSigner(keys.privateJwk, 'ES256', ctx.crypto) };
+  };
+  const documentSigner = { keyUsage: KeyUsage.digitalSignature, extKeyUsage: [EKU_MDL_DOCUMENT_SIGNER] };
+
+  it('18013-5-B.1-country: a German document signer under the Greek IACA is refused (ERR_MDOC_COUNTRY_MISMATCH), nothing released', async () => {
+    const ds = await certificate('C=DE, CN=DE DS under the GR IACA', world.grIaca, documentSigner);
+    const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'DE', purpose: 'age-verification' }));
+    const result = await createVerifier({ trustRegistry: registry, ctx }).verify(await mdlPresentationBy(ds.signer, [ds.cert]), { handover });
+    expect(result.valid).toBe(false);
+    expect(result.errors.map((e) => e.code)).toEqual(['ERR_MDOC_COUNTRY_MISMATCH']);
+    expect(JSON.stringify(result)).not.toContain('PAPADOPOULOU');
+  });
+
+  it('18013-5-B.1-no-intermediate: a document signer under an intermediate CA of a listed IACA is refused (ERR_MDOC_CHAIN_PROFILE)', async () => {
+    // An IACA without the path length 0 the profile asks for, so X.509 alone allows an intermediate.
+    const iaca = await certificate('C=GR, CN=GR IACA (no path length)', undefined, { ca: true, keyUsage: KeyUsage.keyCertSign | KeyUsage.cRLSign });
+    const intermediate = await certificate('C=GR, CN=GR intermediate CA', iaca, { ca: true, pathLength: 0, keyUsage: KeyUsage.keyCertSign });
+    const ds = await certificate('C=GR, CN=GR DS under an intermediate', intermediate, documentSigner);
+    const files = new Map(world.files);
+    files.set(
+      '/world/eu-mdl.vical',
+      await signVical(
+        { provider: 'test VICAL', date: ctx.now(), issueId: 22, certificateInfos: [{ certificate: iaca.cert, docTypes: [MDL], issuingCountry: 'GR' }] },
+        world.vicalSigner.signer,
+        [world.vicalSigner.cert],
+      ),
+    );
+    const registry = await loadRegistry({ ...world, files }, trustConfig({ jurisdiction: 'DE', purpose: 'age-verification' }));
+    const result = await createVerifier({ trustRegistry: registry, ctx }).verify(await mdlPresentationBy(ds.signer, [ds.cert, intermediate.cert]), {
+      handover,
+    });
+    expect(result.trust?.outcome).toBe('accepted'); // the registry alone anchors the path
+    expect(result.valid).toBe(false);
+    expect(result.errors.map((e) => e.code)).toEqual(['ERR_MDOC_CHAIN_PROFILE']);
+    expect(JSON.stringify(result)).not.toContain('PAPADOPOULOU');
   });
 });
 

@@ -3,7 +3,8 @@
  * the trust registry, which anchors it in the right category and applies the verifier's
  * recognition agreements and acceptance rules.
  */
-import type { Certificate, VerificationResult } from '@comity/core';
+import { type Certificate, type Issue, toIssue, type VerificationResult } from '@comity/core';
+import { checkDocumentSignerChain } from '@comity/mdoc';
 import { evaluateTrust, type TrustCredential, type TrustDecision, type TrustRegistry, type VerifierProfile } from '@comity/trust-registry';
 
 /** A decision recorded when the credential itself did not verify: trust is never evaluated on unverified data. */
@@ -45,4 +46,32 @@ export function decideTrust(
     ...(input.signedAt === undefined ? {} : { signedAt: input.signedAt }),
   };
   return evaluateTrust(registry, credential, { now, ...(profile === undefined ? {} : { verifier: profile }) });
+}
+
+/**
+ * ISO/IEC 18013-5 Annex B on the path the registry anchored an mdoc document signer to: the
+ * document signer directly under the IACA, the IACA's path length 0, the same country. The
+ * registry anchors any X.509 path; without this, a chain the direct mode refuses
+ * (`ERR_MDOC_CHAIN_PROFILE`, `ERR_MDOC_IACA_PROFILE`, `ERR_MDOC_COUNTRY_MISMATCH`) was accepted
+ * through a registry.
+ */
+export async function anchoredMdocProfile(
+  registry: TrustRegistry,
+  decision: TrustDecision,
+  chain: readonly Certificate[] | undefined,
+  signedAt: Date | undefined,
+  now: Date,
+): Promise<{ errors: Issue[]; warnings: Issue[] }> {
+  if (decision.outcome !== 'accepted' || decision.category === undefined || chain === undefined || chain.length === 0) return { errors: [], warnings: [] };
+  const anchored = await registry.anchorChain(decision.category, chain, now);
+  if (!anchored.ok) return { errors: [{ code: anchored.code, message: 'the document signer chain could not be anchored again' }], warnings: [] };
+  const anchor = anchored.certificate ?? anchored.path[anchored.path.length - 1];
+  if (anchor === undefined)
+    return { errors: [{ code: 'ERR_X509_CHAIN_UNANCHORED', message: 'the document signer is not anchored by a certificate' }], warnings: [] };
+  try {
+    const checked = await checkDocumentSignerChain(anchored.path, { trustAnchors: [anchor], now, ...(signedAt === undefined ? {} : { signedAt }) });
+    return { errors: [], warnings: [...checked.warnings] };
+  } catch (e) {
+    return { errors: [toIssue(e)], warnings: [] };
+  }
 }

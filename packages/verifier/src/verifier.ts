@@ -4,7 +4,16 @@
  *
  * @module
  */
-import { type Certificate, type ComityContext, createContext, type Jwk, type SignatureAlgorithm, toIssue, type VerificationResult } from '@comity/core';
+import {
+  type Certificate,
+  type ComityContext,
+  createContext,
+  type Issue,
+  type Jwk,
+  type SignatureAlgorithm,
+  toIssue,
+  type VerificationResult,
+} from '@comity/core';
 import { x5chainCertificatesOf } from '@comity/mdoc';
 import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
 import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
@@ -12,7 +21,7 @@ import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.
 import { type MdocExpectations, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
 import { type StatusPolicy, withStatus } from './status.js';
-import { decideTrust, untrustedDecision } from './trust.js';
+import { anchoredMdocProfile, decideTrust, untrustedDecision } from './trust.js';
 
 /** How the verifier establishes trust in issuers. */
 export interface VerifierOptions {
@@ -146,23 +155,40 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
         // Every document must be trusted; the first decision that is not acceptance decides.
         let decision: TrustDecision | undefined;
+        const profileErrors: Issue[] = [];
+        const profileWarnings: Issue[] = [];
         for (const doc of result.documents) {
+          const issuerCertificates = doc.issuer === undefined ? undefined : x5chainCertificatesOf(doc.issuer);
+          const signedAt = doc.validityInfo === undefined ? undefined : new Date(doc.validityInfo.signed);
           const d = await decideTrust(
             options.trustRegistry,
             doc,
-            {
-              type: doc.docType ?? '',
-              issuerCertificates: doc.issuer === undefined ? undefined : x5chainCertificatesOf(doc.issuer),
-              signedAt: doc.validityInfo === undefined ? undefined : new Date(doc.validityInfo.signed),
-            },
+            { type: doc.docType ?? '', issuerCertificates, signedAt },
             options.verifierProfile,
             ctx.now(),
           );
+          // The ISO chain profile holds for the anchored path too (direct mode checks it in mdoc).
+          const profile = await anchoredMdocProfile(options.trustRegistry, d, issuerCertificates, signedAt, ctx.now());
+          profileErrors.push(...profile.errors);
+          profileWarnings.push(...profile.warnings);
           if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
         }
         if (decision === undefined) return result;
         const trusted = withTrust(result, decision);
-        if (trusted.valid) return trusted;
+        if (trusted.valid && profileErrors.length === 0)
+          return profileWarnings.length === 0 ? trusted : { ...trusted, warnings: [...trusted.warnings, ...profileWarnings] };
+        if (trusted.valid) {
+          // Anchored, but not by an ISO-conformant chain: refused, with nothing released.
+          const withheld = withholdMdocClaims(result);
+          return {
+            ...trusted,
+            valid: false,
+            claims: {},
+            errors: [...trusted.errors, ...profileErrors],
+            deviceClaims: withheld.deviceClaims,
+            documents: withheld.documents,
+          } as PresentationResult;
+        }
         // Not trusted: no claims anywhere in the result, not even per document.
         const withheld = withholdMdocClaims(result);
         return { ...trusted, deviceClaims: withheld.deviceClaims, documents: withheld.documents } as PresentationResult;
