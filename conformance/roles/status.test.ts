@@ -138,6 +138,14 @@ describe('SD-JWT VC status in the verifier role', () => {
     expect(valid.result.valid).toBe(true);
   });
 
+  it('a status policy that could never establish a status is refused when the verifier is created', () => {
+    for (const status of [{ keys: [] }, { keys: [issuerKeys.publicJwk], mode: 'always' }, { keys: [issuerKeys.publicJwk], format: 'xml' }]) {
+      expect(() => createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx, status: status as StatusPolicy })).toThrow(
+        expect.objectContaining({ code: 'ERR_USAGE_STATUS_POLICY' }),
+      );
+    }
+  });
+
   it("mode 'required' refuses a credential without a status reference", async () => {
     const vp = await presentAt(undefined);
     expect((await verify(vp, policy())).valid).toBe(true);

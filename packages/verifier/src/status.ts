@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type ComityContext, type Issue, type Jwk, toIssue } from '@comity/core';
+import { type ComityContext, ComityUsageError, type Issue, type Jwk, toIssue } from '@comity/core';
 import { checkStatus, parseStatusReference, type StatusKeyResolver, type StatusListCache } from '@comity/status-list';
 
 /** How the verifier checks credential status. */
@@ -25,6 +25,24 @@ export interface StatusPolicy {
    * the list's form does not follow the credential's), `jwt` or `cwt`.
    */
   readonly format?: 'jwt' | 'cwt' | 'any';
+}
+
+/**
+ * Refuses a status policy that could never establish a status, when the verifier is created:
+ * otherwise every presentation would be refused later for a setup mistake.
+ *
+ * @throws ComityUsageError `ERR_USAGE_STATUS_POLICY`
+ */
+export function checkStatusPolicy(policy: StatusPolicy): void {
+  const { keys, mode, format } = policy;
+  if (typeof keys !== 'function' && (!Array.isArray(keys) || keys.length === 0)) {
+    throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status.keys must be a non-empty array of JWKs or a key resolver');
+  }
+  if (mode !== undefined && mode !== 'if-present' && mode !== 'required')
+    throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status.mode must be "if-present" or "required"');
+  if (format !== undefined && format !== 'jwt' && format !== 'cwt' && format !== 'any') {
+    throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status.format must be "jwt", "cwt" or "any"');
+  }
 }
 
 /** What one credential's status adds to its result. */

@@ -20,7 +20,7 @@ import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trus
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
 import { type MdocExpectations, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
-import { type StatusPolicy, withStatus } from './status.js';
+import { checkStatusPolicy, type StatusPolicy, withStatus } from './status.js';
 import { anchoredMdocProfile, decideTrust, untrustedDecision } from './trust.js';
 
 /** How the verifier establishes trust in issuers. */
@@ -37,7 +37,7 @@ export interface VerifierOptions {
   readonly did?: boolean;
   /** Replace the SD-JWT VC issuer key resolution entirely. */
   readonly issuerKeyResolver?: IssuerKeyResolver;
-  /** Allowed issuer signature algorithms (default ES256, ES384, ES512, EdDSA). */
+  /** Allowed issuer signature algorithms (default ES256, ES384, ES512, EdDSA, Ed25519). */
   readonly algorithms?: readonly SignatureAlgorithm[];
   /** SD-JWT VC Type Metadata validation. */
   readonly typeMetadata?: TypeMetadataCheck;
@@ -99,9 +99,11 @@ function withTrust(result: VerificationResult, trust: TrustDecision): Presentati
  * const verifier = createVerifier({ trustAnchors: [root] });
  * const result = await verifier.verify(vpToken, { nonce: request.nonce, audience: request.client_id });
  * ```
+ * @throws ComityUsageError `ERR_USAGE_STATUS_POLICY` for a status policy without keys, or with an unknown mode or format
  * @see OpenID4VP 1.0 §8.6 (verifying the presentation)
  */
 export function createVerifier(options: VerifierOptions = {}): Verifier {
+  if (options.status !== undefined) checkStatusPolicy(options.status);
   const ctx = options.ctx ?? createContext();
   const issuerKey =
     options.issuerKeyResolver ??
