@@ -60,7 +60,7 @@ export interface VerifyIssuerSignedOptions {
   readonly ctx: ComityContext;
   /** Expected docType. */
   readonly docType?: string;
-  /** Accepted issuer and device signature algorithms (default ES256/384/512, EdDSA). */
+  /** Accepted issuer and device signature algorithms (default ES256/384/512, EdDSA, Ed25519). */
   readonly allowedAlgorithms?: readonly SignatureAlgorithm[];
   /** Accepted document-signer EKUs (default the mDL DS EKU `1.0.18013.5.1.2`). */
   readonly documentSignerEkus?: readonly string[];

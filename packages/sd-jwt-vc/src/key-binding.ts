@@ -32,7 +32,7 @@ export interface KeyBindingPolicy {
   readonly audience?: string;
   /** Oldest acceptable `iat`, in seconds before now (default 300). */
   readonly maxAgeSeconds?: number;
-  /** Allowed KB-JWT algorithms (default ES256, ES384, ES512, EdDSA). */
+  /** Allowed KB-JWT algorithms (default ES256, ES384, ES512, EdDSA, Ed25519). */
   readonly algorithms?: readonly SignatureAlgorithm[];
 }
 

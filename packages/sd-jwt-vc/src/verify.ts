@@ -48,7 +48,7 @@ export type TypeMetadataCheck = (input: {
 export interface SdJwtVerifyPolicy {
   /** How the issuer key is found (pinned JWKs, x5c, issuer metadata, DID): see `issuerKeyResolverFor`. */
   readonly issuerKey: IssuerKeyResolver;
-  /** Allowed issuer signature algorithms (default ES256, ES384, ES512, EdDSA). `none` and HMAC are never allowed. */
+  /** Allowed issuer signature algorithms (default ES256, ES384, ES512, EdDSA, Ed25519). `none` and HMAC are never allowed. */
   readonly algorithms?: readonly SignatureAlgorithm[];
   /** Allowed `_sd_alg` values (default sha-256, sha-384, sha-512). */
   readonly hashAlgorithms?: readonly HashAlgorithm[];
