@@ -269,6 +269,8 @@ describe('draft-20 §8 CWT status check over HTTP', () => {
     const options = { ctx, keys: [key], allowLoopbackHttp: true, format: 'any' as const };
     expect((await checkStatus({ idx: 3, uri: `${base}/cwt` }, options)).label).toBe('INVALID');
     expect(accept).toBe('application/statuslist+jwt, application/statuslist+cwt');
-    await expect(checkStatus({ idx: 0, uri: `${base}/cwt` }, { ...options, format: 'xml' as never })).rejects.toMatchObject({ code: 'ERR_USAGE_STATUS_FORMAT' });
+    await expect(checkStatus({ idx: 0, uri: `${base}/cwt` }, { ...options, format: 'xml' as never })).rejects.toMatchObject({
+      code: 'ERR_USAGE_STATUS_FORMAT',
+    });
   });
 });
