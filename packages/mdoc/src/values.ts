@@ -87,30 +87,41 @@ export function readTdate(value: CborValue): ParsedTdate | undefined {
   const text = value.value;
   if (text.length > 40) return undefined;
   if (STRICT_TDATE.test(text)) {
-    // Components are range-checked by rebuilding them (no 30 February, no hour 24).
-    const y = digits(text, 0, 4);
-    const mo = digits(text, 5, 7);
-    const d = digits(text, 8, 10);
-    const h = digits(text, 11, 13);
-    const mi = digits(text, 14, 16);
-    const se = digits(text, 17, 19);
-    const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
-    if (
-      date.getUTCFullYear() !== y ||
-      date.getUTCMonth() !== mo - 1 ||
-      date.getUTCDate() !== d ||
-      date.getUTCHours() !== h ||
-      date.getUTCMinutes() !== mi ||
-      se > 59
-    ) {
-      return undefined;
-    }
-    return { date, text, deviates: false };
+    const date = calendarDate(text);
+    return date === undefined ? undefined : { date, text, deviates: false };
   }
   if (!LENIENT_TDATE.test(text)) return undefined;
+  // The same calendar and clock ranges as the profile form (Date would roll 30 February over
+  // into March), and an offset of at most 23:59.
+  if (calendarDate(text) === undefined) return undefined;
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (offset !== null && (digits(offset[2] as string, 0, 2) > 23 || digits(offset[3] as string, 0, 2) > 59)) return undefined;
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) return undefined;
   return { date, text, deviates: true };
+}
+
+/** The UTC instant of `YYYY-MM-DDTHH:MM:SS` at the start of `text`, or undefined when a component is out of range. */
+function calendarDate(text: string): Date | undefined {
+  // Components are range-checked by rebuilding them (no 30 February, no hour 24).
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 7);
+  const d = digits(text, 8, 10);
+  const h = digits(text, 11, 13);
+  const mi = digits(text, 14, 16);
+  const se = digits(text, 17, 19);
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  if (
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== mo - 1 ||
+    date.getUTCDate() !== d ||
+    date.getUTCHours() !== h ||
+    date.getUTCMinutes() !== mi ||
+    se > 59
+  ) {
+    return undefined;
+  }
+  return date;
 }
 
 /**

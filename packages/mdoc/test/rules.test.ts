@@ -97,6 +97,14 @@ describe('issuer-side rules', () => {
     ]);
   });
 
+  it('rfc3339-5.7-tdate-range-lenient: an impossible date or offset is refused in the lenient form too', async () => {
+    for (const text of ['2021-02-30T00:00:00.5Z', '2021-01-01T24:00:00+00:00', '2021-01-01T00:00:00+24:00', '2021-13-01T00:00:00.1Z']) {
+      expect(await codes(await craft({ mso: (m) => (m.get('validityInfo') as Map<string, unknown>).set('validFrom', new Tag(text, 0)) }))).toEqual([
+        'ERR_MDOC_TDATE_INVALID',
+      ]);
+    }
+  });
+
   it('rfc3339-5.7-tdate-range: an impossible calendar date is refused', async () => {
     expect(
       await codes(await craft({ mso: (m) => (m.get('validityInfo') as Map<string, unknown>).set('validFrom', new Tag('2021-02-30T00:00:00Z', 0)) })),
