@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { base64urlEncode, ComityError } from '@comity/core';
+import { base64urlEncode, ComityError, toHex } from '@comity/core';
 import { type CborMap, type CborValue, DataItem, decodeCbor } from './internal/cbor.js';
 import { asMap, asText, asUint } from './internal/read.js';
 import { parseIssuerSigned } from './parse-issuer-signed.js';
@@ -23,7 +23,7 @@ function viewIssuerSigned(value: CborValue): Record<string, unknown> {
   }
   const mso = s.mso;
   const valueDigests: Record<string, Record<string, string>> = {};
-  for (const [ns, d] of mso.valueDigests) valueDigests[ns] = Object.fromEntries([...d].map(([id, v]) => [String(id), Buffer.from(v).toString('hex')]));
+  for (const [ns, d] of mso.valueDigests) valueDigests[ns] = Object.fromEntries([...d].map(([id, v]) => [String(id), toHex(v)]));
   return {
     nameSpaces,
     issuerAuth: {

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  base64Encode,
   base64urlEncode,
   type Certificate,
   ComityError,
@@ -233,7 +234,7 @@ export async function signAgreementList(list: AgreementList, signer: Signer, cer
     throw new ComityUsageError('ERR_USAGE_SIGNER', 'signAgreementList needs a Signer');
   const clean = parseAgreementList(JSON.parse(JSON.stringify(list)));
   const header: Record<string, unknown> = { typ: AGREEMENT_LIST_TYP };
-  if (certificateChain !== undefined && certificateChain.length > 0) header.x5c = certificateChain.map((c) => Buffer.from(c.der).toString('base64'));
+  if (certificateChain !== undefined && certificateChain.length > 0) header.x5c = certificateChain.map((c) => base64Encode(c.der));
   const h = base64urlEncode(utf8Encode(JSON.stringify({ alg: signer.alg, ...header })));
   const p = base64urlEncode(utf8Encode(JSON.stringify(clean)));
   const signature = await signer.sign(utf8Encode(`${h}.${p}`));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { base64urlEncode, type Certificate, ComityUsageError, type Signer, utf8Encode } from '@comity/core';
+import { base64Encode, base64urlEncode, type Certificate, ComityUsageError, type Signer, utf8Encode } from '@comity/core';
 
 /** One trusted entity to list. */
 export interface LoTEEntityInput {
@@ -32,7 +32,7 @@ export interface LoTEInput {
   readonly entities: readonly LoTEEntityInput[];
 }
 
-const b64 = (der: Uint8Array): string => Buffer.from(der).toString('base64');
+const b64 = (der: Uint8Array): string => base64Encode(der);
 const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**

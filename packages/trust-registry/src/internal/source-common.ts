@@ -1,4 +1,4 @@
-import { type Certificate, ComityError, type CryptoProvider, defaultCrypto, parseCertificate, utf8Decode } from '@comity/core';
+import { base64Decode, type Certificate, ComityError, type CryptoProvider, defaultCrypto, parseCertificate, utf8Decode } from '@comity/core';
 import type { LevelOfAssurance, ServiceStatusEntry, TrustCategory } from '../types.js';
 
 /** Options shared by every source parser/loader. */
@@ -38,7 +38,11 @@ export function base64Std(text: string, what: string): Uint8Array {
   if (clean.length === 0 || clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(clean)) {
     throw new ComityError('ERR_TRUST_LIST_MALFORMED', `${what} is not base64`);
   }
-  return new Uint8Array(Buffer.from(clean, 'base64'));
+  try {
+    return base64Decode(clean, what);
+  } catch (cause) {
+    throw new ComityError('ERR_TRUST_LIST_MALFORMED', `${what} is not base64`, { cause });
+  }
 }
 
 export async function certFromBase64(text: string, what: string): Promise<Certificate> {
