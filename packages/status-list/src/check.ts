@@ -146,12 +146,13 @@ export async function loadStatusList(uri: string, options: CheckStatusOptions): 
     return verifyToken(await fetchToken(historicalUrl(uri, time), options), uri, options, undefined);
   }
   const cached = cache?.get(uri, epochSeconds(ctx));
-  if (cached !== undefined) {
+  // A cached token larger than this caller accepts is not handed to it (the fetch below refuses it).
+  if (cached !== undefined && cached.token.length <= (options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES)) {
     try {
       return await verifyToken(cached.token, uri, options, cached.decoded);
     } catch {
-      // A cached token that no longer verifies (expired, keys rotated): fetch a fresh one.
-      cache?.delete(uri);
+      // Not for this caller (its keys, age limit or list size): fetch for it, and leave the
+      // entry to the callers it serves. A fresh token that verifies replaces it.
     }
   }
   const fetchedAt = epochSeconds(ctx);
@@ -203,13 +204,22 @@ function historicalUrl(uri: string, time: number): string {
 
 // Concurrent checks against one cache share one request per URI and fetch policy (sd-jwt-js
 // #305: the same list fetched twice). Each caller still verifies the token with its own keys.
-const inFlight = new WeakMap<StatusListCache, Map<string, Promise<string | Uint8Array>>>();
+// Requests are shared per cache and per fetch function: callers with their own fetch (a proxy,
+// a tenant's client) never ride on another's request.
+const inFlight = new WeakMap<StatusListCache, WeakMap<object, Map<string, Promise<string | Uint8Array>>>>();
+const NO_FETCH = {};
 
 function sharedFetch(cache: StatusListCache, uri: string, options: CheckStatusOptions): Promise<string | Uint8Array> {
-  let pending = inFlight.get(cache);
+  let byFetch = inFlight.get(cache);
+  if (byFetch === undefined) {
+    byFetch = new WeakMap();
+    inFlight.set(cache, byFetch);
+  }
+  const fetcher: object = options.ctx.fetch ?? NO_FETCH;
+  let pending = byFetch.get(fetcher);
   if (pending === undefined) {
     pending = new Map();
-    inFlight.set(cache, pending);
+    byFetch.set(fetcher, pending);
   }
   const key = JSON.stringify([uri, options.format ?? 'jwt', options.allowLoopbackHttp === true, options.maxTokenBytes ?? null, options.timeoutMs ?? null]);
   let request = pending.get(key);

@@ -414,6 +414,47 @@ describe('draft-20 §13.7 caching', () => {
     expect(await codeOf(checkStatus(ref, options({ cache, keys: [otherKey] })))).toBe('ERR_STATUS_TOKEN_SIGNATURE_INVALID');
   });
 
+  it('status-list-305-no-eviction: a caller the cached token does not verify for leaves it to the others', async () => {
+    const cache = createStatusListCache();
+    await serve('/lists/shared', await signStatusListJwt({ list, uri: url('/lists/shared'), iat: NOW - 60, ttl: 300, signer, header: { kid: 'status-1' } }));
+    const ref = { idx: 7, uri: url('/lists/shared') };
+    await checkStatus(ref, options({ cache }));
+    expect(hits.get('/lists/shared')).toBe(1);
+    const otherKey = (await defaultCrypto.generateKeyPair('ES256')).publicJwk;
+    expect(await codeOf(checkStatus(ref, options({ cache, keys: [otherKey] })))).toBe('ERR_STATUS_TOKEN_SIGNATURE_INVALID');
+    expect(await codeOf(checkStatus(ref, options({ cache, maxAgeSeconds: 10 })))).toBe('ERR_STATUS_TOKEN_STALE');
+    expect(hits.get('/lists/shared')).toBe(3); // each of them fetched for itself
+    expect((await checkStatus(ref, options({ cache }))).status).toBe(1);
+    expect(hits.get('/lists/shared')).toBe(3); // and the entry still serves the first caller
+  });
+
+  it('status-list-11.1-cache-respects-token-limit: a cached token is not handed to a caller with a smaller maxTokenBytes', async () => {
+    const cache = createStatusListCache();
+    const ref = { idx: 7, uri: url('/lists/cached') };
+    await checkStatus(ref, options({ cache }));
+    expect(await codeOf(checkStatus(ref, options({ cache, maxTokenBytes: 64 })))).toBe('ERR_STATUS_FETCH_TOO_LARGE');
+  });
+
+  it('status-list-305-shared-per-fetch: concurrent callers with different fetch functions do not share one request', async () => {
+    const cache = createStatusListCache();
+    await serve(
+      '/lists/per-fetch',
+      await signStatusListJwt({ list, uri: url('/lists/per-fetch'), iat: NOW - 60, ttl: 300, signer, header: { kid: 'status-1' } }),
+    );
+    const seen: string[] = [];
+    const tenant = (name: string) =>
+      createContext({
+        now: ctx.now,
+        fetch: (input, init) => {
+          seen.push(name);
+          return globalThis.fetch(input, init);
+        },
+      });
+    const ref = { idx: 5, uri: url('/lists/per-fetch') };
+    await Promise.all([checkStatus(ref, options({ cache, ctx: tenant('a') })), checkStatus(ref, options({ cache, ctx: tenant('b') }))]);
+    expect(seen.sort()).toEqual(['a', 'b']);
+  });
+
   it('status-list-11.1-cache-respects-limit: a cached list is not handed to a caller with a smaller maxListBytes', async () => {
     const cache = createStatusListCache();
     const ref = { idx: 7, uri: url('/lists/cached') };
