@@ -147,7 +147,8 @@ export function parseMso(content: Uint8Array, notes?: DecodeNotes): MobileSecuri
     keyAuthorizations,
     docType,
     validityInfo: expectedUpdate === undefined ? { signed, validFrom, validUntil } : { signed, validFrom, validUntil, expectedUpdate },
-    status: m.get('status'),
+    // A status reference is a map when present (the status list reads its members); null is not "absent".
+    status: m.has('status') ? asMap(m.get('status'), 'status', ['mso', 'status']) : undefined,
   };
 }
 

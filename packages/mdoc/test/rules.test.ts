@@ -144,6 +144,12 @@ describe('issuer-side rules', () => {
     expect(await codes(await craft({ protectedBytes }))).toEqual(['ERR_MDOC_COSE_CRIT_UNSUPPORTED']);
   });
 
+  it('status-list-6.3-mso-status-map: an MSO status that is null or not a map is refused, not taken as absent', async () => {
+    for (const status of [null, 'https://status.example/1', [1]]) {
+      expect(await codes(await craft({ mso: (m) => m.set('status', status) }))).toEqual(['ERR_MDOC_STRUCTURE']);
+    }
+  });
+
   it('18013-5-9.1.2.4-mso-tag24: an MSO payload without tag 24 is refused', async () => {
     expect(await codes(await craft({ payload: (b) => b }))).toEqual(['ERR_MDOC_MSO_NOT_TAG24']);
   });
