@@ -111,5 +111,25 @@ describe('comity verify --format mso_mdoc', () => {
       () => {},
     );
     expect(usage).toBe(2);
+
+    // ISO 18013-7 Annex C (DC API): the same mDL presented to a web origin.
+    const reader = await ctx.crypto.generateKeyPair('ES256');
+    const nonce = ctx.crypto.randomBytes(16);
+    const annexC = { type: 'iso18013-7-annex-c', origin: 'https://shop.example.de', nonce, recipientPublicKey: reader.publicJwk } as const;
+    const annexCResponse = await presentMdoc({
+      issuerSigned,
+      disclose: [['org.iso.18013.5.1', 'age_over_18']],
+      deviceSigner: localSigner(device.privateJwk, 'ES256', ctx.crypto),
+      sessionTranscript: await buildSessionTranscript(annexC, ctx),
+      ctx,
+    });
+    const annexCFile = join(dir, 'mdl-annex-c.hex');
+    writeFileSync(annexCFile, toHex(annexCResponse));
+    const annexCJson = { ...annexC, nonce: base64urlEncode(nonce) };
+    const viaAnnexC = await verify([annexCFile, '--trust-anchor', anchor, '--handover', JSON.stringify(annexCJson)]);
+    expect(viaAnnexC.json.errors).toEqual([]);
+    expect(viaAnnexC.code).toBe(0);
+    const otherOrigin = await verify([annexCFile, '--trust-anchor', anchor, '--handover', JSON.stringify({ ...annexCJson, origin: 'https://evil.example' })]);
+    expect(otherOrigin.json.errors.map((e) => e.code)).toEqual(['ERR_MDOC_DEVICE_SIGNATURE_INVALID']);
   });
 });

@@ -109,7 +109,9 @@ export function parseHex(value: string, option: string): Uint8Array {
 /**
  * Parses `--handover` JSON: `{"type":"openid4vp","clientId","nonce","responseUri","jwkThumbprint"}`,
  * `{"type":"openid4vp-dcapi","origin","nonce","jwkThumbprint"}` or
- * `{"type":"iso18013-7-annex-b","clientId","responseUri","nonce","mdocGeneratedNonce"}`.
+ * `{"type":"iso18013-7-annex-b","clientId","responseUri","nonce","mdocGeneratedNonce"}` or
+ * `{"type":"iso18013-7-annex-c","origin","encryptionInfo"}` (the base64url EncryptionInfo as sent), or with
+ * `"nonce"` (base64url) and `"recipientPublicKey"` (a JWK) instead of `encryptionInfo`.
  * `jwkThumbprint` is hex or base64url (32 bytes), or null.
  */
 export function parseHandover(value: string): HandoverInput {
@@ -149,7 +151,22 @@ export function parseHandover(value: string): HandoverInput {
         nonce: str('nonce'),
         mdocGeneratedNonce: str('mdocGeneratedNonce'),
       };
+    case 'iso18013-7-annex-c': {
+      if (typeof json.encryptionInfo === 'string') return { type: 'iso18013-7-annex-c', origin: str('origin'), encryptionInfo: json.encryptionInfo };
+      const key = json.recipientPublicKey;
+      if (key === null || typeof key !== 'object' || Array.isArray(key)) {
+        throw new CliUsageError('--handover for iso18013-7-annex-c needs "encryptionInfo", or "nonce" and a JWK "recipientPublicKey"');
+      }
+      let nonce: Uint8Array;
+      try {
+        nonce = base64urlDecode(str('nonce'));
+      } catch (e) {
+        if (e instanceof CliUsageError) throw e;
+        throw new CliUsageError('--handover "nonce" must be base64url');
+      }
+      return { type: 'iso18013-7-annex-c', origin: str('origin'), nonce, recipientPublicKey: key as Jwk };
+    }
     default:
-      throw new CliUsageError('--handover "type" must be openid4vp, openid4vp-dcapi or iso18013-7-annex-b');
+      throw new CliUsageError('--handover "type" must be openid4vp, openid4vp-dcapi, iso18013-7-annex-b or iso18013-7-annex-c');
   }
 }
