@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { ComityError, ComityUsageError, fetchBytes, type Issue, isPlainObject, type JsonValue, parseJson, toIssue, utf8Decode } from '@comity/core';
+import { ComityUsageError, type Issue, isPlainObject, type JsonValue, parseJson, toIssue, utf8Decode } from '@comity/core';
 import { type CheckStatusOptions, loadStatusList } from './check.js';
 import { statusError } from './errors.js';
+import { fetchStatusResource } from './internal/fetch.js';
 import { checkReference } from './parse-reference.js';
 import type { StatusListTokenInfo } from './verify-jwt.js';
 
@@ -66,21 +67,17 @@ export interface FetchStatusListAggregationOptions extends ParseStatusListAggreg
 export async function fetchStatusListAggregation(uri: string, options: FetchStatusListAggregationOptions): Promise<string[]> {
   if (options?.ctx === undefined) throw new ComityUsageError('ERR_USAGE_CONTEXT', 'options.ctx is required');
   const maxBytes = options.maxBytes ?? 256 * 1024;
-  let bytes: Uint8Array;
-  try {
-    bytes = await fetchBytes(options.ctx, uri, {
+  const bytes = await fetchStatusResource(
+    options.ctx,
+    uri,
+    {
       accept: 'application/json',
       maxBytes,
       allowLoopbackHttp: options.allowLoopbackHttp === true,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    });
-  } catch (cause) {
-    const code = cause instanceof ComityError ? cause.code : 'ERR_FETCH_FAILED';
-    const details = cause instanceof ComityError ? { reason: code, ...cause.details } : { reason: code };
-    if (code === 'ERR_FETCH_TOO_LARGE') throw statusError('ERR_STATUS_FETCH_TOO_LARGE', 'the aggregation is larger than allowed', details, cause);
-    if (code === 'ERR_FETCH_URL_NOT_ALLOWED') throw statusError('ERR_STATUS_FETCH_URL_NOT_ALLOWED', 'the aggregation uri may not be fetched', details, cause);
-    throw statusError('ERR_STATUS_FETCH_FAILED', 'the aggregation could not be fetched', details, cause);
-  }
+    },
+    'the aggregation',
+  );
   let json: JsonValue;
   try {
     json = parseJson(utf8Decode(bytes, 'aggregation'), 'aggregation', maxBytes + 1);

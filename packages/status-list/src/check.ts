@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { ComityError, ComityUsageError, epochSeconds, fetchBytes, type Issue, toIssue, utf8Decode } from '@comity/core';
+import { ComityError, ComityUsageError, epochSeconds, type Issue, toIssue, utf8Decode } from '@comity/core';
 import type { StatusListCache } from './cache.js';
 import { type DecodedStatusList, decodeStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
+import { fetchStatusResource } from './internal/fetch.js';
 import { checkReference, type StatusReference } from './parse-reference.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from './sign-jwt.js';
@@ -235,23 +236,19 @@ const ACCEPT = { jwt: STATUS_LIST_JWT_MEDIA_TYPE, cwt: STATUS_LIST_CWT_TYP, any:
 
 async function fetchToken(url: string, options: CheckStatusOptions): Promise<string | Uint8Array> {
   const format = options.format ?? 'jwt';
-  let body: Uint8Array;
-  try {
-    body = await fetchBytes(options.ctx, url, {
+  const body = await fetchStatusResource(
+    options.ctx,
+    url,
+    {
       accept: ACCEPT[format],
       maxBytes: options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES,
       // §8.2: clients SHOULD follow redirects; every hop is checked like the first.
       maxRedirects: 3,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       allowLoopbackHttp: options.allowLoopbackHttp === true,
-    });
-  } catch (cause) {
-    const code = cause instanceof ComityError ? cause.code : 'ERR_FETCH_FAILED';
-    const details = cause instanceof ComityError ? { reason: code, ...cause.details } : { reason: code };
-    if (code === 'ERR_FETCH_TOO_LARGE') throw statusError('ERR_STATUS_FETCH_TOO_LARGE', 'the status list token is larger than allowed', details, cause);
-    if (code === 'ERR_FETCH_URL_NOT_ALLOWED') throw statusError('ERR_STATUS_FETCH_URL_NOT_ALLOWED', 'the status list uri may not be fetched', details, cause);
-    throw statusError('ERR_STATUS_FETCH_FAILED', 'the status list token could not be fetched', details, cause);
-  }
+    },
+    'the status list token',
+  );
   // A CWT Status List Token is a tagged COSE_Sign1 (major type 6); a compact JWT is ASCII text.
   if (format === 'cwt' || (format === 'any' && body.length > 0 && (body[0] as number) >> 5 === 6)) return body;
   let text: string;
