@@ -226,7 +226,8 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// With a length that is a multiple of 4, the same language as /^(?:[A-Za-z0-9+/]{4})*(?:..==|...=)?$/, and a flat class scans faster.
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Encodes bytes as standard base64 with padding (as in `x5c`). */
 export function base64Encode(bytes: Uint8Array): string {
@@ -242,7 +243,7 @@ export function base64Encode(bytes: Uint8Array): string {
  * @throws ComityError `ERR_ENCODING_BASE64`
  */
 export function base64Decode(text: string, what = 'value'): Uint8Array {
-  if (typeof text !== 'string' || !BASE64_RE.test(text)) throw new ComityError('ERR_ENCODING_BASE64', `${what} is not valid base64`);
+  if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64_RE.test(text)) throw new ComityError('ERR_ENCODING_BASE64', `${what} is not valid base64`);
   if (hasBuffer) {
     const b = Buffer.from(text, 'base64');
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

@@ -1,0 +1,35 @@
+/** Strict standard base64 (x5c, ETSI lists): padding in place, no URL-safe characters, no whitespace. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { base64Decode, base64Encode } from '../src/index.js';
+import { codeOf } from './code-of.js';
+
+// RFC 4648 §4 with padding, written the long way: the decoder's faster check must accept exactly this.
+const CANONICAL_FORM = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+describe('base64Decode', () => {
+  it('rfc4648-4: accepts exactly the padded standard alphabet (property, against the long-form pattern)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('A', 'z', '0', '+', '/', '=', '-', '_', ' '), maxLength: 13 }), (text) => {
+        const accepted = codeOf(() => base64Decode(text)) === 'NO_ERROR';
+        expect(accepted).toBe(CANONICAL_FORM.test(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rfc4648-4: padding only at the end, at most two, in a length that is a multiple of 4', () => {
+    for (const ok of ['', 'AA==', 'AAA=', 'AAAA', '+/+/', 'AAAAAA==']) expect(codeOf(() => base64Decode(ok))).toBe('NO_ERROR');
+    for (const bad of ['A===', '====', 'AA=', 'AAAAA', 'AA=A', 'A=AA', '-_-_', 'AA AA', 'AAAA====', 'AA==AA==', 'AAAAA===']) {
+      expect(codeOf(() => base64Decode(bad))).toBe('ERR_ENCODING_BASE64');
+    }
+  });
+
+  it('round-trips bytes of every length through base64Encode', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        expect(base64Decode(base64Encode(bytes))).toEqual(bytes);
+      }),
+    );
+  });
+});
