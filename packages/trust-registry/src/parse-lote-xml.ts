@@ -7,8 +7,7 @@
  */
 import { type Certificate, ComityError } from '@comity/core';
 import type { Element } from '@xmldom/xmldom';
-import { certIndexInfo } from './internal/der.js';
-import { base64Std, checkSequence, cryptoOf, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
+import { checkSequence, cryptoOf, listedCertificateAnchor, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
 import { parseDate, sha256Hex } from './internal/util.js';
 import { child, childText, elementChildren, parseXml } from './internal/xml.js';
 import { verifyEnvelopedXml } from './internal/xmldsig.js';
@@ -67,21 +66,17 @@ async function readLoteXml(root: Element, digest: string, signerSha256: string |
       for (const d of elementChildren(child(si, 'ServiceDigitalIdentity') ?? bad('ServiceDigitalIdentity'), 'DigitalId')) {
         const x = childText(d, 'X509Certificate');
         if (x === undefined) continue;
-        const der = base64Std(x, 'LoTE X509Certificate');
-        const idx = certIndexInfo(der);
-        anchors.push({
-          category,
-          certificateDer: der,
-          thumbprint: await sha256Hex(crypto, der),
-          subjectKeyId: idx.subjectKeyId,
-          subjectKey: idx.subjectKey,
-          jurisdiction: jurisdiction ?? idx.country,
-          entityName,
-          serviceType,
-          loa: options.loa,
-          statuses,
-          sourceId: id,
-        });
+        anchors.push(
+          await listedCertificateAnchor(x, 'LoTE X509Certificate', crypto, {
+            category,
+            jurisdiction,
+            entityName,
+            serviceType,
+            loa: options.loa,
+            statuses,
+            sourceId: id,
+          }),
+        );
       }
     }
   }

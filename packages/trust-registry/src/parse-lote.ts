@@ -19,9 +19,18 @@ import {
   toHex,
   verifyJwsSignature,
 } from '@comity/core';
-import { certIndexInfo } from './internal/der.js';
 import { decodeListJws } from './internal/jws-large.js';
-import { base64Std, certFromBase64, checkSequence, cryptoOf, pinnedSigner, type SourceOptions, statusEntry, textOf } from './internal/source-common.js';
+import {
+  base64Std,
+  certFromBase64,
+  checkSequence,
+  cryptoOf,
+  listedCertificateAnchor,
+  pinnedSigner,
+  type SourceOptions,
+  statusEntry,
+  textOf,
+} from './internal/source-common.js';
 import { parseDate, sha256Hex } from './internal/util.js';
 import type { ServiceStatusEntry, TrustAnchor, TrustCategory, TrustListPointer, TrustSource } from './types.js';
 
@@ -186,22 +195,17 @@ export async function parseLoTE(
       const sdi = obj(svc.ServiceDigitalIdentity) ?? malformed('ServiceDigitalIdentity');
       for (const c of arr(sdi.X509Certificates)) {
         const val = str(obj(c)?.val) ?? malformed('X509Certificates.val');
-        // Index fields come from a minimal DER walk; the full X.509 parse happens on first use.
-        const der = base64Std(val, 'LoTE X509Certificates');
-        const info = certIndexInfo(der);
-        anchors.push({
-          category,
-          certificateDer: der,
-          thumbprint: await sha256Hex(crypto, der),
-          subjectKeyId: info.subjectKeyId,
-          subjectKey: info.subjectKey,
-          jurisdiction: jurisdiction ?? info.country,
-          entityName,
-          serviceType,
-          loa: options.loa,
-          statuses,
-          sourceId: id,
-        });
+        anchors.push(
+          await listedCertificateAnchor(val, 'LoTE X509Certificates', crypto, {
+            category,
+            jurisdiction,
+            entityName,
+            serviceType,
+            loa: options.loa,
+            statuses,
+            sourceId: id,
+          }),
+        );
       }
       for (const k of arr(sdi.PublicKeyValues)) {
         const jwk = parsePublicJwk(k, 'LoTE PublicKeyValue');
