@@ -189,10 +189,15 @@ function stripCause(cause: unknown): Error {
   return new Error(cause instanceof Error ? cause.name : 'JSON parse error');
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Lower-case hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
+  // A table for short inputs (key ids, digests), Node's native encoder for longer ones (names):
+  // a trust list hexes thousands of both, and the old per-byte toString showed in its load time.
+  if (hasBuffer && bytes.length > 48) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i] as number).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) s += HEX_BYTE[bytes[i] as number];
   return s;
 }
 

@@ -34,9 +34,12 @@ export function textOf(input: string | Uint8Array, what: string): string {
   return utf8Decode(input, what);
 }
 
+const WHITESPACE = /\s/;
+
 /** Strict standard base64 (as in ETSI lists and x5c) to bytes; whitespace allowed (XML). */
 export function base64Std(text: string, what: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
+  // XML lists wrap base64 in whitespace; JSON lists do not, and most certificates pass untouched.
+  const clean = WHITESPACE.test(text) ? text.replace(/\s+/g, '') : text;
   try {
     if (clean.length === 0) throw new Error('empty');
     return base64Decode(clean, what);

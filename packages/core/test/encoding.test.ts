@@ -1,7 +1,7 @@
-/** Strict standard base64 (x5c, ETSI lists): padding in place, no URL-safe characters, no whitespace. */
+/** Encoding helpers: strict standard base64 (x5c, ETSI lists) and hex. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Decode, base64Encode } from '../src/index.js';
+import { base64Decode, base64Encode, fromHex, toHex } from '../src/index.js';
 import { codeOf } from './code-of.js';
 
 // RFC 4648 §4 with padding, written the long way: the decoder's faster check must accept exactly this.
@@ -31,5 +31,19 @@ describe('base64Decode', () => {
         expect(base64Decode(base64Encode(bytes))).toEqual(bytes);
       }),
     );
+  });
+});
+
+describe('toHex', () => {
+  it('is lower-case hex of every byte on both paths (short: table, long: native) and fromHex reverses it', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
+        const hex = toHex(bytes);
+        expect(hex).toBe(Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(''));
+        expect(fromHex(hex)).toEqual(bytes);
+      }),
+      { numRuns: 300 },
+    );
+    expect(toHex(new Uint8Array(64).subarray(10, 60).fill(0xab))).toBe('ab'.repeat(50));
   });
 });
