@@ -4,7 +4,7 @@
  * recognition agreements and acceptance rules.
  */
 import { type Certificate, type Issue, toIssue, type VerificationResult } from '@comity/core';
-import { checkDocumentSignerChain } from '@comity/mdoc';
+import { checkDocumentSignerChain, type MdocVerificationResult, x5chainCertificatesOf } from '@comity/mdoc';
 import { evaluateTrust, type TrustCredential, type TrustDecision, type TrustRegistry, type VerifierProfile } from '@comity/trust-registry';
 
 /** A decision recorded when the credential itself did not verify: trust is never evaluated on unverified data. */
@@ -46,6 +46,32 @@ export function decideTrust(
     ...(input.signedAt === undefined ? {} : { signedAt: input.signedAt }),
   };
   return evaluateTrust(registry, credential, { now, ...(profile === undefined ? {} : { verifier: profile }) });
+}
+
+/**
+ * Trust in every document of a verified DeviceResponse: the first decision that is not
+ * acceptance decides, and each document's anchored path must also follow the ISO chain
+ * profile (direct mode checks it in mdoc; see {@link anchoredMdocProfile}).
+ */
+export async function decideMdocTrust(
+  registry: TrustRegistry,
+  documents: readonly MdocVerificationResult[],
+  profile: VerifierProfile | undefined,
+  now: Date,
+): Promise<{ decision: TrustDecision | undefined; profileErrors: Issue[]; profileWarnings: Issue[] }> {
+  let decision: TrustDecision | undefined;
+  const profileErrors: Issue[] = [];
+  const profileWarnings: Issue[] = [];
+  for (const doc of documents) {
+    const issuerCertificates = doc.issuer === undefined ? undefined : x5chainCertificatesOf(doc.issuer);
+    const signedAt = doc.validityInfo === undefined ? undefined : new Date(doc.validityInfo.signed);
+    const d = await decideTrust(registry, doc, { type: doc.docType ?? '', issuerCertificates, signedAt }, profile, now);
+    const chainProfile = await anchoredMdocProfile(registry, d, issuerCertificates, signedAt, now);
+    profileErrors.push(...chainProfile.errors);
+    profileWarnings.push(...chainProfile.warnings);
+    if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
+  }
+  return { decision, profileErrors, profileWarnings };
 }
 
 /**

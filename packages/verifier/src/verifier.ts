@@ -4,24 +4,14 @@
  *
  * @module
  */
-import {
-  type Certificate,
-  type ComityContext,
-  createContext,
-  type Issue,
-  type Jwk,
-  type SignatureAlgorithm,
-  toIssue,
-  type VerificationResult,
-} from '@comity/core';
-import { x5chainCertificatesOf } from '@comity/mdoc';
+import { type Certificate, type ComityContext, createContext, type Jwk, type SignatureAlgorithm, toIssue, type VerificationResult } from '@comity/core';
 import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
 import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
 import { type MdocExpectations, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
 import { checkStatusPolicy, type StatusPolicy, withStatus } from './status.js';
-import { anchoredMdocProfile, decideTrust, untrustedDecision } from './trust.js';
+import { decideMdocTrust, decideTrust, untrustedDecision } from './trust.js';
 
 /** How the verifier establishes trust in issuers. */
 export interface VerifierOptions {
@@ -155,26 +145,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         const result = checked.valid || !verified.valid ? checked : withholdMdocClaims(checked);
         if (options.trustRegistry === undefined) return result;
         if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
-        // Every document must be trusted; the first decision that is not acceptance decides.
-        let decision: TrustDecision | undefined;
-        const profileErrors: Issue[] = [];
-        const profileWarnings: Issue[] = [];
-        for (const doc of result.documents) {
-          const issuerCertificates = doc.issuer === undefined ? undefined : x5chainCertificatesOf(doc.issuer);
-          const signedAt = doc.validityInfo === undefined ? undefined : new Date(doc.validityInfo.signed);
-          const d = await decideTrust(
-            options.trustRegistry,
-            doc,
-            { type: doc.docType ?? '', issuerCertificates, signedAt },
-            options.verifierProfile,
-            ctx.now(),
-          );
-          // The ISO chain profile holds for the anchored path too (direct mode checks it in mdoc).
-          const profile = await anchoredMdocProfile(options.trustRegistry, d, issuerCertificates, signedAt, ctx.now());
-          profileErrors.push(...profile.errors);
-          profileWarnings.push(...profile.warnings);
-          if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
-        }
+        const { decision, profileErrors, profileWarnings } = await decideMdocTrust(options.trustRegistry, result.documents, options.verifierProfile, ctx.now());
         if (decision === undefined) return result;
         const trusted = withTrust(result, decision);
         if (trusted.valid && profileErrors.length === 0)
