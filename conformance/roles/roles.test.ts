@@ -180,6 +180,38 @@ describe('issuer -> wallet -> verifier (mdoc)', () => {
       code: 'ERR_HOLDER_SESSION_TRANSCRIPT_REQUIRED',
     });
   });
+  it('the wallet refuses an mDL whose values its issuer did not sign, and keeps nothing of it', async () => {
+    const { createTestDocumentSigner, createTestIaca } = await import('@comity/mdoc');
+    const { base64urlDecode, base64urlEncode } = await import('@comity/core');
+    const iaca = await createTestIaca({ ctx, country: 'GR' });
+    const ds = await createTestDocumentSigner({ ctx, iaca });
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
+    const { credential } = await issuer.issue({
+      format: 'mso_mdoc',
+      docType: 'org.iso.18013.5.1.mDL',
+      nameSpaces: { 'org.iso.18013.5.1': { family_name: 'Papadopoulou', age_over_18: true } },
+      holderKey: walletKeys.publicJwk,
+    });
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const bytes = Buffer.from(base64urlDecode(credential));
+    const at = bytes.indexOf('Papadopoulou');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('Papadopoulos', at); // same length: only the digest can tell
+    await expect(wallet.receive(base64urlEncode(bytes))).rejects.toMatchObject({ code: 'ERR_MDOC_DIGEST_MISMATCH' });
+    // Signed by a document signer, but not by the one the MSO names: the issuer signature fails.
+    const other = await createTestDocumentSigner({ ctx, iaca });
+    const forged = await createIssuer({ signer: other.signer, certificateChain: [ds.certificate], ctx }).issue({
+      format: 'mso_mdoc',
+      docType: 'org.iso.18013.5.1.mDL',
+      nameSpaces: { 'org.iso.18013.5.1': { age_over_18: true } },
+      holderKey: walletKeys.publicJwk,
+    });
+    await expect(wallet.receive(forged.credential)).rejects.toMatchObject({ code: 'ERR_MDOC_ISSUER_SIGNATURE_INVALID' });
+    expect(wallet.credentials()).toEqual([]);
+    expect((await wallet.receive(credential)).format).toBe('mso_mdoc');
+  });
+
   it('a DeviceResponse with one untrusted document is refused whole, with no document values in the result', async () => {
     const { buildSessionTranscript, createTestDocumentSigner, createTestIaca, issueMdoc, presentMdoc } = await import('@comity/mdoc');
     const trusted = await createTestIaca({ ctx, country: 'GR' });

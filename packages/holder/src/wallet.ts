@@ -6,7 +6,7 @@
  * @module
  */
 import { base64urlDecode, base64urlEncode, type ClaimPath, type ComityContext, ComityError, createContext, type Signer } from '@comity/core';
-import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue } from '@comity/mdoc';
+import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue, verifyIssuerSigned } from '@comity/mdoc';
 import { type DecodedSdJwt, parseSdJwtJson, pathMatches, presentSdJwt, receiveSdJwt, type SdJwtJsonSignature, toJsonSerialization } from '@comity/sd-jwt-vc';
 
 /** A credential in the wallet. */
@@ -146,6 +146,7 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
       if (json === undefined && !text.includes('~')) {
         // An mdoc arrives as base64url IssuerSigned (OpenID4VCI mso_mdoc).
         const bytes = base64urlDecode(text, 'mdoc credential');
+        await checkReceivedMdoc(bytes, ctx);
         const parsed = parseIssuerSigned(bytes);
         const claims: Record<string, Record<string, unknown>> = {};
         for (const [ns, items] of parsed.nameSpaces) claims[ns] = Object.fromEntries(items.map((i) => [i.elementIdentifier, toJsonValue(i.elementValue)]));
@@ -229,4 +230,20 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
       return entries.map((e) => ({ ...e }));
     },
   };
+}
+
+/**
+ * What a wallet can check of an mdoc on receipt without the verifier's trust anchors: the
+ * issuer signature with the document signer of its x5chain, the signer's ISO profile, every
+ * value digest and the validity. A credential that fails is refused, so the citizen is never
+ * shown values its issuer did not sign. One that only becomes valid later is kept.
+ *
+ * @throws ComityError the first failing `ERR_MDOC_*` / `ERR_X509_*` code, every code in `details.codes`
+ */
+async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): Promise<void> {
+  const result = await verifyIssuerSigned(bytes, { trustAnchors: [], anchoring: 'deferred', ctx });
+  const errors = result.errors.filter((e) => e.code !== 'ERR_MDOC_NOT_YET_VALID');
+  const first = errors[0];
+  if (first !== undefined)
+    throw new ComityError(first.code, `the mdoc credential does not verify: ${first.message}`, { details: { codes: errors.map((e) => e.code) } });
 }
