@@ -25,6 +25,7 @@ import {
   certFromBase64,
   checkSequence,
   cryptoOf,
+  type ListedEntity,
   listedCertificateAnchor,
   pinnedSigner,
   type SourceOptions,
@@ -193,33 +194,14 @@ export async function parseLoTE(
         );
       }
       const sdi = obj(svc.ServiceDigitalIdentity) ?? malformed('ServiceDigitalIdentity');
+      const entity: ListedEntity = { category, jurisdiction, entityName, serviceType, loa: options.loa, statuses, sourceId: id };
       for (const c of arr(sdi.X509Certificates)) {
         const val = str(obj(c)?.val) ?? malformed('X509Certificates.val');
-        anchors.push(
-          await listedCertificateAnchor(val, 'LoTE X509Certificates', crypto, {
-            category,
-            jurisdiction,
-            entityName,
-            serviceType,
-            loa: options.loa,
-            statuses,
-            sourceId: id,
-          }),
-        );
+        anchors.push(await listedCertificateAnchor(val, 'LoTE X509Certificates', crypto, entity));
       }
       for (const k of arr(sdi.PublicKeyValues)) {
         const jwk = parsePublicJwk(k, 'LoTE PublicKeyValue');
-        anchors.push({
-          category,
-          jwk,
-          thumbprint: await jwkThumbprint(jwk, crypto),
-          jurisdiction,
-          entityName,
-          serviceType,
-          loa: options.loa,
-          statuses,
-          sourceId: id,
-        });
+        anchors.push({ ...entity, jwk, thumbprint: await jwkThumbprint(jwk, crypto) });
       }
     }
   }
