@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '@comity/cli';
 import { base64urlEncode, createContext, derToPem, fromHex, localSigner, toHex } from '@comity/core';
-import { buildSessionTranscript, createTestDocumentSigner, createTestIaca, issueMdoc, presentMdoc } from '@comity/mdoc';
+import { buildSessionTranscript, createTestDocumentSigner, createTestIaca, type HandoverInput, issueMdoc, presentMdoc } from '@comity/mdoc';
 import { describe, expect, it } from 'vitest';
 
 const annexD = fileURLToPath(new URL('../../packages/mdoc/test/vectors/iso18013-5-annexD/', import.meta.url));
@@ -88,15 +88,20 @@ describe('comity verify --format mso_mdoc', () => {
       responseUri: 'https://shop.example.de/response',
       jwkThumbprint: null,
     } as const;
-    const response = await presentMdoc({
-      issuerSigned,
-      disclose: [['org.iso.18013.5.1', 'age_over_18']],
-      deviceSigner: localSigner(device.privateJwk, 'ES256', ctx.crypto),
-      sessionTranscript: await buildSessionTranscript(handover, ctx),
-      ctx,
-    });
-    const file = join(dir, 'mdl.hex');
-    writeFileSync(file, toHex(response));
+    /** The age_over_18 element presented over `over`, written to `name` in hex. */
+    const presentOver = async (over: HandoverInput, name: string): Promise<string> => {
+      const response = await presentMdoc({
+        issuerSigned,
+        disclose: [['org.iso.18013.5.1', 'age_over_18']],
+        deviceSigner: localSigner(device.privateJwk, 'ES256', ctx.crypto),
+        sessionTranscript: await buildSessionTranscript(over, ctx),
+        ctx,
+      });
+      const path = join(dir, name);
+      writeFileSync(path, toHex(response));
+      return path;
+    };
+    const file = await presentOver(handover, 'mdl.hex');
     const anchor = join(dir, 'iaca.pem');
     writeFileSync(anchor, derToPem(iaca.certificate.der));
     const ok = await verify([file, '--trust-anchor', anchor, '--handover', JSON.stringify(handover)]);
@@ -116,15 +121,7 @@ describe('comity verify --format mso_mdoc', () => {
     const reader = await ctx.crypto.generateKeyPair('ES256');
     const nonce = ctx.crypto.randomBytes(16);
     const annexC = { type: 'iso18013-7-annex-c', origin: 'https://shop.example.de', nonce, recipientPublicKey: reader.publicJwk } as const;
-    const annexCResponse = await presentMdoc({
-      issuerSigned,
-      disclose: [['org.iso.18013.5.1', 'age_over_18']],
-      deviceSigner: localSigner(device.privateJwk, 'ES256', ctx.crypto),
-      sessionTranscript: await buildSessionTranscript(annexC, ctx),
-      ctx,
-    });
-    const annexCFile = join(dir, 'mdl-annex-c.hex');
-    writeFileSync(annexCFile, toHex(annexCResponse));
+    const annexCFile = await presentOver(annexC, 'mdl-annex-c.hex');
     const annexCJson = { ...annexC, nonce: base64urlEncode(nonce) };
     const viaAnnexC = await verify([annexCFile, '--trust-anchor', anchor, '--handover', JSON.stringify(annexCJson)]);
     expect(viaAnnexC.json.errors).toEqual([]);

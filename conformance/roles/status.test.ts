@@ -162,13 +162,13 @@ describe('mdoc status in the verifier role', () => {
     const walletKeys = await ctx.crypto.generateKeyPair('ES256');
     const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
     const handover = { type: 'openid4vp' as const, clientId: 'x509_san_dns:rp.example', nonce: 'n-2', responseUri: 'https://rp.example/response' };
-    const presentAt = async (idx: number) => {
+    const presentAt = async (idx: number, listUri = uri) => {
       const { credential } = await issuer.issue({
         format: 'mso_mdoc',
         docType: 'org.iso.18013.5.1.mDL',
         nameSpaces: { 'org.iso.18013.5.1': { age_over_18: true } },
         holderKey: walletKeys.publicJwk,
-        status: { status_list: { idx, uri } },
+        status: { status_list: { idx, uri: listUri } },
       });
       const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
       const stored = await wallet.receive(credential);
@@ -189,20 +189,7 @@ describe('mdoc status in the verifier role', () => {
 
     // A list published only as a CWT (as mdoc issuers may): read by default, refused when only JWT is accepted.
     const cwtUri = await publishList('/mdl/cwt', statusKeys.privateJwk, 'cwt');
-    const presentCwt = async (idx: number) => {
-      const { credential } = await issuer.issue({
-        format: 'mso_mdoc',
-        docType: 'org.iso.18013.5.1.mDL',
-        nameSpaces: { 'org.iso.18013.5.1': { age_over_18: true } },
-        holderKey: walletKeys.publicJwk,
-        status: { status_list: { idx, uri: cwtUri } },
-      });
-      const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
-      const stored = await wallet.receive(credential);
-      return wallet.present(stored.id, { verifier: 'x509_san_dns:rp.example', nonce: 'n-2', handover, claims: [['org.iso.18013.5.1', 'age_over_18']] }, [
-        ['org.iso.18013.5.1', 'age_over_18'],
-      ]);
-    };
+    const presentCwt = (idx: number) => presentAt(idx, cwtUri);
     expect(codes(await verifier.verify(await presentCwt(0), { handover }))).toEqual([]);
     expect(codes(await verifier.verify(await presentCwt(2), { handover }))).toEqual(['ERR_CREDENTIAL_SUSPENDED']);
     const jwtOnly = createVerifier({ trustAnchors: [iaca.certificate], ctx, status: { keys: [statusKeys.publicJwk], allowLoopbackHttp: true, format: 'jwt' } });
