@@ -210,6 +210,16 @@ describe('issuer -> wallet -> verifier (mdoc)', () => {
     await expect(wallet.receive(forged.credential)).rejects.toMatchObject({ code: 'ERR_MDOC_ISSUER_SIGNATURE_INVALID' });
     expect(wallet.credentials()).toEqual([]);
     expect((await wallet.receive(credential)).format).toBe('mso_mdoc');
+    // Trust policy stays the verifier's: a document signer with another EKU (say, a PID
+    // provider's) is not the wallet's to refuse.
+    const pidDs = await createTestDocumentSigner({ ctx, iaca, extKeyUsage: ['1.3.6.1.4.1.99999.1'] });
+    const pid = await createIssuer({ signer: pidDs.signer, certificateChain: [pidDs.certificate], ctx }).issue({
+      format: 'mso_mdoc',
+      docType: 'eu.europa.ec.eudi.pid.1',
+      nameSpaces: { 'eu.europa.ec.eudi.pid.1': { age_over_18: true } },
+      holderKey: walletKeys.publicJwk,
+    });
+    expect((await wallet.receive(pid.credential)).type).toBe('eu.europa.ec.eudi.pid.1');
   });
 
   it('a DeviceResponse with one untrusted document is refused whole, with no document values in the result', async () => {

@@ -234,16 +234,22 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
 
 /**
  * What a wallet can check of an mdoc on receipt without the verifier's trust anchors: the
- * issuer signature with the document signer of its x5chain, the signer's ISO profile, every
- * value digest and the validity. A credential that fails is refused, so the citizen is never
- * shown values its issuer did not sign. One that only becomes valid later is kept.
+ * structure, the issuer signature with the document signer of its x5chain, every value digest
+ * and the validity. A credential that fails is refused, so the citizen is never shown values
+ * its issuer did not sign. Trust policy stays the verifier's: the document signer's profile and
+ * certificate checks (an EKU a verifier may configure, its country, its validity) do not refuse
+ * a credential here, and one that only becomes valid later is kept.
  *
- * @throws ComityError the first failing `ERR_MDOC_*` / `ERR_X509_*` code, every code in `details.codes`
+ * @throws ComityError the first failing `ERR_MDOC_*` code, every such code in `details.codes`
  */
 async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): Promise<void> {
   const result = await verifyIssuerSigned(bytes, { trustAnchors: [], anchoring: 'deferred', ctx });
-  const errors = result.errors.filter((e) => e.code !== 'ERR_MDOC_NOT_YET_VALID');
+  const errors = result.errors.filter((e) => !VERIFIER_POLICY_CODES.test(e.code));
   const first = errors[0];
   if (first !== undefined)
     throw new ComityError(first.code, `the mdoc credential does not verify: ${first.message}`, { details: { codes: errors.map((e) => e.code) } });
 }
+
+// Document-signer profile, certificate and country rules, and a validity that starts later.
+const VERIFIER_POLICY_CODES =
+  /^(ERR_MDOC_DS_|ERR_X509_|ERR_MDOC_CHAIN_PROFILE$|ERR_MDOC_IACA_PROFILE$|ERR_MDOC_COUNTRY_MISMATCH$|ERR_MDOC_SIGNED_OUTSIDE_CERT_VALIDITY$|ERR_MDOC_NOT_YET_VALID$)/;
