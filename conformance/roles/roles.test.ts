@@ -116,6 +116,30 @@ describe('issuer -> wallet -> verifier', () => {
     // iss is not bound to the certificate, so the issuer is named by what the chain proves.
     expect(result.issuer).toMatchObject({ keyMethod: 'x5c', id: leaf.subject });
   });
+  it("rfc9901-7.2-holder-signature: the wallet checks an x5c credential's issuer signature on receipt and refuses an altered one", async () => {
+    const { leaf, leafKeys } = await issuerPki();
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const issuer = createIssuer({ signer: localSigner(leafKeys.privateJwk, 'ES256', ctx.crypto), certificateChain: [leaf], ctx });
+    const { credential } = await issuer.issue({ format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', claims: { age_over_18: true }, holderKey: walletKeys.publicJwk });
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    // The same payload with one more plain claim, under the original signature.
+    const [header, payload, rest] = credential.split('.') as [string, string, string];
+    const altered = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), nationality: 'FR' };
+    const tampered = `${header}.${Buffer.from(JSON.stringify(altered)).toString('base64url')}.${rest}`;
+    await expect(wallet.receive(tampered)).rejects.toMatchObject({ code: 'ERR_SDJWT_SIGNATURE_INVALID' });
+    // Signed by another key than the x5c leaf's.
+    const other = await issuerPki();
+    const forged = await createIssuer({ signer: localSigner(other.leafKeys.privateJwk, 'ES256', ctx.crypto), certificateChain: [leaf], ctx }).issue({
+      format: 'dc+sd-jwt',
+      vct: 'urn:eudi:pid:1',
+      claims: { age_over_18: true },
+      holderKey: walletKeys.publicJwk,
+    });
+    await expect(wallet.receive(forged.credential)).rejects.toMatchObject({ code: 'ERR_SDJWT_SIGNATURE_INVALID' });
+    expect(wallet.credentials()).toEqual([]);
+    expect((await wallet.receive(credential)).type).toBe('urn:eudi:pid:1');
+  });
+
   it('the wallet refuses an SD-JWT+KB at issuance and unknown credential ids', async () => {
     const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
     const walletKeys = await ctx.crypto.generateKeyPair('ES256');

@@ -5,9 +5,29 @@
  *
  * @module
  */
-import { base64urlDecode, base64urlEncode, type ClaimPath, type ComityContext, ComityError, createContext, type Signer } from '@comity/core';
+import {
+  base64urlDecode,
+  base64urlEncode,
+  type ClaimPath,
+  type ComityContext,
+  ComityError,
+  createContext,
+  DEFAULT_SIGNATURE_ALGORITHMS,
+  decodeCompactJws,
+  type Signer,
+  verifyJwsSignature,
+} from '@comity/core';
 import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue, verifyIssuerSigned } from '@comity/mdoc';
-import { type DecodedSdJwt, parseSdJwtJson, pathMatches, presentSdJwt, receiveSdJwt, type SdJwtJsonSignature, toJsonSerialization } from '@comity/sd-jwt-vc';
+import {
+  type DecodedSdJwt,
+  parseSdJwtJson,
+  pathMatches,
+  presentSdJwt,
+  receiveSdJwt,
+  type SdJwtJsonSignature,
+  toJsonSerialization,
+  x5cIssuerKey,
+} from '@comity/sd-jwt-vc';
 
 /** A credential in the wallet. */
 export interface StoredCredential {
@@ -156,6 +176,7 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
         return stored;
       }
       const decoded = await receiveSdJwt(text, ctx);
+      await checkReceivedX5cSignature(text.slice(0, text.indexOf('~')), decoded, ctx);
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
       const id = base64urlEncode(ctx.crypto.randomBytes(12));
@@ -253,3 +274,25 @@ async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): Promise
 // Document-signer profile, certificate and country rules, and a validity that starts later.
 const VERIFIER_POLICY_CODES =
   /^(ERR_MDOC_DS_|ERR_X509_|ERR_MDOC_CHAIN_PROFILE$|ERR_MDOC_IACA_PROFILE$|ERR_MDOC_COUNTRY_MISMATCH$|ERR_MDOC_SIGNED_OUTSIDE_CERT_VALIDITY$|ERR_MDOC_NOT_YET_VALID$)/;
+
+// The x5c chain is self-anchored here: trust is the verifier's; integrity is the wallet's.
+const X5C_INTEGRITY = x5cIssuerKey({ anchoring: 'deferred' });
+
+/**
+ * RFC 9901 §7.2: the holder processes a received SD-JWT as in §7.1, signature included. With an
+ * `x5c` header the wallet can check the issuer signature by the leaf certificate's key (the
+ * chain, its key usage and the SAN binding of `iss` as well), so values changed in transit are
+ * refused. Without one it would need the issuer's metadata, which the wallet is not given.
+ *
+ * @throws ComityError `ERR_SDJWT_X5C_*`, `ERR_X509_*`, `ERR_SDJWT_ALG_NOT_ALLOWED`, `ERR_SDJWT_SIGNATURE_INVALID`
+ */
+async function checkReceivedX5cSignature(jwt: string, decoded: DecodedSdJwt, ctx: ComityContext): Promise<void> {
+  if (decoded.header.x5c === undefined) return;
+  const [candidate] = await X5C_INTEGRITY({ header: decoded.header, payload: decoded.payload }, ctx);
+  if (candidate === undefined) throw new ComityError('ERR_SDJWT_X5C_INVALID', 'the x5c header names no usable key');
+  await verifyJwsSignature(decodeCompactJws(jwt, 'issuer-signed JWT', 'ERR_SDJWT'), candidate.jwk, {
+    algorithms: DEFAULT_SIGNATURE_ALGORITHMS,
+    crypto: ctx.crypto,
+    codePrefix: 'ERR_SDJWT',
+  });
+}
