@@ -136,6 +136,17 @@ describe('SD-JWT VC status in the verifier role', () => {
     const valid = await run(await presentAt({ status_list: { idx: 3, uri } }));
     expect(valid.code).toBe(0);
     expect(valid.result.valid).toBe(true);
+    // Options that only shape status checking are usage errors without --status-key (exit 2).
+    const vpFile = write('vp-plain.txt', await presentAt({ status_list: { idx: 3, uri } }));
+    for (const flag of ['--status-required', '--allow-loopback-http']) {
+      expect(
+        await main(
+          ['verify', vpFile, '--json', '--issuer-key', issuerKey, flag],
+          () => {},
+          () => {},
+        ),
+      ).toBe(2);
+    }
   });
 
   it('a status policy that could never establish a status is refused when the verifier is created', () => {

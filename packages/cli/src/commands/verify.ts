@@ -71,6 +71,8 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
   const trustAnchors = await readCertificates(values['trust-anchor'] ?? []);
   const statusKeys = (values['status-key'] ?? []).map(readPublicKey);
   if (values['status-required'] === true && statusKeys.length === 0) throw new CliUsageError('--status-required needs --status-key');
+  // It only widens the status fetch; alone it would silently do nothing.
+  if (values['allow-loopback-http'] === true && statusKeys.length === 0) throw new CliUsageError('--allow-loopback-http needs --status-key');
   const status =
     statusKeys.length === 0
       ? undefined
