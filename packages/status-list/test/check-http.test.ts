@@ -66,6 +66,11 @@ async function serve(path: string, body: string | Buffer, extra: Omit<Route, 'bo
   routes.set(path, { body, ...extra });
 }
 
+/** Serves a freshly signed list (ttl 300) at `path`, for tests that need a list of their own. */
+async function serveFreshList(path: string): Promise<void> {
+  await serve(path, await signStatusListJwt({ list, uri: url(path), iat: NOW - 60, ttl: 300, signer, header: { kid: 'status-1' } }));
+}
+
 async function signedPayload(path: string, payload: Record<string, unknown>, header: Record<string, unknown> = { typ: 'statuslist+jwt' }, by = signer) {
   await serve(path, await signCompactJws(header, payload, by));
 }
@@ -379,10 +384,7 @@ describe('draft-20 §13.7 caching', () => {
 
   it('status-list-305-single-fetch: concurrent checks sharing a cache make one request', async () => {
     const cache = createStatusListCache();
-    await serve(
-      '/lists/concurrent',
-      await signStatusListJwt({ list, uri: url('/lists/concurrent'), iat: NOW - 60, ttl: 300, signer, header: { kid: 'status-1' } }),
-    );
+    await serveFreshList('/lists/concurrent');
     const results = await Promise.all([5, 7, 9, 11].map((idx) => checkStatus({ idx, uri: url('/lists/concurrent') }, options({ cache }))));
     expect(results.map((r) => r.label)).toEqual(['VALID', 'INVALID', 'SUSPENDED', 'APPLICATION_SPECIFIC']);
     expect(hits.get('/lists/concurrent')).toBe(1);
@@ -416,7 +418,7 @@ describe('draft-20 §13.7 caching', () => {
 
   it('status-list-305-no-eviction: a caller the cached token does not verify for leaves it to the others', async () => {
     const cache = createStatusListCache();
-    await serve('/lists/shared', await signStatusListJwt({ list, uri: url('/lists/shared'), iat: NOW - 60, ttl: 300, signer, header: { kid: 'status-1' } }));
+    await serveFreshList('/lists/shared');
     const ref = { idx: 7, uri: url('/lists/shared') };
     await checkStatus(ref, options({ cache }));
     expect(hits.get('/lists/shared')).toBe(1);
@@ -437,10 +439,7 @@ describe('draft-20 §13.7 caching', () => {
 
   it('status-list-305-shared-per-fetch: concurrent callers with different fetch functions do not share one request', async () => {
     const cache = createStatusListCache();
-    await serve(
-      '/lists/per-fetch',
-      await signStatusListJwt({ list, uri: url('/lists/per-fetch'), iat: NOW - 60, ttl: 300, signer, header: { kid: 'status-1' } }),
-    );
+    await serveFreshList('/lists/per-fetch');
     const seen: string[] = [];
     const tenant = (name: string) =>
       createContext({
