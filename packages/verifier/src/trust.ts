@@ -74,6 +74,18 @@ export async function decideMdocTrust(
   return { decision, profileErrors, profileWarnings };
 }
 
+// One anchor array per anchor certificate: mdoc caches validated chains by the array it is given,
+// so a fresh [anchor] per presentation would validate the path again every time.
+const anchorLists = new WeakMap<Certificate, readonly Certificate[]>();
+function anchorList(anchor: Certificate): readonly Certificate[] {
+  let list = anchorLists.get(anchor);
+  if (list === undefined) {
+    list = Object.freeze([anchor]);
+    anchorLists.set(anchor, list);
+  }
+  return list;
+}
+
 /**
  * ISO/IEC 18013-5 Annex B on the path the registry anchored an mdoc document signer to: the
  * document signer directly under the IACA, the IACA's path length 0, the same country. The
@@ -95,7 +107,7 @@ export async function anchoredMdocProfile(
   if (anchor === undefined)
     return { errors: [{ code: 'ERR_X509_CHAIN_UNANCHORED', message: 'the document signer is not anchored by a certificate' }], warnings: [] };
   try {
-    const checked = await checkDocumentSignerChain(anchored.path, { trustAnchors: [anchor], now, ...(signedAt === undefined ? {} : { signedAt }) });
+    const checked = await checkDocumentSignerChain(anchored.path, { trustAnchors: anchorList(anchor), now, ...(signedAt === undefined ? {} : { signedAt }) });
     return { errors: [], warnings: [...checked.warnings] };
   } catch (e) {
     return { errors: [toIssue(e)], warnings: [] };
