@@ -1,11 +1,30 @@
 /** Encoding helpers: strict standard base64 (x5c, ETSI lists) and hex. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Decode, base64Encode, fromHex, toHex } from '../src/index.js';
+import { base64Decode, base64Encode, base64urlDecode, base64urlDecodeUtf8, fromHex, toHex } from '../src/index.js';
 import { codeOf } from './code-of.js';
 
 // RFC 4648 §4 with padding, written the long way: the decoder's faster check must accept exactly this.
 const CANONICAL_FORM = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+// RFC 4648 §5 without padding, with zero unused bits in the last character, the long way.
+const CANONICAL_URL_FORM = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$/;
+
+describe('base64urlDecode', () => {
+  it('rfc4648-5: accepts exactly canonical unpadded base64url (property, against the long-form pattern)', () => {
+    const unit = fc.constantFrom('A', 'B', 'Q', 'z', '0', '-', '_', '+', '/', '=', ' ', '\n', 'é', '.');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 13 }), (text) => {
+        const expected = CANONICAL_URL_FORM.test(text) ? 'NO_ERROR' : 'ERR_ENCODING_BASE64URL';
+        expect(codeOf(() => base64urlDecode(text))).toBe(expected);
+        // The text decoder applies the same rule before it looks at UTF-8 (these bytes may not be UTF-8).
+        const asText = codeOf(() => base64urlDecodeUtf8(text));
+        expect(asText === 'ERR_ENCODING_UTF8' ? 'NO_ERROR' : asText).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
 
 describe('base64Decode', () => {
   it('rfc4648-4: accepts exactly the padded standard alphabet (property, against the long-form pattern)', () => {
