@@ -6,7 +6,7 @@
  */
 import type { ClaimPath } from '@comity/core';
 import { getPath, leafPaths, pathCovers, setPath } from './internal/util.js';
-import type { MappingTransform, RecognitionScope } from './types.js';
+import type { MappingRule, MappingTransform, RecognitionScope } from './types.js';
 
 /**
  * Technical SD-JWT VC claims that are neither mapped nor reported as dropped.
@@ -31,13 +31,24 @@ export interface MappingOutcome {
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+function validDay(yy: number, mm: number, dd: number): boolean {
+  if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= (DAYS_IN_MONTH[mm - 1] as number))) return false;
+  return mm !== 2 || dd !== 29 || (yy % 4 === 0 && (yy % 100 !== 0 || yy % 400 === 0));
+}
+
 function isoDate(y: string, m: string, d: string): string | undefined {
-  const yy = Number(y);
-  const mm = Number(m);
-  const dd = Number(d);
-  if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= (DAYS_IN_MONTH[mm - 1] as number))) return undefined;
-  if (mm === 2 && dd === 29 && !(yy % 4 === 0 && (yy % 100 !== 0 || yy % 400 === 0))) return undefined;
-  return `${y}-${m}-${d}`;
+  return validDay(Number(y), Number(m), Number(d)) ? `${y}-${m}-${d}` : undefined;
+}
+
+/** The decimal value of `text[from..to)`, or -1 when a character is not an ASCII digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 const ISO_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
@@ -56,6 +67,13 @@ export function normaliseDate(v: unknown): string | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
   if (typeof v === 'object' && v !== null && 'value' in v) return normaliseDate((v as { value: unknown }).value);
   if (typeof v !== 'string' || v.length > 40) return undefined;
+  // The common case, a plain full-date, is returned as it is once its day is checked.
+  if (v.length === 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
+    const y = digits(v, 0, 4);
+    const m = digits(v, 5, 7);
+    const d = digits(v, 8, 10);
+    return y >= 0 && m >= 0 && d >= 0 && validDay(y, m, d) ? v : undefined;
+  }
   let r = ISO_PREFIX.exec(v);
   if (r !== null) return isoDate(r[1] as string, r[2] as string, r[3] as string);
   r = EU_DATE.exec(v);
@@ -75,6 +93,52 @@ function applyTransform(value: unknown, t: MappingTransform | undefined, valueSe
     return set !== undefined && key !== undefined && Object.hasOwn(set, key) ? set[key] : undefined;
   }
   return value;
+}
+
+/**
+ * One rule's value: the concatenation of its `concat` parts, or the transformed value of the
+ * first present path among `from` and `or`. The paths read are added to `consumed`.
+ */
+function ruleValue(
+  claims: Record<string, unknown>,
+  rule: MappingRule,
+  valueSets: Readonly<Record<string, Readonly<Record<string, string>>>>,
+  consumed: ClaimPath[],
+): unknown {
+  const t = rule.transform;
+  if (typeof t === 'object' && 'concat' in t) {
+    const parts: string[] = [];
+    for (const p of t.concat) {
+      const v = getPath(claims, p);
+      if (typeof v === 'string' || typeof v === 'number') {
+        parts.push(String(v));
+        consumed.push(p);
+      }
+    }
+    return parts.length === 0 ? undefined : parts.join(t.separator ?? ' ');
+  }
+  // `from` first, then each `or` path; no array of candidates is built per rule.
+  let from = rule.from;
+  let v = getPath(claims, from);
+  if ((v === undefined || v === null) && rule.or !== undefined) {
+    for (const p of rule.or) {
+      v = getPath(claims, p);
+      if (v !== undefined && v !== null) {
+        from = p;
+        break;
+      }
+    }
+  }
+  if (v === undefined || v === null) return undefined;
+  const value = applyTransform(v, t, valueSets);
+  if (value !== undefined) consumed.push(from);
+  return value;
+}
+
+/** True when a consumed path is `leaf`, one of its ancestors or one of its descendants. */
+function touches(consumed: readonly ClaimPath[], leaf: ClaimPath): boolean {
+  for (const c of consumed) if (pathCovers(c, leaf) || pathCovers(leaf, c)) return true;
+  return false;
 }
 
 /**
@@ -101,28 +165,7 @@ export function mapClaims(
   const missing: ClaimPath[] = [];
   if (scope.mapping !== undefined) {
     for (const rule of scope.mapping.rules) {
-      let value: unknown;
-      const t = rule.transform;
-      if (typeof t === 'object' && 'concat' in t) {
-        const parts: string[] = [];
-        for (const p of t.concat) {
-          const v = getPath(claims, p);
-          if (typeof v === 'string' || typeof v === 'number') {
-            parts.push(String(v));
-            consumed.push(p);
-          }
-        }
-        value = parts.length === 0 ? undefined : parts.join(t.separator ?? ' ');
-      } else {
-        for (const p of [rule.from, ...(rule.or ?? [])]) {
-          const v = getPath(claims, p);
-          if (v !== undefined && v !== null) {
-            value = applyTransform(v, t, valueSets);
-            if (value !== undefined) consumed.push(p);
-            break;
-          }
-        }
-      }
+      const value = ruleValue(claims, rule, valueSets, consumed);
       if (value === undefined) {
         if (rule.required === true) missing.push(rule.to);
         continue;
@@ -145,6 +188,6 @@ export function mapClaims(
       count++;
     }
   }
-  const dropped = leaves.filter((leaf) => !consumed.some((c) => pathCovers(c, leaf) || pathCovers(leaf, c)));
+  const dropped = consumed.length === 0 ? leaves : leaves.filter((leaf) => !touches(consumed, leaf));
   return { mapped, dropped, missing, targetSchema: scope.mapping?.targetSchema, count };
 }

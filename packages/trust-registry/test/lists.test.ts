@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ComityError, derToPem, utf8Encode } from '@comity/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AgreementList,
@@ -206,6 +207,30 @@ describe('claim mapping', () => {
     expect(normaliseDate('2023-02-29')).toBeUndefined();
     expect(normaliseDate('2024-02-29')).toBe('2024-02-29');
     expect(normaliseDate(12)).toBeUndefined();
+  });
+  it('date normalisation: the full-date fast path agrees with the pattern rules (property)', () => {
+    // The rules written the long way: ISO prefix, DD.MM.YYYY or DD/MM/YYYY, YYYYMMDD, then a calendar check.
+    const reference = (v: string): string | undefined => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(v) ?? null;
+      const e = m === null ? /^(\d{2})[./](\d{2})[./](\d{4})$/.exec(v) : null;
+      const c = m === null && e === null ? /^(\d{4})(\d{2})(\d{2})$/.exec(v) : null;
+      const [y, mo, d] = m !== null ? [m[1], m[2], m[3]] : e !== null ? [e[3], e[2], e[1]] : c !== null ? [c[1], c[2], c[3]] : [];
+      if (y === undefined || mo === undefined || d === undefined) return undefined;
+      const date = new Date(0);
+      date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d)); // rolls over invalid days; no 19xx mapping of years < 100
+      const valid = date.getUTCMonth() === Number(mo) - 1 && date.getUTCDate() === Number(d);
+      return valid ? `${y}-${mo}-${d}` : undefined;
+    };
+    const unit = fc.constantFrom('0', '1', '2', '9', '-', '.', '/', 'T', 'x', '٣');
+    const dateLike = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, minLength: 8, maxLength: 11 }), dateLike), (v) => {
+        expect(normaliseDate(v)).toBe(reference(v));
+      }),
+      { numRuns: 3000 },
+    );
   });
   it('rename, restructure, value sets, concat, fallbacks, drops', () => {
     const m = mapClaims(

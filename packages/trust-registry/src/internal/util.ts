@@ -40,7 +40,11 @@ export function isCategory(value: unknown): value is TrustCategory {
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
+  if (typeof v !== 'object' || v === null) return false;
+  // Plain objects, the common case, without walking prototype chains.
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return true;
+  return !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
 }
 
 /** Reads a claim path (keys and indices; `null` is not allowed in mapping sources). */
@@ -81,20 +85,25 @@ export function setPath(root: Record<string, unknown>, path: ClaimPath, value: u
 }
 
 /** Leaf paths of a claims object: plain objects are descended, anything else is a leaf. */
-export function leafPaths(
-  root: Record<string, unknown>,
-  skipTopLevel: ReadonlySet<string>,
-  out: ClaimPath[] = [],
-  prefix: (string | number)[] = [],
-): ClaimPath[] {
+export function leafPaths(root: Record<string, unknown>, skipTopLevel: ReadonlySet<string>): ClaimPath[] {
+  const out: ClaimPath[] = [];
   for (const key of Object.keys(root)) {
-    if (prefix.length === 0 && skipTopLevel.has(key)) continue;
-    const v = root[key];
-    const p = [...prefix, key];
-    if (isRecord(v) && Object.keys(v).length > 0 && prefix.length < 16) leafPaths(v, skipTopLevel, out, p);
-    else out.push(p);
+    if (!skipTopLevel.has(key)) collectLeaves(root[key], [key], out);
   }
   return out;
+}
+
+function collectLeaves(v: unknown, path: (string | number)[], out: ClaimPath[]): void {
+  if (!isRecord(v) || path.length > 16) {
+    out.push(path);
+    return;
+  }
+  const keys = Object.keys(v);
+  if (keys.length === 0) {
+    out.push(path);
+    return;
+  }
+  for (const key of keys) collectLeaves(v[key], [...path, key], out);
 }
 
 export function pathKey(path: ClaimPath): string {
