@@ -123,18 +123,47 @@ export async function evaluateTrust(registry: TrustRegistry, credential: TrustCr
   const chain = credential.issuerCertificates ?? [];
   // The anchoring and recognition part depends only on (verifier, type, chain, LoA) and the
   // snapshot; it is cached per chain for the time window in which none of its inputs changes.
-  let key: string | undefined;
   const leaf = chain[0];
-  if (leaf !== undefined && !anchorsOnly) {
-    key = `${verifier.jurisdiction}|${verifier.community ?? ''}|${verifier.purpose ?? ''}|${credential.format}|${credential.type}|${credential.loa ?? ''}`;
-    for (let i = 1; i < chain.length; i++) key += `|${(chain[i] as Certificate).sha256}`;
-    const hit = registry.cachedDecisionCore(leaf, key, nowMs) as Core | undefined;
+  const cacheKey: DecisionKey | undefined = leaf === undefined || anchorsOnly ? undefined : { verifier, format: credential.format, loa: credential.loa, chain };
+  if (leaf !== undefined && cacheKey !== undefined) {
+    const hit = registry.cachedDecisionCore(leaf, credential.type, cacheKey, sameDecisionInputs, nowMs) as Core | undefined;
     if (hit !== undefined) return finish(hit, registry, credential, now);
   }
   const core = await computeCore(registry, credential, verifier, now, anchorsOnly);
   if (!('kind' in core)) return core;
-  if (key !== undefined && leaf !== undefined && core.cacheable) registry.cacheDecisionCore(leaf, key, core, core.from, core.to);
+  if (leaf !== undefined && cacheKey !== undefined && core.cacheable) {
+    // The stored key copies what the caller could change later: the profile and the chain digests.
+    const stored: DecisionKey = {
+      verifier: { jurisdiction: verifier.jurisdiction, community: verifier.community, purpose: verifier.purpose },
+      format: credential.format,
+      loa: credential.loa,
+      chain: chain.map((c) => ({ sha256: c.sha256 })),
+    };
+    registry.cacheDecisionCore(leaf, credential.type, stored, sameDecisionInputs, core, core.from, core.to);
+  }
   return finish(core, registry, credential, now);
+}
+
+/**
+ * What a decision core depends on besides the leaf certificate and the credential type (the
+ * two cache levels): the verifier profile, the format, the claimed LoA and the certificates
+ * above the leaf (by digest).
+ */
+interface DecisionKey {
+  readonly verifier: VerifierProfile;
+  readonly format: string;
+  readonly loa: string | undefined;
+  readonly chain: readonly Pick<Certificate, 'sha256'>[];
+}
+
+// Field by field: no key string is built and hashed per decision.
+function sameDecisionInputs(stored: DecisionKey, probe: DecisionKey): boolean {
+  const a = stored.verifier;
+  const b = probe.verifier;
+  if (a.jurisdiction !== b.jurisdiction || (a.community ?? '') !== (b.community ?? '') || (a.purpose ?? '') !== (b.purpose ?? '')) return false;
+  if (stored.format !== probe.format || (stored.loa ?? '') !== (probe.loa ?? '') || stored.chain.length !== probe.chain.length) return false;
+  for (let i = 1; i < probe.chain.length; i++) if (stored.chain[i]?.sha256 !== probe.chain[i]?.sha256) return false;
+  return true;
 }
 
 /** The anchoring + recognition part of a decision (everything but mapping and rules). */

@@ -117,6 +117,14 @@ const DEFAULT_CLASSIFICATIONS: Readonly<Record<string, TrustCategory>> = {
  * ```
  * @throws ComityError `ERR_TRUST_SEQUENCE_REGRESSION` from the `add*` methods
  */
+/** One cached decision core and the inputs it was computed for. */
+interface CachedDecision {
+  readonly key: unknown;
+  readonly value: unknown;
+  readonly from: number;
+  readonly to: number;
+}
+
 export class TrustRegistry {
   readonly verifier: VerifierProfile | undefined;
   readonly policy: TrustPolicy;
@@ -133,7 +141,8 @@ export class TrustRegistry {
   readonly #classifications: Map<string, TrustCategory>;
   readonly #chainCache = new Map<string, CachedAnchor>();
   readonly #jwkCache = new Map<string, string>();
-  #decisionCache = new WeakMap<Certificate, Map<string, { value: unknown; from: number; to: number }>>();
+  /** leaf certificate → credential type → cached decision cores for that leaf and type. */
+  #decisionCache = new WeakMap<Certificate, Map<string, CachedDecision[]>>();
 
   constructor(options: TrustRegistryOptions = {}) {
     this.verifier = options.verifier;
@@ -194,20 +203,34 @@ export class TrustRegistry {
 
   /** Adds a per-verifier acceptance rule. */
   /** @internal Cached anchoring + recognition result of `evaluateTrust` for a leaf certificate, valid for `now` in its window. */
-  cachedDecisionCore(leaf: Certificate, key: string, now: number): unknown {
-    const e = this.#decisionCache.get(leaf)?.get(key);
-    return e !== undefined && now >= e.from && now <= e.to ? e.value : undefined;
+  cachedDecisionCore<K>(leaf: Certificate, type: string, key: K, matches: (stored: K, probe: K) => boolean, now: number): unknown {
+    const entries = this.#decisionCache.get(leaf)?.get(type);
+    if (entries === undefined) return undefined;
+    for (const e of entries) if (matches(e.key as K, key)) return now >= e.from && now <= e.to ? e.value : undefined;
+    return undefined;
   }
 
-  /** @internal */
-  cacheDecisionCore(leaf: Certificate, key: string, value: unknown, from: number, to: number): void {
-    let m = this.#decisionCache.get(leaf);
-    if (m === undefined) {
-      m = new Map();
-      this.#decisionCache.set(leaf, m);
+  /** @internal `key` must not change after this call: store a copy of anything the caller may mutate. */
+  cacheDecisionCore<K>(leaf: Certificate, type: string, key: K, matches: (stored: K, probe: K) => boolean, value: unknown, from: number, to: number): void {
+    let byType = this.#decisionCache.get(leaf);
+    if (byType === undefined) {
+      byType = new Map();
+      this.#decisionCache.set(leaf, byType);
     }
-    if (m.size > 256) m.clear();
-    m.set(key, { value, from, to });
+    let entries = byType.get(type);
+    if (entries === undefined) {
+      if (byType.size > 256) byType.clear();
+      entries = [];
+      byType.set(type, entries);
+    }
+    const entry = { key, value, from, to };
+    const i = entries.findIndex((e) => matches(e.key as K, key));
+    if (i >= 0) entries[i] = entry;
+    else {
+      // Few verifier profiles ask about one leaf and type: keep the most recent ones.
+      if (entries.length >= 16) entries.shift();
+      entries.push(entry);
+    }
   }
 
   addRule(rule: AcceptanceRule): void {

@@ -135,6 +135,28 @@ describe('evaluateTrust', () => {
     expect(again.checks).toEqual(d.checks);
   });
 
+  it('decision-cache-keys-on-every-input: a cached decision is never reused for another profile, format, LoA or chain', async () => {
+    const f = await fixture([agreement({ recogniser: { jurisdiction: 'FR', community: 'banks' } })]);
+    const banks = { now: NOW, verifier: { jurisdiction: 'FR', community: 'banks' } };
+    const accepted = async (credential: TrustCredential, options: Parameters<typeof evaluateTrust>[2]) =>
+      (await evaluateTrust(f.registry, credential, options)).outcome;
+    // Each pair: the accepted decision first (now cached), then one input changed.
+    expect(await accepted(pid(f.deIssuer), banks)).toBe('accepted');
+    expect(await accepted(pid(f.deIssuer), { now: NOW, verifier: { jurisdiction: 'FR' } })).not.toBe('accepted');
+    expect(await accepted(pid(f.deIssuer), banks)).toBe('accepted');
+    expect(await accepted(pid(f.deIssuer), { now: NOW, verifier: { jurisdiction: 'IT', community: 'banks' } })).not.toBe('accepted');
+    expect(await accepted(pid(f.deIssuer), banks)).toBe('accepted');
+    expect(await accepted(pid(f.deIssuer, { format: 'mso_mdoc' }), banks)).not.toBe('accepted');
+    expect(await accepted(pid(f.deIssuer), banks)).toBe('accepted');
+    expect(await accepted(pid(f.deIssuer, { loa: 'low' }), banks)).not.toBe('accepted');
+    expect(await accepted(pid(f.deIssuer), banks)).toBe('accepted');
+    // A leaf under an intermediate: accepted with the intermediate presented, never without it.
+    const intermediate = await makeCa('C=DE, O=BD, CN=DE PID Sub-CA', f.deCa);
+    const leaf = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer 2', intermediate);
+    expect(await accepted(pid(leaf, { issuerCertificates: [leaf.cert, intermediate.cert] }), banks)).toBe('accepted');
+    expect(await accepted(pid(leaf), banks)).not.toBe('accepted');
+  });
+
   it('agreement-state-suspended', async () => {
     const f = await fixture([
       agreement({
