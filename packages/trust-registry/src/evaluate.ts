@@ -13,6 +13,7 @@ import { mapClaims, TECHNICAL_CLAIMS } from './mapping.js';
 import type { AnchorResult, CompiledAgreement, TrustRegistry } from './registry.js';
 import { statusAtIndex } from './status.js';
 import type {
+  AcceptanceRule,
   RecognitionScope,
   TrustAnchor,
   TrustCategory,
@@ -481,6 +482,23 @@ function isoStamp(now: Date): string {
   return lastStamp;
 }
 
+/** One acceptance rule over the mapped claims: skipped without a recognition scope, unknown when it cannot be evaluated. */
+function ruleCheck(
+  rule: Pick<AcceptanceRule, 'id' | 'logic'>,
+  scope: RecognitionScope | undefined,
+  mappedClaims: Record<string, unknown>,
+  evaluatedAt: string,
+): TrustCheck {
+  const code = ruleCode(rule.id);
+  if (scope === undefined) return check(code, 'skip', { rule: rule.id });
+  try {
+    const data = { payload: mappedClaims, external: { validationClock: evaluatedAt } };
+    return check(code, truthy(evaluateCertLogic(rule.logic, data)) ? 'pass' : 'fail', { rule: rule.id }, { rule: rule.id });
+  } catch {
+    return check(code, 'unknown', { rule: rule.id }, { rule: rule.id });
+  }
+}
+
 function finish(core: Core, registry: TrustRegistry, credential: TrustCredential, now: Date): TrustDecision {
   const evaluatedAt = isoStamp(now);
   const claims = credential.claims ?? {};
@@ -512,23 +530,9 @@ function finish(core: Core, registry: TrustRegistry, credential: TrustCredential
     droppedClaims = leafPaths(claims, TECHNICAL_CLAIMS);
     checks.push(check('TRUST_CLAIMS_MAPPED', 'skip'));
   }
-  const rules = [
-    ...(scope?.condition === undefined ? [] : [scope.condition]),
-    ...registry.rules.filter((r) => r.types === undefined || r.types.includes(type)),
-  ];
-  const data = { payload: mappedClaims, external: { validationClock: evaluatedAt } };
-  for (const r of rules) {
-    const code = ruleCode(r.id);
-    if (scope === undefined) {
-      checks.push(check(code, 'skip', { rule: r.id }));
-      continue;
-    }
-    try {
-      checks.push(check(code, truthy(evaluateCertLogic(r.logic, data)) ? 'pass' : 'fail', { rule: r.id }, { rule: r.id }));
-    } catch {
-      checks.push(check(code, 'unknown', { rule: r.id }, { rule: r.id }));
-    }
-  }
+  // The scope's condition first, then the registry's rules for this type; most decisions have none.
+  if (scope?.condition !== undefined) checks.push(ruleCheck(scope.condition, scope, mappedClaims, evaluatedAt));
+  for (const r of registry.rules) if (r.types === undefined || r.types.includes(type)) checks.push(ruleCheck(r, scope, mappedClaims, evaluatedAt));
 
   const outcome = outcomeOf(checks);
   return {
