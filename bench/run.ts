@@ -35,6 +35,11 @@ rows.push({
   peer: sd.sdJwtVerify.peerPerSec,
   limit: sd.sdJwtVerify.limitPerSec,
 });
+rows.push({
+  what: '  reference: bare verifier, same crypto, no rules',
+  comity: sd.sdJwtVerifyBare.perSec,
+  limit: sd.sdJwtVerify.limitPerSec,
+});
 rows.push({ what: 'SD-JWT VC issue (PID, 15 disclosable, ES256)', comity: sd.sdJwtIssue.perSec, limit: sd.sdJwtIssue.limitPerSec });
 
 // Each benchmark runs in a worker of its own (see isolated.ts): the trust decisions, measured
@@ -63,4 +68,5 @@ if (trust !== undefined) console.log(`trust: loading and checking a signed 1,000
 console.log(
   'limit = node:crypto ES256 verifications per second divided by the signatures a verifier cannot cache; issuance limit = ES256 signatures per second.',
 );
+console.log('reference = a hand-written SD-JWT+KB check with the same crypto and none of the rules: what any JavaScript verifier can reach here.');
 console.log(JSON.stringify(summary));

@@ -4,7 +4,7 @@
  * against the cryptographic limit (node:crypto ES256 verifications per second / 2). Each
  * contender runs in its own worker thread (see isolated.ts), set up from the same input.
  */
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hash, type KeyObject, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { createContext, type Jwk, localSigner, utf8Encode } from '@comity/core';
 import { issueSdJwtVc, pinnedIssuerKeys, presentSdJwt, verifySdJwtVc } from '@comity/sd-jwt-vc';
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
@@ -32,6 +32,8 @@ const DISCLOSED = [['given_name'], ['family_name'], ['birthdate'], ['age_over_18
 
 export interface SdJwtBench {
   sdJwtVerify: { perSec: number; peerPerSec: number; limitPerSec: number };
+  /** A bare verifier that parses, hashes and checks both signatures and nothing else: what JavaScript can reach here. */
+  sdJwtVerifyBare: { perSec: number };
   sdJwtIssue: { perSec: number; limitPerSec: number };
 }
 
@@ -78,8 +80,13 @@ export async function benchSdJwt(opts: { seconds: number }): Promise<SdJwtBench>
 
   // Interleaved slices, each contender in its own worker (own heap): see isolated.ts.
   const contender = (factory: string, input: unknown) => ({ module: HERE, factory, input });
-  const [comityVerify = 0, peerVerify = 0, verifyLimit = 0] = await interleavedIsolated(
-    [contender('comityVerifier', verifyInput), contender('peerVerifier', verifyInput), contender('es256VerifyLimit', verifyInput)],
+  const [comityVerify = 0, peerVerify = 0, verifyLimit = 0, bareVerify = 0] = await interleavedIsolated(
+    [
+      contender('comityVerifier', verifyInput),
+      contender('peerVerifier', verifyInput),
+      contender('es256VerifyLimit', verifyInput),
+      contender('bareVerifier', verifyInput),
+    ],
     opts.seconds,
   );
   const [comityIssue = 0, signLimitRate = 0] = await interleavedIsolated(
@@ -88,6 +95,7 @@ export async function benchSdJwt(opts: { seconds: number }): Promise<SdJwtBench>
   );
   return {
     sdJwtVerify: { perSec: Math.round(comityVerify), peerPerSec: Math.round(peerVerify), limitPerSec: Math.round(verifyLimit / 2) },
+    sdJwtVerifyBare: { perSec: Math.round(bareVerify) },
     sdJwtIssue: { perSec: Math.round(comityIssue), limitPerSec: Math.round(signLimitRate) },
   };
 }
@@ -128,6 +136,58 @@ export async function es256VerifyLimit(input: VerifyInput): Promise<() => void> 
   const key = createPublicKey({ key: input.issuerJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
   return () => {
     if (!nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig)) throw new Error('limit setup failed');
+  };
+}
+
+/**
+ * Not a verifier anyone should use: the least work any SD-JWT+KB verifier must do, written
+ * out by hand to show where the JavaScript floor lies on this machine. Strict base64url,
+ * JSON parsing, the five disclosure digests looked up in `_sd`, `sd_hash`, and both ES256
+ * signatures with cached keys; none of the rules (typ, alg policy, exp, nonce, aud, iat,
+ * structure, duplicates, never-disclosable claims) that comity enforces.
+ */
+export async function bareVerifier(input: VerifyInput): Promise<() => void> {
+  const issuerKey = createPublicKey({ key: input.issuerJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  const holderKeys = new Map<string, KeyObject>();
+  const segment = (text: string): Buffer => {
+    const bytes = Buffer.from(text, 'base64url');
+    if (bytes.toString('base64url') !== text) throw new Error('not base64url');
+    return bytes;
+  };
+  const json = (text: string) => JSON.parse(segment(text).toString('utf8'));
+  const signed = (jwt: string, key: KeyObject): boolean => {
+    const dot = jwt.lastIndexOf('.');
+    return nodeVerify('sha256', Buffer.from(jwt.slice(0, dot), 'latin1'), { key, dsaEncoding: 'ieee-p1363' }, segment(jwt.slice(dot + 1)));
+  };
+  const verify = (presentation: string): Record<string, unknown> => {
+    const parts = presentation.split('~');
+    const jwt = parts[0] as string;
+    const kb = parts[parts.length - 1] as string;
+    const [, body = ''] = jwt.split('.');
+    const payload = json(body);
+    if (!signed(jwt, issuerKey)) throw new Error('issuer signature');
+    const digests = new Set(payload._sd);
+    const claims: Record<string, unknown> = { ...payload };
+    for (let i = 1; i < parts.length - 1; i++) {
+      const d = parts[i] as string;
+      if (!digests.has(hash('sha256', d, 'base64url'))) throw new Error('unknown disclosure');
+      const [, name, value] = json(d);
+      claims[name] = value;
+    }
+    const jwk = payload.cnf.jwk;
+    let holderKey = holderKeys.get(jwk.x);
+    if (holderKey === undefined) {
+      holderKey = createPublicKey({ key: jwk, format: 'jwk' });
+      holderKeys.set(jwk.x, holderKey);
+    }
+    const kbPayload = json(kb.split('.')[1] as string);
+    if (!signed(kb, holderKey)) throw new Error('key binding signature');
+    if (kbPayload.sd_hash !== hash('sha256', presentation.slice(0, presentation.length - kb.length), 'base64url')) throw new Error('sd_hash');
+    return claims;
+  };
+  if (verify(input.presentation).given_name !== 'Erika') throw new Error('bare verifier setup failed');
+  return () => {
+    verify(input.presentation);
   };
 }
 
