@@ -25,7 +25,7 @@ import { checkSign1Alg, computeMac0Tag, decodeCoseMac0, decodeCoseSign1, verifyC
 import { checkDocumentSignerChain } from './document-signer.js';
 import { type CborMap, type CborValue, DataItem, type DecodeNotes, decodeCbor, wrapTag24 } from './internal/cbor.js';
 import { asArray, asMap, asText, asUint, fail, required } from './internal/read.js';
-import { type IssuerSigned, parseIssuerSigned } from './parse-issuer-signed.js';
+import { type IssuerSigned, type IssuerSignedItem, parseIssuerSigned } from './parse-issuer-signed.js';
 import { deviceAuthenticationBytes, normalizeSessionTranscript } from './session-transcript.js';
 import { toJsonValue } from './values.js';
 
@@ -196,41 +196,44 @@ async function checkIssuerSigned(value: CborValue, docType: string | undefined, 
       const seenElements = new Set<string>();
       const out: Record<string, unknown> = {};
       const computed = await Promise.all(items.map((item) => crypto.digest(hash, item.bytes.raw)));
-      items.forEach((item, i) => {
-        // Paths are built only for issues.
-        const path = (): string[] => [ns, item.elementIdentifier];
-        if (seenIds.has(item.digestID)) {
-          errors.push({ code: 'ERR_MDOC_DIGEST_ID_DUPLICATE', message: 'digestID used twice in a namespace', path: path() });
-          return;
-        }
-        seenIds.add(item.digestID);
-        if (seenElements.has(item.elementIdentifier)) {
-          errors.push({ code: 'ERR_MDOC_ELEMENT_DUPLICATE', message: 'element disclosed twice in a namespace', path: path() });
-          return;
-        }
-        seenElements.add(item.elementIdentifier);
-        const expected = digests?.get(item.digestID);
-        if (expected === undefined) {
-          errors.push({ code: 'ERR_MDOC_DIGEST_MISSING', message: 'no value digest for this digestID in its namespace', path: path() });
-          return;
-        }
-        if (!bytesEqual(expected, computed[i] as Uint8Array)) {
-          errors.push({ code: 'ERR_MDOC_DIGEST_MISMATCH', message: 'value digest does not match the received item', path: path() });
-          return;
-        }
-        if (item.random.length < 16) {
-          errors.push({ code: 'ERR_MDOC_RANDOM_TOO_SHORT', message: 'IssuerSignedItem random is shorter than 16 bytes', path: path() });
-          return;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as IssuerSignedItem;
+        const issue = itemIssue(item, seenIds, seenElements, digests?.get(item.digestID), computed[i] as Uint8Array);
+        if (issue !== undefined) {
+          errors.push({ ...issue, path: [ns, item.elementIdentifier] });
+          continue;
         }
         out[item.elementIdentifier] = toJsonValue(item.elementValue);
         if (COUNTRY_ELEMENTS.includes(item.elementIdentifier) && dsCountry !== undefined && item.elementValue !== dsCountry) {
-          errors.push({ code: 'ERR_MDOC_COUNTRY_MISMATCH', message: 'issuing_country differs from the document signer country', path: path() });
+          errors.push({
+            code: 'ERR_MDOC_COUNTRY_MISMATCH',
+            message: 'issuing_country differs from the document signer country',
+            path: [ns, item.elementIdentifier],
+          });
         }
-      });
+      }
       claims[ns] = out;
     }
   }
   return { errors, warnings, claims, issuer, issuerSigned };
+}
+
+/** The first rule one received IssuerSignedItem breaks (ISO 18013-5 §9.3.1), or undefined; records its digestID and identifier as seen. */
+function itemIssue(
+  item: IssuerSignedItem,
+  seenIds: Set<number>,
+  seenElements: Set<string>,
+  expected: Uint8Array | undefined,
+  computed: Uint8Array,
+): Omit<Issue, 'path'> | undefined {
+  if (seenIds.has(item.digestID)) return { code: 'ERR_MDOC_DIGEST_ID_DUPLICATE', message: 'digestID used twice in a namespace' };
+  seenIds.add(item.digestID);
+  if (seenElements.has(item.elementIdentifier)) return { code: 'ERR_MDOC_ELEMENT_DUPLICATE', message: 'element disclosed twice in a namespace' };
+  seenElements.add(item.elementIdentifier);
+  if (expected === undefined) return { code: 'ERR_MDOC_DIGEST_MISSING', message: 'no value digest for this digestID in its namespace' };
+  if (!bytesEqual(expected, computed)) return { code: 'ERR_MDOC_DIGEST_MISMATCH', message: 'value digest does not match the received item' };
+  if (item.random.length < 16) return { code: 'ERR_MDOC_RANDOM_TOO_SHORT', message: 'IssuerSignedItem random is shorter than 16 bytes' };
+  return undefined;
 }
 
 function validityView(s: IssuerSigned | undefined): MdocVerificationResult['validityInfo'] {

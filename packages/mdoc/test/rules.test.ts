@@ -181,6 +181,18 @@ describe('issuer-side rules', () => {
     expect(await codes(await craft({ items: [item] }))).toEqual(['ERR_MDOC_RANDOM_TOO_SHORT']);
   });
 
+  it('18013-5-9.3.1-duplicate-element: one element disclosed twice under two digestIDs is refused', async () => {
+    const item = (digestID: number, value: string) =>
+      new Map<string, unknown>([
+        ['digestID', digestID],
+        ['random', new Uint8Array(16).fill(digestID)],
+        ['elementIdentifier', 'family_name'],
+        ['elementValue', value],
+      ]);
+    // Both digests are in the MSO and match: only the repeated identifier is wrong.
+    expect(await codes(await craft({ items: [item(1, 'Doe'), item(2, 'Roe')] }))).toEqual(['ERR_MDOC_ELEMENT_DUPLICATE']);
+  });
+
   it('18013-5-9.3.1-duplicate-digest-id: two items with one digestID are refused', async () => {
     const a = new Map<string, unknown>([
       ['digestID', 1],
