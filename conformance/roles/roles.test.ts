@@ -1,7 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createCertificate, createContext, KeyUsage, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
-import { addJsonSignature, type SdJwtJsonGeneral, toJsonSerialization } from '@comity/sd-jwt-vc';
+import { addJsonSignature, jwtVcIssuerMetadataKey, type SdJwtJsonGeneral, toJsonSerialization } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { describe, expect, it } from 'vitest';
 
@@ -140,6 +142,49 @@ describe('issuer -> wallet -> verifier', () => {
     expect((await wallet.receive(credential)).type).toBe('urn:eudi:pid:1');
   });
 
+  it('rfc9901-7.2-holder-signature-by-resolver: without x5c the wallet checks the signature with its issuerKey resolver (JWT VC Issuer Metadata over loopback HTTP)', async () => {
+    const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const server = createServer((req, res) => {
+      const body = JSON.stringify({ issuer: iss, jwks: { keys: [{ ...issuerKeys.publicJwk, kid: 'pid-2026' }] } });
+      if (req.url !== '/.well-known/jwt-vc-issuer/pid') res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const iss = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pid`;
+    try {
+      const httpCtx = createContext({ fetch: globalThis.fetch });
+      const issue = (signingKey: typeof issuerKeys.privateJwk) =>
+        createIssuer({ signer: localSigner(signingKey, 'ES256', httpCtx.crypto), issuerId: iss, kid: 'pid-2026', ctx: httpCtx }).issue({
+          format: 'dc+sd-jwt',
+          vct: 'urn:eudi:pid:1',
+          claims: { age_over_18: true },
+          holderKey: walletKeys.publicJwk,
+        });
+      const { credential } = await issue(issuerKeys.privateJwk);
+      const keyBindingSigner = localSigner(walletKeys.privateJwk, 'ES256', httpCtx.crypto);
+      // Without a resolver the wallet keeps it, and says it could not check it.
+      expect((await createWallet({ keyBindingSigner, ctx: httpCtx }).receive(credential)).issuerSignature).toBe('unchecked');
+      const wallet = createWallet({ keyBindingSigner, ctx: httpCtx, issuerKey: jwtVcIssuerMetadataKey({ allowLoopbackHttp: true }) });
+      expect((await wallet.receive(credential)).issuerSignature).toBe('verified');
+      // The same kid and iss, signed by another key: refused, nothing stored.
+      const forged = await issue((await ctx.crypto.generateKeyPair('ES256')).privateJwk);
+      await expect(wallet.receive(forged.credential)).rejects.toMatchObject({ code: 'ERR_SDJWT_SIGNATURE_INVALID' });
+      expect(wallet.credentials()).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('the wallet reports the issuer signature it checked: an x5c SD-JWT VC is verified', async () => {
+    const { leaf, leafKeys } = await issuerPki();
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const issuer = createIssuer({ signer: localSigner(leafKeys.privateJwk, 'ES256', ctx.crypto), certificateChain: [leaf], ctx });
+    const { credential } = await issuer.issue({ format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', claims: { age_over_18: true }, holderKey: walletKeys.publicJwk });
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    expect((await wallet.receive(credential)).issuerSignature).toBe('verified');
+  });
+
   it('the wallet refuses an SD-JWT+KB at issuance and unknown credential ids', async () => {
     const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
     const walletKeys = await ctx.crypto.generateKeyPair('ES256');
@@ -174,7 +219,7 @@ describe('issuer -> wallet -> verifier (mdoc)', () => {
     expect(format).toBe('mso_mdoc');
     const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
     const stored = await wallet.receive(credential);
-    expect(stored).toMatchObject({ format: 'mso_mdoc', type: 'org.iso.18013.5.1.mDL' });
+    expect(stored).toMatchObject({ format: 'mso_mdoc', type: 'org.iso.18013.5.1.mDL', issuerSignature: 'verified' });
     expect((stored.claims as Record<string, Record<string, unknown>>)['org.iso.18013.5.1']?.birth_date).toBe('1990-04-02');
     const handover = {
       type: 'openid4vp',

@@ -20,6 +20,7 @@ import {
 import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue, verifyIssuerSigned } from '@comity/mdoc';
 import {
   type DecodedSdJwt,
+  type IssuerKeyResolver,
   parseSdJwtJson,
   pathMatches,
   presentSdJwt,
@@ -37,9 +38,15 @@ export interface StoredCredential {
   readonly type: string;
   /** `iss` of an SD-JWT VC, the document signer's subject of an mdoc, when known. */
   readonly issuer: string | undefined;
-  /** The wallet's own (decoded, unverified) view of every claim. */
+  /** The wallet's own decoded view of every claim (trust in the issuer is the verifier's decision). */
   readonly claims: Record<string, unknown>;
   readonly receivedAt: string;
+  /**
+   * Whether the wallet checked the issuer signature on receipt: always for an mdoc and for an
+   * SD-JWT VC with `x5c`; for other SD-JWT VCs only with the wallet's `issuerKey` option.
+   * `unchecked` values may have been changed in transit: show the citizen so.
+   */
+  readonly issuerSignature: 'verified' | 'unchecked';
 }
 
 /** A request as the citizen sees it. */
@@ -115,7 +122,17 @@ export interface Wallet {
  * const vp = await wallet.present(stored.id, { verifier: 'https://rp.example.fr', nonce, claims: [['given_name']] }, [['given_name']]);
  * ```
  */
-export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityContext }): Wallet {
+export function createWallet(options: {
+  keyBindingSigner: Signer;
+  ctx?: ComityContext;
+  /**
+   * Finds the issuer key of an SD-JWT VC without `x5c`, so the wallet can check its signature
+   * on receipt (RFC 9901 §7.2): for instance `jwtVcIssuerMetadataKey()` for the issuer the
+   * wallet just received from, or `pinnedIssuerKeys([...])`. Without it such credentials are
+   * stored with `issuerSignature: 'unchecked'`.
+   */
+  issuerKey?: IssuerKeyResolver;
+}): Wallet {
   const ctx = options.ctx ?? createContext();
   // `json`: the credential came in the JWS JSON Serialization (RFC 9901 §8) and is presented in it.
   type JsonForm = { form: 'flattened' | 'general'; header: Record<string, unknown>; otherSignatures: SdJwtJsonSignature[] };
@@ -171,12 +188,20 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
         const claims: Record<string, Record<string, unknown>> = {};
         for (const [ns, items] of parsed.nameSpaces) claims[ns] = Object.fromEntries(items.map((i) => [i.elementIdentifier, toJsonValue(i.elementValue)]));
         const id = base64urlEncode(ctx.crypto.randomBytes(12));
-        const stored: StoredCredential = { id, format: 'mso_mdoc', type: parsed.mso.docType, issuer: undefined, claims, receivedAt: ctx.now().toISOString() };
+        const stored: StoredCredential = {
+          id,
+          format: 'mso_mdoc',
+          type: parsed.mso.docType,
+          issuer: undefined,
+          claims,
+          receivedAt: ctx.now().toISOString(),
+          issuerSignature: 'verified',
+        };
         store.set(id, { stored, raw: text, issuerSigned: bytes });
         return stored;
       }
       const decoded = await receiveSdJwt(text, ctx);
-      await checkReceivedX5cSignature(text.slice(0, text.indexOf('~')), decoded, ctx);
+      const issuerSignature = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
       const id = base64urlEncode(ctx.crypto.randomBytes(12));
@@ -187,6 +212,7 @@ export function createWallet(options: { keyBindingSigner: Signer; ctx?: ComityCo
         issuer: typeof decoded.claims.iss === 'string' ? decoded.claims.iss : undefined,
         claims: decoded.claims,
         receivedAt: ctx.now().toISOString(),
+        issuerSignature,
       };
       store.set(id, { stored, raw: text, decoded, ...(json === undefined ? {} : { json }) });
       return stored;
@@ -280,19 +306,39 @@ const X5C_INTEGRITY = x5cIssuerKey({ anchoring: 'deferred' });
 
 /**
  * RFC 9901 §7.2: the holder processes a received SD-JWT as in §7.1, signature included. With an
- * `x5c` header the wallet can check the issuer signature by the leaf certificate's key (the
- * chain, its key usage and the SAN binding of `iss` as well), so values changed in transit are
- * refused. Without one it would need the issuer's metadata, which the wallet is not given.
+ * `x5c` header the wallet checks the issuer signature by the leaf certificate's key (the chain,
+ * its key usage and the SAN binding of `iss` as well); without one, by the keys the wallet's
+ * `issuerKey` resolver finds (at most 8 tried). So values changed in transit are refused.
+ * With neither the signature cannot be checked here: `unchecked`.
  *
- * @throws ComityError `ERR_SDJWT_X5C_*`, `ERR_X509_*`, `ERR_SDJWT_ALG_NOT_ALLOWED`, `ERR_SDJWT_SIGNATURE_INVALID`
+ * @throws ComityError `ERR_SDJWT_X5C_*`, `ERR_X509_*`, the resolver's codes, `ERR_SDJWT_ISSUER_KEY_UNRESOLVED`,
+ *   `ERR_SDJWT_ALG_NOT_ALLOWED`, `ERR_SDJWT_SIGNATURE_INVALID`
  */
-async function checkReceivedX5cSignature(jwt: string, decoded: DecodedSdJwt, ctx: ComityContext): Promise<void> {
-  if (decoded.header.x5c === undefined) return;
-  const [candidate] = await X5C_INTEGRITY({ header: decoded.header, payload: decoded.payload }, ctx);
-  if (candidate === undefined) throw new ComityError('ERR_SDJWT_X5C_INVALID', 'the x5c header names no usable key');
-  await verifyJwsSignature(decodeCompactJws(jwt, 'issuer-signed JWT', 'ERR_SDJWT'), candidate.jwk, {
-    algorithms: DEFAULT_SIGNATURE_ALGORITHMS,
-    crypto: ctx.crypto,
-    codePrefix: 'ERR_SDJWT',
-  });
+async function checkReceivedSignature(
+  jwt: string,
+  decoded: DecodedSdJwt,
+  issuerKey: IssuerKeyResolver | undefined,
+  ctx: ComityContext,
+): Promise<'verified' | 'unchecked'> {
+  const x5c = decoded.header.x5c !== undefined;
+  const resolve = x5c ? X5C_INTEGRITY : issuerKey;
+  if (resolve === undefined) return 'unchecked';
+  const candidates = await resolve({ header: decoded.header, payload: decoded.payload }, ctx);
+  if (candidates.length === 0) {
+    throw x5c
+      ? new ComityError('ERR_SDJWT_X5C_INVALID', 'the x5c header names no usable key')
+      : new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no issuer key could be established for the received credential');
+  }
+  const jws = decodeCompactJws(jwt, 'issuer-signed JWT', 'ERR_SDJWT');
+  const verifyOptions = { algorithms: DEFAULT_SIGNATURE_ALGORITHMS, crypto: ctx.crypto, codePrefix: 'ERR_SDJWT' };
+  for (const candidate of candidates.slice(0, 8)) {
+    try {
+      await verifyJwsSignature(jws, candidate.jwk, verifyOptions);
+      return 'verified';
+    } catch (e) {
+      // The algorithm is refused whatever the key: say so. A key of another type cannot have signed: try the next.
+      if (!(e instanceof ComityError) || e.code === 'ERR_SDJWT_ALG_NOT_ALLOWED') throw e;
+    }
+  }
+  throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'the issuer signature does not verify with any issuer key');
 }
