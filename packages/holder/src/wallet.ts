@@ -97,7 +97,8 @@ export interface Wallet {
   /**
    * Checks and stores a credential received from an issuer: an SD-JWT VC (compact or JWS JSON
    * Serialization, presented back in the same form) or a base64url mdoc IssuerSigned.
-   * @throws ComityError on a malformed credential or an SD-JWT+KB
+   * @throws ComityError on a malformed credential (`ERR_HOLDER_CREDENTIAL_MALFORMED` when it is not a
+   *   string, the format's codes otherwise), one whose issuer signature fails, or an SD-JWT+KB
    */
   receive(credential: string): Promise<StoredCredential>;
   credentials(): readonly StoredCredential[];
@@ -166,6 +167,7 @@ export function createWallet(options: {
   };
   return {
     async receive(credential) {
+      if (typeof credential !== 'string') throw new ComityError('ERR_HOLDER_CREDENTIAL_MALFORMED', 'a credential is received as a string');
       let text = credential.trim();
       let json: JsonForm | undefined;
       if (text.startsWith('{')) {
