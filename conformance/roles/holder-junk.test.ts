@@ -3,8 +3,9 @@
  * exception, and nothing stored. Credentials arrive from an issuer over the network; the
  * wallet must not trust their form.
  */
-import { ComityError, createContext, localSigner } from '@comity/core';
+import { ComityError, ComityUsageError, createContext, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
+import { createIssuer } from '@comity/issuer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
@@ -71,5 +72,72 @@ describe('wallet.receive with hostile input', () => {
       { numRuns: 300 },
     );
     expect(wallet.credentials()).toEqual([]);
+  });
+});
+
+async function codeOf(call: () => unknown): Promise<string> {
+  try {
+    await call();
+    return 'NO_ERROR';
+  } catch (e) {
+    if (e instanceof ComityError) return e.code;
+    if (e instanceof ComityUsageError) return `usage:${e.code}`;
+    return `other: ${e instanceof Error ? e.name : typeof e}`;
+  }
+}
+
+describe('a verifier request of the wrong shape', () => {
+  it('describeRequest and present refuse it with ERR_HOLDER_REQUEST_INVALID before anything is shown or signed', async () => {
+    const keys = await ctx.crypto.generateKeyPair('ES256');
+    const signer = localSigner(keys.privateJwk, 'ES256', ctx.crypto);
+    const { credential } = await createIssuer({ signer, issuerId: 'https://pid.example', kid: 'k1', ctx }).issue({
+      format: 'dc+sd-jwt',
+      vct: 'urn:eudi:pid:1',
+      claims: { given_name: 'Erika' },
+      holderKey: keys.publicJwk,
+    });
+    const wallet = createWallet({ keyBindingSigner: signer, ctx });
+    const { id } = await wallet.receive(credential);
+    const good = { verifier: 'https://rp.example', nonce: 'n-1', claims: [['given_name']] };
+    const bad: unknown[] = [
+      null,
+      'https://rp.example',
+      { ...good, verifier: '' },
+      { ...good, verifier: 7 },
+      { ...good, purpose: { en: 'x' } },
+      { ...good, claims: 'given_name' },
+      { ...good, claims: [null] },
+      { ...good, claims: [[]] },
+      { ...good, claims: [[{}]] },
+      { ...good, claims: [[-1]] },
+      { ...good, claims: Array.from({ length: 257 }, () => ['given_name']) },
+    ];
+    for (const request of bad) {
+      expect(await codeOf(() => wallet.describeRequest(id, request as never)), JSON.stringify(request)).toBe('ERR_HOLDER_REQUEST_INVALID');
+      expect(await codeOf(() => wallet.present(id, request as never, [['given_name']])), JSON.stringify(request)).toBe('ERR_HOLDER_REQUEST_INVALID');
+    }
+    // A nonce is needed to present, not to describe.
+    const { nonce: _, ...noNonce } = good;
+    expect(await codeOf(() => wallet.describeRequest(id, noNonce))).toBe('NO_ERROR');
+    expect(await codeOf(() => wallet.present(id, noNonce as never, [['given_name']]))).toBe('ERR_HOLDER_REQUEST_INVALID');
+    // The consent comes from the app: a wrong one is a usage error.
+    for (const consent of [null, [['given_name'], 5], 'given_name']) {
+      expect(await codeOf(() => wallet.present(id, good, consent as never))).toBe('usage:ERR_USAGE_CONSENT');
+    }
+    expect(wallet.log()).toEqual([]);
+    expect(await codeOf(() => wallet.present(id, good, [['given_name']]))).toBe('NO_ERROR');
+  });
+
+  it('the issuer role refuses a request that is not an object, or an SD-JWT VC request without a claims object, as usage errors', async () => {
+    const keys = await ctx.crypto.generateKeyPair('ES256');
+    const issuer = createIssuer({ signer: localSigner(keys.privateJwk, 'ES256', ctx.crypto), kid: 'k1', ctx });
+    for (const request of [
+      null,
+      'dc+sd-jwt',
+      { format: 'dc+sd-jwt', vct: 'urn:x', claims: null, holderKey: keys.publicJwk },
+      { format: 'dc+sd-jwt', vct: 'urn:x', claims: [1], holderKey: keys.publicJwk },
+    ]) {
+      expect(await codeOf(() => issuer.issue(request as never))).toBe('usage:ERR_USAGE_CREDENTIAL_REQUEST');
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   type ClaimPath,
   type ComityContext,
   ComityError,
+  ComityUsageError,
   createContext,
   DEFAULT_SIGNATURE_ALGORITHMS,
   decodeCompactJws,
@@ -21,6 +22,7 @@ import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentM
 import {
   type DecodedSdJwt,
   type IssuerKeyResolver,
+  isClaimPath,
   parseSdJwtJson,
   pathMatches,
   presentSdJwt,
@@ -223,6 +225,7 @@ export function createWallet(options: {
       return [...store.values()].map((v) => v.stored);
     },
     describeRequest(credentialId, request) {
+      checkRequest(request, false);
       const { decoded, stored } = get(credentialId);
       if (decoded === undefined) {
         // Every mdoc element is disclosed on its own.
@@ -247,6 +250,9 @@ export function createWallet(options: {
       };
     },
     async present(credentialId, request, consent) {
+      checkRequest(request, true);
+      if (!Array.isArray(consent) || !consent.every(isClaimPath))
+        throw new ComityUsageError('ERR_USAGE_CONSENT', 'consent is the list of claim paths the citizen agreed to share');
       const { stored, raw, issuerSigned, json } = get(credentialId);
       const key = (p: ClaimPath) => JSON.stringify(p);
       const agreed = new Set(consent.map(key));
@@ -279,6 +285,25 @@ export function createWallet(options: {
       return entries.map((e) => ({ ...e }));
     },
   };
+}
+
+/** Most claims one request may ask for: a request is shown to the citizen, claim by claim. */
+const MAX_REQUESTED_CLAIMS = 256;
+
+/**
+ * A request comes from a verifier (through the app): its shape is checked before the citizen
+ * is shown anything or anything is signed.
+ *
+ * @throws ComityError `ERR_HOLDER_REQUEST_INVALID` with the offending `field` in its details
+ */
+function checkRequest(request: unknown, presenting: boolean): void {
+  const invalid = (field: string) => new ComityError('ERR_HOLDER_REQUEST_INVALID', `the presentation request has no valid ${field}`, { details: { field } });
+  if (request === null || typeof request !== 'object') throw invalid('request object');
+  const r = request as Record<string, unknown>;
+  if (typeof r.verifier !== 'string' || r.verifier === '') throw invalid('verifier');
+  if (r.purpose !== undefined && typeof r.purpose !== 'string') throw invalid('purpose');
+  if (presenting && typeof r.nonce !== 'string') throw invalid('nonce');
+  if (!Array.isArray(r.claims) || r.claims.length > MAX_REQUESTED_CLAIMS || !r.claims.every(isClaimPath)) throw invalid('claims');
 }
 
 /**

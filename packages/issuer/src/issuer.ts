@@ -120,8 +120,12 @@ export function createIssuer(options: IssuerOptions): Issuer {
   };
   return {
     async issue(request) {
+      if (request === null || typeof request !== 'object')
+        throw new ComityUsageError('ERR_USAGE_CREDENTIAL_REQUEST', 'issue() needs a credential request object');
       if (request.format === 'mso_mdoc') return issueMdocCredential(request);
       if (request.format !== 'dc+sd-jwt') throw new ComityUsageError('ERR_USAGE_FORMAT', 'unsupported credential format');
+      if (request.claims === null || typeof request.claims !== 'object' || Array.isArray(request.claims))
+        throw new ComityUsageError('ERR_USAGE_CREDENTIAL_REQUEST', 'an SD-JWT VC request needs a claims object');
       const now = epochSeconds(ctx);
       const credential = await issueSdJwtVc(
         {
