@@ -1,0 +1,74 @@
+/**
+ * What the wallet checks of a credential on receipt (RFC 9901 §7.2; ISO 18013-5 §9.3.1 without
+ * the verifier's trust policy): integrity, so the citizen is never shown values its issuer did
+ * not sign. Whom to trust stays the verifier's decision.
+ *
+ * @module
+ */
+import { type ComityContext, ComityError, DEFAULT_SIGNATURE_ALGORITHMS, decodeCompactJws, verifyJwsSignature } from '@comity/core';
+import { verifyIssuerSigned } from '@comity/mdoc';
+import { type DecodedSdJwt, type IssuerKeyResolver, x5cIssuerKey } from '@comity/sd-jwt-vc';
+
+/**
+ * What a wallet can check of an mdoc on receipt without the verifier's trust anchors: the
+ * structure, the issuer signature with the document signer of its x5chain, every value digest
+ * and the validity. A credential that fails is refused, so the citizen is never shown values
+ * its issuer did not sign. Trust policy stays the verifier's: the document signer's profile and
+ * certificate checks (an EKU a verifier may configure, its country, its validity) do not refuse
+ * a credential here, and one that only becomes valid later is kept.
+ *
+ * @throws ComityError the first failing `ERR_MDOC_*` code, every such code in `details.codes`
+ */
+export async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): Promise<void> {
+  const result = await verifyIssuerSigned(bytes, { trustAnchors: [], anchoring: 'deferred', ctx });
+  const errors = result.errors.filter((e) => !VERIFIER_POLICY_CODES.test(e.code));
+  const first = errors[0];
+  if (first !== undefined)
+    throw new ComityError(first.code, `the mdoc credential does not verify: ${first.message}`, { details: { codes: errors.map((e) => e.code) } });
+}
+
+// Document-signer profile, certificate and country rules, and a validity that starts later.
+const VERIFIER_POLICY_CODES =
+  /^(ERR_MDOC_DS_|ERR_X509_|ERR_MDOC_CHAIN_PROFILE$|ERR_MDOC_IACA_PROFILE$|ERR_MDOC_COUNTRY_MISMATCH$|ERR_MDOC_SIGNED_OUTSIDE_CERT_VALIDITY$|ERR_MDOC_NOT_YET_VALID$)/;
+
+// The x5c chain is self-anchored here: trust is the verifier's; integrity is the wallet's.
+const X5C_INTEGRITY = x5cIssuerKey({ anchoring: 'deferred' });
+
+/**
+ * RFC 9901 §7.2: the holder processes a received SD-JWT as in §7.1, signature included. With an
+ * `x5c` header the wallet checks the issuer signature by the leaf certificate's key (the chain,
+ * its key usage and the SAN binding of `iss` as well); without one, by the keys the wallet's
+ * `issuerKey` resolver finds (at most 8 tried). So values changed in transit are refused.
+ * With neither the signature cannot be checked here: `unchecked`.
+ *
+ * @throws ComityError `ERR_SDJWT_X5C_*`, `ERR_X509_*`, the resolver's codes, `ERR_SDJWT_ISSUER_KEY_UNRESOLVED`,
+ *   `ERR_SDJWT_ALG_NOT_ALLOWED`, `ERR_SDJWT_SIGNATURE_INVALID`
+ */
+export async function checkReceivedSignature(
+  jwt: string,
+  decoded: DecodedSdJwt,
+  issuerKey: IssuerKeyResolver | undefined,
+  ctx: ComityContext,
+): Promise<'verified' | 'unchecked'> {
+  const x5c = decoded.header.x5c !== undefined;
+  const resolve = x5c ? X5C_INTEGRITY : issuerKey;
+  if (resolve === undefined) return 'unchecked';
+  const candidates = await resolve({ header: decoded.header, payload: decoded.payload }, ctx);
+  if (candidates.length === 0) {
+    throw x5c
+      ? new ComityError('ERR_SDJWT_X5C_INVALID', 'the x5c header names no usable key')
+      : new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no issuer key could be established for the received credential');
+  }
+  const jws = decodeCompactJws(jwt, 'issuer-signed JWT', 'ERR_SDJWT');
+  const verifyOptions = { algorithms: DEFAULT_SIGNATURE_ALGORITHMS, crypto: ctx.crypto, codePrefix: 'ERR_SDJWT' };
+  for (const candidate of candidates.slice(0, 8)) {
+    try {
+      await verifyJwsSignature(jws, candidate.jwk, verifyOptions);
+      return 'verified';
+    } catch (e) {
+      // The algorithm is refused whatever the key: say so. A key of another type cannot have signed: try the next.
+      if (!(e instanceof ComityError) || e.code === 'ERR_SDJWT_ALG_NOT_ALLOWED') throw e;
+    }
+  }
+  throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'the issuer signature does not verify with any issuer key');
+}
