@@ -104,6 +104,14 @@ const DEFAULT_CLASSIFICATIONS: Readonly<Record<string, TrustCategory>> = {
   'org.iso.18013.5.1.mDL': 'mdl',
 };
 
+/** One cached decision core and the inputs it was computed for. */
+interface CachedDecision {
+  readonly key: unknown;
+  readonly value: unknown;
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
  * A pinned, offline trust snapshot. Build it with {@link loadTrustConfig}, {@link trustListAsRegistry}
  * or by adding verified sources and agreement lists yourself.
@@ -117,14 +125,6 @@ const DEFAULT_CLASSIFICATIONS: Readonly<Record<string, TrustCategory>> = {
  * ```
  * @throws ComityError `ERR_TRUST_SEQUENCE_REGRESSION` from the `add*` methods
  */
-/** One cached decision core and the inputs it was computed for. */
-interface CachedDecision {
-  readonly key: unknown;
-  readonly value: unknown;
-  readonly from: number;
-  readonly to: number;
-}
-
 export class TrustRegistry {
   readonly verifier: VerifierProfile | undefined;
   readonly policy: TrustPolicy;
@@ -201,7 +201,6 @@ export class TrustRegistry {
     this.#decisionCache = new WeakMap();
   }
 
-  /** Adds a per-verifier acceptance rule. */
   /** @internal Cached anchoring + recognition result of `evaluateTrust` for a leaf certificate, valid for `now` in its window. */
   cachedDecisionCore<K>(leaf: Certificate, type: string, key: K, matches: (stored: K, probe: K) => boolean, now: number): unknown {
     const entries = this.#decisionCache.get(leaf)?.get(type);
@@ -233,6 +232,7 @@ export class TrustRegistry {
     }
   }
 
+  /** Adds a per-verifier acceptance rule. */
   addRule(rule: AcceptanceRule): void {
     if (typeof rule?.id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(rule.id))
       throw new ComityError('ERR_TRUST_RULE_INVALID', 'acceptance rule id is missing or invalid');
