@@ -4,15 +4,18 @@
  * the world is the example's fixture, imported here as test data).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { main } from '@comity/cli';
 import { base64Encode, type Certificate, createCertificate, createContext, derToPem, KeyUsage, localSigner, type Signer } from '@comity/core';
 import { buildSessionTranscript, EKU_MDL_DOCUMENT_SIGNER, FullDate, issueMdoc, presentMdoc } from '@comity/mdoc';
 import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { STATUS_INVALID, StatusList, signStatusListJwt } from '@comity/status-list';
 import { signVical } from '@comity/trust-registry';
 import { createVerifier } from '@comity/verifier';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, loadRegistry, MDL, MDL_NS, type Party, trustConfig, type World } from '../../examples/cross-border/src/world.js';
 
 const ctx = createContext();
@@ -138,6 +141,123 @@ describe('verifier role with a trust registry', () => {
   });
 });
 
+describe('trust before status, and nothing released by a refused presentation', () => {
+  // The status URI comes from the credential: it is fetched only once the registry trusts the
+  // issuer, so an untrusted credential cannot make the verifier fetch a URL of its choosing.
+  const fetchCtx = createContext({ fetch: globalThis.fetch });
+  const requests: string[] = [];
+  let server: Server;
+  let base: string;
+  const statusKeys = ctx.crypto.generateKeyPair('ES256');
+  beforeAll(async () => {
+    const keys = await statusKeys;
+    server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      if (req.url !== '/pid-status') {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      const list = new StatusList(16, 1);
+      list.set(1, STATUS_INVALID);
+      const now = Math.floor(Date.now() / 1000);
+      signStatusListJwt({ list, uri: `${base}/pid-status`, iat: now - 10, exp: now + 600, signer: localSigner(keys.privateJwk, 'ES256', ctx.crypto) }).then(
+        (t) => {
+          res.setHeader('content-type', 'application/statuslist+jwt');
+          res.end(t);
+        },
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const pidWithStatus = async (issuer: Party, path: string, idx: number) => {
+    const holder = await ctx.crypto.generateKeyPair('ES256');
+    const pid = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:de:1',
+        holderKey: holder.publicJwk,
+        claims: { given_name: 'ERIKA', family_name: 'MUSTERMANN', birthdate: '1964-08-12' },
+        disclosable: [['given_name'], ['family_name'], ['birthdate']],
+        status: { status_list: { idx, uri: `${base}${path}` } },
+        signer: issuer.signer,
+        header: { x5c: [base64Encode(issuer.cert.der)] },
+      },
+      ctx,
+    );
+    return presentSdJwt(
+      pid,
+      {
+        disclose: [['given_name'], ['family_name'], ['birthdate']],
+        keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example.fr', nonce: 'n-fr' },
+      },
+      ctx,
+    );
+  };
+  const frVerifier = async (config = trustConfig({ jurisdiction: 'FR', purpose: 'account-opening' })) =>
+    createVerifier({
+      trustRegistry: await loadRegistry(world, config),
+      status: { keys: [(await statusKeys).publicJwk], allowLoopbackHttp: true },
+      ctx: fetchCtx,
+    });
+  const binding = { nonce: 'n-fr', audience: 'https://rp.example.fr' };
+
+  it('a self-signed issuer is rejected by the registry and its status URI is never fetched', async () => {
+    const keys = await ctx.crypto.generateKeyPair('ES256');
+    const now = Date.now();
+    const cert = await createCertificate({
+      subject: 'C=DE, CN=pid.example.de (self-signed)',
+      publicJwk: keys.publicJwk,
+      signingKey: keys.privateJwk,
+      notBefore: new Date(now - 86_400_000),
+      notAfter: new Date(now + 86_400_000),
+      keyUsage: KeyUsage.digitalSignature,
+    });
+    const impostor = { cert, privateJwk: keys.privateJwk, signer: localSigner(keys.privateJwk, 'ES256', ctx.crypto) };
+    const result = await (await frVerifier()).verify(await pidWithStatus(impostor, '/chosen-by-the-presenter', 0), binding);
+    expect(result.valid).toBe(false);
+    expect(result.trust?.outcome).toBe('rejected');
+    expect(result.errors.map((e) => e.code)).toContain('ERR_TRUST_REJECTED');
+    expect(result.errors.some((e) => e.code.startsWith('ERR_STATUS_') || e.code.startsWith('ERR_CREDENTIAL_'))).toBe(false);
+    expect(requests).not.toContain('/chosen-by-the-presenter');
+  });
+
+  it('a trusted PID that was revoked: trust accepted, ERR_CREDENTIAL_REVOKED, no claim released, mapped or not', async () => {
+    const result = await (await frVerifier()).verify(await pidWithStatus(world.dePidIssuer, '/pid-status', 1), binding);
+    expect(result.errors.map((e) => e.code)).toEqual(['ERR_CREDENTIAL_REVOKED']);
+    expect(result.valid).toBe(false);
+    expect(result.trust?.outcome).toBe('accepted');
+    expect(result.claims).toEqual({});
+    expect(result.trust?.mappedClaims).toEqual({});
+    expect(JSON.stringify(result)).not.toContain('MUSTERMANN');
+  });
+
+  it('the same PID not revoked is accepted with its mapped claims', async () => {
+    const result = await (await frVerifier()).verify(await pidWithStatus(world.dePidIssuer, '/pid-status', 0), binding);
+    expect(result.errors).toEqual([]);
+    expect(JSON.stringify(result.trust?.mappedClaims)).toContain('MUSTERMANN');
+  });
+
+  it('an indeterminate decision (stale list) releases no mapped claim', async () => {
+    const config = trustConfig({ jurisdiction: 'FR', purpose: 'account-opening' }, 'eu-pid-providers.stale.jws');
+    const result = await createVerifier({ trustRegistry: await loadRegistry(world, config), ctx }).verify(pidPresentation, binding);
+    expect(result.trust?.outcome).toBe('indeterminate');
+    expect(result.errors.map((e) => e.code)).toContain('ERR_TRUST_INDETERMINATE');
+    expect(result.claims).toEqual({});
+    expect(result.trust?.mappedClaims).toEqual({});
+    expect(JSON.stringify(result)).not.toContain('MUSTERMANN');
+  });
+
+  it('a registry with agreements but no verifier jurisdiction is a usage error when the verifier is created', async () => {
+    const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'FR', purpose: 'account-opening' }));
+    const unnamed = Object.assign(Object.create(Object.getPrototypeOf(registry)), registry, { verifier: undefined });
+    expect(() => createVerifier({ trustRegistry: unnamed, ctx })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_VERIFIER' }));
+    expect(() => createVerifier({ trustRegistry: unnamed, verifierProfile: { jurisdiction: 'FR' }, ctx })).not.toThrow();
+  });
+});
+
 describe('ISO/IEC 18013-5 Annex B chain profile behind a trust registry', () => {
   // The registry anchors any X.509 path; the document signer rules must still hold on it.
   /** A certificate issued by `issuer`, or self-signed without one. */
@@ -187,6 +307,7 @@ describe('ISO/IEC 18013-5 Annex B chain profile behind a trust registry', () => 
     expect(result.trust?.outcome).toBe('accepted'); // the registry alone anchors the path
     expect(result.valid).toBe(false);
     expect(result.errors.map((e) => e.code)).toEqual(['ERR_MDOC_CHAIN_PROFILE']);
+    expect(result.trust?.mappedClaims).toEqual({});
     expect(JSON.stringify(result)).not.toContain('PAPADOPOULOU');
   });
 });

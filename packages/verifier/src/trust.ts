@@ -58,7 +58,7 @@ export async function decideMdocTrust(
   documents: readonly MdocVerificationResult[],
   profile: VerifierProfile | undefined,
   now: Date,
-): Promise<{ decision: TrustDecision | undefined; profileErrors: Issue[]; profileWarnings: Issue[] }> {
+): Promise<{ decision: TrustDecision; profileErrors: Issue[]; profileWarnings: Issue[] }> {
   let decision: TrustDecision | undefined;
   const profileErrors: Issue[] = [];
   const profileWarnings: Issue[] = [];
@@ -71,7 +71,8 @@ export async function decideMdocTrust(
     profileWarnings.push(...chainProfile.warnings);
     if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
   }
-  return { decision, profileErrors, profileWarnings };
+  // A response without documents never verifies; refuse rather than assume.
+  return { decision: decision ?? untrustedDecision(now), profileErrors, profileWarnings };
 }
 
 // One anchor array per anchor certificate: mdoc caches validated chains by the array it is given,

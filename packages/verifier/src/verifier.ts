@@ -4,11 +4,21 @@
  *
  * @module
  */
-import { type Certificate, type ComityContext, createContext, type Jwk, type SignatureAlgorithm, toIssue, type VerificationResult } from '@comity/core';
+import {
+  type Certificate,
+  type ComityContext,
+  ComityUsageError,
+  createContext,
+  type Jwk,
+  type SignatureAlgorithm,
+  toIssue,
+  type VerificationResult,
+} from '@comity/core';
 import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
 import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
-import { type MdocExpectations, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
+import { checkExpectations } from './expectations.js';
+import { type MdocExpectations, type MdocPresentationResult, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
 import { checkStatusPolicy, type StatusPolicy, withStatus } from './status.js';
 import { decideMdocTrust, decideTrust, untrustedDecision } from './trust.js';
@@ -59,13 +69,17 @@ export interface PresentationResult extends VerificationResult {
 
 /** The verifier role. */
 export interface Verifier {
-  /** Verifies one presentation. Never throws on bad input: failures are in `errors`. */
+  /**
+   * Verifies one presentation. Never throws on a bad presentation: failures are in `errors`.
+   *
+   * @throws ComityUsageError `ERR_USAGE_EXPECTATIONS` for an expectation of the wrong type, an unknown one, or an unknown `format`
+   */
   verify(presentation: string | Uint8Array, expect?: PresentationExpectations): Promise<PresentationResult>;
 }
 
 // A presentation is accepted only when the credential verified AND trust is accepted;
 // an indeterminate decision is not acceptance.
-function withTrust(result: VerificationResult, trust: TrustDecision): PresentationResult {
+function withTrust<R extends VerificationResult>(result: R, trust: TrustDecision): R & PresentationResult {
   if (trust.outcome === 'accepted') return { ...result, trust };
   const failed = trust.checks.filter((c) => c.result === 'fail' || c.result === 'unknown');
   const errors = failed.map((c) => ({
@@ -75,10 +89,19 @@ function withTrust(result: VerificationResult, trust: TrustDecision): Presentati
   return {
     ...result,
     valid: false,
-    claims: {},
     errors: [...result.errors, ...(errors.length > 0 ? errors : [{ code: 'ERR_TRUST_REJECTED', message: 'trust was not established' }])],
     trust,
   };
+}
+
+/**
+ * A refused presentation releases no credential value anywhere in its result: not as claims,
+ * not mapped by an agreement (an indeterminate decision still carries its mapping), not per
+ * mdoc document or as device-signed values.
+ */
+function withheld<R extends PresentationResult>(result: R): R {
+  const refused = { ...result, valid: false, claims: {}, ...(result.trust === undefined ? {} : { trust: { ...result.trust, mappedClaims: {} } }) };
+  return 'documents' in refused ? (withholdMdocClaims(refused as unknown as MdocPresentationResult) as unknown as R) : refused;
 }
 
 /**
@@ -89,11 +112,17 @@ function withTrust(result: VerificationResult, trust: TrustDecision): Presentati
  * const verifier = createVerifier({ trustAnchors: [root] });
  * const result = await verifier.verify(vpToken, { nonce: request.nonce, audience: request.client_id });
  * ```
- * @throws ComityUsageError `ERR_USAGE_STATUS_POLICY` for a status policy without keys, or with an unknown mode or format
+ * @throws ComityUsageError `ERR_USAGE_STATUS_POLICY` for a status policy without keys, or with an unknown mode or format;
+ *   `ERR_USAGE_VERIFIER` for a registry with agreements but no verifier jurisdiction
  * @see OpenID4VP 1.0 §8.6 (verifying the presentation)
  */
 export function createVerifier(options: VerifierOptions = {}): Verifier {
   if (options.status !== undefined) checkStatusPolicy(options.status);
+  const registryVerifier = options.verifierProfile ?? options.trustRegistry?.verifier;
+  if (options.trustRegistry !== undefined && options.trustRegistry.mode !== 'anchors-only' && typeof registryVerifier?.jurisdiction !== 'string') {
+    // Found here, not at the first presentation: evaluateTrust cannot decide without knowing who verifies.
+    throw new ComityUsageError('ERR_USAGE_VERIFIER', 'a trust registry with agreements needs a verifierProfile (or a registry verifier) with a jurisdiction');
+  }
   const ctx = options.ctx ?? createContext();
   const issuerKey =
     options.issuerKeyResolver ??
@@ -121,12 +150,17 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   };
   return {
     async verify(presentation, expect = {}) {
+      checkExpectations(expect);
       let format: CredentialFormat;
       try {
         format = expect.format === undefined || expect.format === 'auto' ? detectFormat(presentation) : expect.format;
       } catch (e) {
         return { valid: false, format: 'unknown', claims: {}, errors: [toIssue(e)], warnings: [] };
       }
+      // The presenter writes the typ: a verifier that names the vct values it accepts wants the
+      // SD-JWT VC rules, whatever the header says (a plain SD-JWT then fails ERR_SDJWT_TYP_MISMATCH).
+      if (format === 'sd-jwt' && expect.format !== 'sd-jwt' && expect.vctValues !== undefined) format = 'dc+sd-jwt';
+      const registry = options.trustRegistry;
       if (format === 'mso_mdoc') {
         let bytes: Uint8Array;
         try {
@@ -135,55 +169,48 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
           return { valid: false, format, claims: {}, errors: [toIssue(e)], warnings: [] };
         }
         const verified = await verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
+        if (!verified.valid) return registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) };
+        let trusted: MdocPresentationResult & PresentationResult = verified;
+        if (registry !== undefined) {
+          const { decision, profileErrors, profileWarnings } = await decideMdocTrust(registry, verified.documents, options.verifierProfile, ctx.now());
+          trusted = withTrust(verified, decision);
+          // Anchored, but not by an ISO-conformant chain: refused like an untrusted issuer.
+          if (trusted.valid && profileErrors.length > 0) trusted = { ...trusted, valid: false, errors: [...trusted.errors, ...profileErrors] };
+          if (!trusted.valid) return withheld(trusted);
+          if (profileWarnings.length > 0) trusted = { ...trusted, warnings: [...trusted.warnings, ...profileWarnings] };
+        }
+        // Status only for a credential whose issuer is trusted: its status URI is then the issuer's, not anyone's.
         const checked = await withStatus(
-          verified,
+          trusted,
           verified.documents.map((d) => d.status),
           options.status,
           ctx,
         );
-        // Refused for its status: no claims anywhere in the result, not even per document.
-        const result = checked.valid || !verified.valid ? checked : withholdMdocClaims(checked);
-        if (options.trustRegistry === undefined) return result;
-        if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
-        const { decision, profileErrors, profileWarnings } = await decideMdocTrust(options.trustRegistry, result.documents, options.verifierProfile, ctx.now());
-        if (decision === undefined) return result;
-        const trusted = withTrust(result, decision);
-        if (trusted.valid && profileErrors.length === 0)
-          return profileWarnings.length === 0 ? trusted : { ...trusted, warnings: [...trusted.warnings, ...profileWarnings] };
-        if (trusted.valid) {
-          // Anchored, but not by an ISO-conformant chain: refused, with nothing released.
-          const withheld = withholdMdocClaims(result);
-          return {
-            ...trusted,
-            valid: false,
-            claims: {},
-            errors: [...trusted.errors, ...profileErrors],
-            deviceClaims: withheld.deviceClaims,
-            documents: withheld.documents,
-          } as PresentationResult;
-        }
-        // Not trusted: no claims anywhere in the result, not even per document.
-        const withheld = withholdMdocClaims(result);
-        return { ...trusted, deviceClaims: withheld.deviceClaims, documents: withheld.documents } as PresentationResult;
+        return checked.valid ? checked : withheld(checked);
       }
       const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
       const verified = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
-      const result = await withStatus(verified, [verified.claims.status], options.status, ctx);
-      if (options.trustRegistry === undefined) return result;
-      if (!result.valid) return { ...result, trust: untrustedDecision(ctx.now()) };
-      const iat = result.claims.iat;
-      const trust = await decideTrust(
-        options.trustRegistry,
-        result,
-        {
-          type: typeof result.claims.vct === 'string' ? result.claims.vct : '',
-          issuerCertificates: result.issuer === undefined ? undefined : x5cCertificatesOf(result.issuer),
-          signedAt: typeof iat === 'number' ? new Date(iat * 1000) : undefined,
-        },
-        options.verifierProfile,
-        ctx.now(),
-      );
-      return withTrust(result, trust);
+      if (!verified.valid) return registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) };
+      let trusted: PresentationResult = verified;
+      if (registry !== undefined) {
+        const iat = verified.claims.iat;
+        const decision = await decideTrust(
+          registry,
+          verified,
+          {
+            type: typeof verified.claims.vct === 'string' ? verified.claims.vct : '',
+            issuerCertificates: verified.issuer === undefined ? undefined : x5cCertificatesOf(verified.issuer),
+            signedAt: typeof iat === 'number' ? new Date(iat * 1000) : undefined,
+          },
+          options.verifierProfile,
+          ctx.now(),
+        );
+        trusted = withTrust(verified, decision);
+        if (!trusted.valid) return withheld(trusted);
+      }
+      // Status only for a credential whose issuer is trusted: its status URI is then the issuer's, not anyone's.
+      const checked = await withStatus(trusted, [verified.claims.status], options.status, ctx);
+      return checked.valid ? checked : withheld(checked);
     },
   };
 }

@@ -60,17 +60,21 @@ export function issuerKeyResolverFor(policy: IssuerKeyPolicy): IssuerKeyResolver
   const metadata = metadataOptions === undefined ? undefined : jwtVcIssuerMetadataKey(metadataOptions);
 
   return async (input: IssuerKeyInput, ctx: ComityContext): Promise<readonly IssuerKeyCandidate[]> => {
-    let pinnedCandidates: readonly IssuerKeyCandidate[] = [];
-    if (pinned !== undefined) {
-      const named = await pinned.byKid(input, ctx);
-      if (named !== undefined) return [named];
-      pinnedCandidates = await pinned.resolve(input, ctx);
-    }
     const iss = input.payload.iss;
     let mechanism: IssuerKeyResolver | undefined;
     if (input.header.x5c !== undefined && x5c !== undefined) mechanism = x5c;
     else if (typeof iss === 'string' && iss.startsWith('did:')) mechanism = did;
     else if (typeof iss === 'string' && metadata !== undefined && /^https?:\/\//.test(iss)) mechanism = metadata;
+    let pinnedCandidates: readonly IssuerKeyCandidate[] = [];
+    if (pinned !== undefined) {
+      const named = await pinned.byKid(input, ctx);
+      if (named !== undefined) {
+        // A kid naming a pinned key does not excuse the x5c chain the credential also carries.
+        if (x5c !== undefined && mechanism === x5c) await x5c(input, ctx);
+        return [named];
+      }
+      pinnedCandidates = await pinned.resolve(input, ctx);
+    }
     if (mechanism === undefined) {
       if (pinnedCandidates.length > 0) return pinnedCandidates;
       throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no permitted key discovery mechanism applies to this credential');

@@ -1,4 +1,4 @@
-import { type Certificate, type ComityContext, type Issue, type Jwk, type SignatureAlgorithm, toIssue } from '@comity/core';
+import type { Certificate, ComityContext, Issue, Jwk, SignatureAlgorithm } from '@comity/core';
 import { buildSessionTranscript, type HandoverInput, type MdocClaims, type MdocVerificationResult, verifyDeviceResponse } from '@comity/mdoc';
 
 /** The mdoc part of what the verifier asked for. */
@@ -39,17 +39,15 @@ export async function verifyMdocPresentation(
     deviceClaims: {},
     documents: [],
   });
+  // The transcript is the verifier's own input: a handover it cannot build is its mistake and
+  // rejects (ERR_USAGE_HANDOVER, ERR_MDOC_SESSION_TRANSCRIPT), as a bad sessionTranscript does.
   let transcript: Uint8Array;
-  try {
-    if (expect.sessionTranscript !== undefined) transcript = expect.sessionTranscript;
-    else if (expect.handover !== undefined) transcript = await buildSessionTranscript(expect.handover, ctx);
-    else
-      return fail([
-        { code: 'ERR_MDOC_SESSION_TRANSCRIPT_REQUIRED', message: 'device authentication needs the SessionTranscript of the request the verifier sent' },
-      ]);
-  } catch (e) {
-    return fail([toIssue(e)]);
-  }
+  if (expect.sessionTranscript !== undefined) transcript = expect.sessionTranscript;
+  else if (expect.handover !== undefined) transcript = await buildSessionTranscript(expect.handover, ctx);
+  else
+    return fail([
+      { code: 'ERR_MDOC_SESSION_TRANSCRIPT_REQUIRED', message: 'device authentication needs the SessionTranscript of the request the verifier sent' },
+    ]);
   const documents = await verifyDeviceResponse(bytes, {
     trustAnchors: config.trustAnchors,
     ctx,

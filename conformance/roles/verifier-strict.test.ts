@@ -1,0 +1,153 @@
+/**
+ * The verifier role does not let the presenter, or a slip in the verifier's own expectations,
+ * switch a rule off: the VC rules apply when the verifier names the vct values it accepts,
+ * an expectation of the wrong type is a usage error, and an x5c chain is validated even when
+ * the header kid names a pinned key.
+ */
+import { base64Encode, type ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner } from '@comity/core';
+import { issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { createVerifier } from '@comity/verifier';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ctx = createContext();
+const day = 86_400_000;
+const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
+const binding = { nonce: 'n-strict', audience: 'https://rp.example.fr' };
+
+let issuerKeys: { privateJwk: Jwk; publicJwk: Jwk };
+let holderKeys: { privateJwk: Jwk; publicJwk: Jwk };
+beforeAll(async () => {
+  issuerKeys = await ctx.crypto.generateKeyPair('ES256');
+  holderKeys = await ctx.crypto.generateKeyPair('ES256');
+});
+
+const present = (credential: string) =>
+  presentSdJwt(credential, { disclose: [['age_over_18']], keyBinding: { signer: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ...binding } }, ctx);
+
+describe('the presenter does not choose the rule set', () => {
+  const plainWithVct = async () =>
+    present(
+      await issueSdJwt(
+        {
+          claims: { vct: 'urn:eudi:pid:1', iss: 'https://pid.example.de', age_over_18: true, cnf: { jwk: holderKeys.publicJwk } },
+          disclosable: [['age_over_18']],
+          signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+          header: { typ: 'example+sd-jwt' },
+        },
+        ctx,
+      ),
+    );
+
+  it('a credential without the SD-JWT VC typ is refused when the verifier names the vct values it accepts', async () => {
+    const verifier = createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx });
+    const result = await verifier.verify(await plainWithVct(), { ...binding, vctValues: ['urn:eudi:pid:1'] });
+    expect(result.valid).toBe(false);
+    expect(result.format).toBe('dc+sd-jwt');
+    expect(codes(result)).toContain('ERR_SDJWT_TYP_MISMATCH');
+    expect(result.claims).toEqual({});
+  });
+
+  it('without vctValues the same credential is a plain SD-JWT, and format says so', async () => {
+    const result = await createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx }).verify(await plainWithVct(), binding);
+    expect(codes(result)).toEqual([]);
+    expect(result.format).toBe('sd-jwt');
+  });
+});
+
+describe('expectations are checked before anything is verified', () => {
+  const verifier = () => createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx });
+  const usage = async (expect_: unknown) => {
+    try {
+      await verifier().verify('anything~', expect_ as never);
+    } catch (e) {
+      return (e as ComityUsageError).code;
+    }
+    return 'no error';
+  };
+
+  it.each([
+    ['a format typo', { format: 'dc-sd-jwt' }],
+    ['a numeric nonce', { nonce: 42 }],
+    ['an empty nonce', { nonce: '' }],
+    ['an audience that is not a string', { audience: ['https://rp.example.fr'] }],
+    ['keyBinding as a string', { keyBinding: 'false' }],
+    ['a negative KB age', { kbMaxAgeSeconds: -1 }],
+    ['an empty vctValues list', { vctValues: [] }],
+    ['a vctValues string', { vctValues: 'urn:eudi:pid:1' }],
+    ['a transcript that is not bytes', { sessionTranscript: 'a0' }],
+    ['a misspelt member', { aud: 'https://rp.example.fr' }],
+    ['no object', null],
+  ])('%s is ERR_USAGE_EXPECTATIONS', async (_, expectations) => {
+    expect(await usage(expectations)).toBe('ERR_USAGE_EXPECTATIONS');
+  });
+
+  it('a handover the verifier cannot build rejects with ERR_USAGE_HANDOVER instead of hiding as ERR_INTERNAL in errors', async () => {
+    const verify = verifier().verify('a0', { format: 'mso_mdoc', handover: { type: 'no-such-handover' } as never });
+    await expect(verify).rejects.toMatchObject({ code: 'ERR_USAGE_HANDOVER' });
+  });
+
+  it('a valid expectation object passes to verification', async () => {
+    const credential = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        claims: { age_over_18: true },
+        disclosable: [['age_over_18']],
+        holderKey: holderKeys.publicJwk,
+        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+      },
+      ctx,
+    );
+    const result = await verifier().verify(await present(credential), {
+      ...binding,
+      format: 'auto',
+      keyBinding: true,
+      kbMaxAgeSeconds: 60,
+      vctValues: ['urn:eudi:pid:1'],
+    });
+    expect(codes(result)).toEqual([]);
+  });
+});
+
+describe('a pinned key named by kid does not excuse the x5c chain', () => {
+  it('an x5c chain to no configured anchor is refused although the kid names a pinned key', async () => {
+    const now = Date.now();
+    const selfSigned = await createCertificate({
+      subject: 'C=DE, CN=pid.example.de (self-signed)',
+      publicJwk: issuerKeys.publicJwk,
+      signingKey: issuerKeys.privateJwk,
+      notBefore: new Date(now - day),
+      notAfter: new Date(now + 30 * day),
+      keyUsage: KeyUsage.digitalSignature,
+    });
+    const rootKeys = await ctx.crypto.generateKeyPair('ES256');
+    const otherRoot = await createCertificate({
+      subject: 'C=FR, CN=Another root',
+      publicJwk: rootKeys.publicJwk,
+      signingKey: rootKeys.privateJwk,
+      notBefore: new Date(now - day),
+      notAfter: new Date(now + 30 * day),
+      ca: true,
+      keyUsage: KeyUsage.keyCertSign,
+    });
+    const credential = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        claims: { age_over_18: true },
+        disclosable: [['age_over_18']],
+        holderKey: holderKeys.publicJwk,
+        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+        header: { kid: 'pid-1', x5c: [base64Encode(selfSigned.der)] },
+      },
+      ctx,
+    );
+    const vp = await present(credential);
+    const pinned = { ...issuerKeys.publicJwk, kid: 'pid-1' };
+    const withAnchors = await createVerifier({ issuerKeys: [pinned], trustAnchors: [otherRoot], ctx }).verify(vp, binding);
+    expect(withAnchors.valid).toBe(false);
+    expect(codes(withAnchors).some((c) => c.startsWith('ERR_X509_'))).toBe(true);
+    expect(withAnchors.claims).toEqual({});
+    // Without x5c validation configured, the pinned key alone decides, as documented.
+    const pinnedOnly = await createVerifier({ issuerKeys: [pinned], ctx }).verify(vp, binding);
+    expect(codes(pinnedOnly)).toEqual([]);
+  });
+});
