@@ -151,3 +151,28 @@ describe('a pinned key named by kid does not excuse the x5c chain', () => {
     expect(codes(pinnedOnly)).toEqual([]);
   });
 });
+
+describe('the verifier options', () => {
+  it('algorithms restricts the KB-JWT as well as the issuer signature', async () => {
+    const es384 = await ctx.crypto.generateKeyPair('ES384');
+    const credential = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        claims: { age_over_18: true },
+        disclosable: [['age_over_18']],
+        holderKey: holderKeys.publicJwk,
+        signer: localSigner(es384.privateJwk, 'ES384', ctx.crypto),
+      },
+      ctx,
+    );
+    const vp = await present(credential); // the KB-JWT is ES256
+    const only384 = await createVerifier({ issuerKeys: [es384.publicJwk], algorithms: ['ES384'], ctx }).verify(vp, binding);
+    expect(codes(only384)).toEqual(['ERR_SDJWT_KB_ALG_NOT_ALLOWED']);
+    const both = await createVerifier({ issuerKeys: [es384.publicJwk], algorithms: ['ES384', 'ES256'], ctx }).verify(vp, binding);
+    expect(codes(both)).toEqual([]);
+  });
+
+  it('a status policy that is not an object is ERR_USAGE_STATUS_POLICY, not a TypeError from inside', () => {
+    expect(() => createVerifier({ status: null as never, ctx })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_STATUS_POLICY' }));
+  });
+});

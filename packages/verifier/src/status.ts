@@ -34,6 +34,7 @@ export interface StatusPolicy {
  * @throws ComityUsageError `ERR_USAGE_STATUS_POLICY`
  */
 export function checkStatusPolicy(policy: StatusPolicy): void {
+  if (policy === null || typeof policy !== 'object') throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status must be a StatusPolicy object');
   const { keys, mode, format } = policy;
   if (typeof keys !== 'function' && (!Array.isArray(keys) || keys.length === 0)) {
     throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status.keys must be a non-empty array of JWKs or a key resolver');

@@ -37,7 +37,7 @@ export interface VerifierOptions {
   readonly did?: boolean;
   /** Replace the SD-JWT VC issuer key resolution entirely. */
   readonly issuerKeyResolver?: IssuerKeyResolver;
-  /** Allowed issuer signature algorithms (default ES256, ES384, ES512, EdDSA, Ed25519). */
+  /** Allowed signature algorithms: SD-JWT issuer and KB-JWT, mdoc issuer and device (default ES256, ES384, ES512, EdDSA, Ed25519). */
   readonly algorithms?: readonly SignatureAlgorithm[];
   /** SD-JWT VC Type Metadata validation. */
   readonly typeMetadata?: TypeMetadataCheck;

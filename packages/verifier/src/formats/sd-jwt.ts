@@ -25,6 +25,8 @@ export function verifySdJwtPresentation(
     ...(expect.typ === undefined ? {} : { typ: expect.typ }),
     keyBinding: {
       required: expect.keyBinding ?? true,
+      // One allow-list for every signature the verifier checks, as for mdoc's issuer and device signatures.
+      ...(config.algorithms === undefined ? {} : { algorithms: config.algorithms }),
       ...(expect.nonce === undefined ? {} : { nonce: expect.nonce }),
       ...(expect.audience === undefined ? {} : { audience: expect.audience }),
       ...(expect.kbMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: expect.kbMaxAgeSeconds }),
