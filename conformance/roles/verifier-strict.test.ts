@@ -6,7 +6,7 @@
  */
 import { base64Encode, type ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner } from '@comity/core';
 import { issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
-import { createVerifier } from '@comity/verifier';
+import { createVerifier, detectFormat } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = createContext();
@@ -174,5 +174,29 @@ describe('the verifier options', () => {
 
   it('a status policy that is not an object is ERR_USAGE_STATUS_POLICY, not a TypeError from inside', () => {
     expect(() => createVerifier({ status: null as never, ctx })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_STATUS_POLICY' }));
+  });
+});
+
+describe('presentations given as bytes', () => {
+  it('an SD-JWT VC received as a UTF-8 body is verified as an SD-JWT VC, not decoded as CBOR', async () => {
+    const credential = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        claims: { age_over_18: true },
+        disclosable: [['age_over_18']],
+        holderKey: holderKeys.publicJwk,
+        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+      },
+      ctx,
+    );
+    const body = new TextEncoder().encode(`${await present(credential)}\n`);
+    expect(detectFormat(body)).toBe('dc+sd-jwt');
+    const result = await createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx }).verify(body, binding);
+    expect(codes(result)).toEqual([]);
+    expect(result.claims.age_over_18).toBe(true);
+  });
+
+  it('bytes that start with a CBOR map are an mdoc DeviceResponse', () => {
+    expect(detectFormat(new Uint8Array([0xa3, 0x67]))).toBe('mso_mdoc');
   });
 });

@@ -4,6 +4,9 @@ import { parseSdJwtJson } from '@comity/sd-jwt-vc';
 /** Credential formats the verifier understands. */
 export type CredentialFormat = 'sd-jwt' | 'dc+sd-jwt' | 'mso_mdoc';
 
+/** First bytes of text given as bytes ('e', '{', space, tab, LF, CR): never the first byte of a CBOR map. */
+const SD_JWT_FIRST_BYTES = new Set([0x65, 0x7b, 0x20, 0x09, 0x0a, 0x0d]);
+
 /** SD-JWT `typ` values that select the SD-JWT VC rules. */
 const VC_TYPES = ['dc+sd-jwt', 'vc+sd-jwt'];
 
@@ -18,7 +21,13 @@ const VC_TYPES = ['dc+sd-jwt', 'vc+sd-jwt'];
  * @throws ComityError `ERR_FORMAT_UNKNOWN`
  */
 export function detectFormat(input: string | Uint8Array): CredentialFormat {
-  if (input instanceof Uint8Array) return 'mso_mdoc';
+  if (input instanceof Uint8Array) {
+    // A DeviceResponse is a CBOR map (major type 5). An SD-JWT received as bytes (an HTTP body)
+    // starts with 'e' (a base64url JSON header), '{' (JSON Serialization) or white space, which
+    // in CBOR would be a text string or a small integer: no DeviceResponse starts that way.
+    if (!SD_JWT_FIRST_BYTES.has(input[0] ?? 0)) return 'mso_mdoc';
+    return detectFormat(new TextDecoder().decode(input));
+  }
   const text = input.trim();
   if (text.startsWith('{')) {
     // An SD-JWT in the JWS JSON Serialization (RFC 9901 §8): the first signature's protected header tells.
@@ -45,8 +54,9 @@ export function detectFormat(input: string | Uint8Array): CredentialFormat {
 
 /** Decodes an mdoc DeviceResponse given as hex or base64url text. @throws ComityError `ERR_FORMAT_UNKNOWN` */
 export function mdocBytes(input: string | Uint8Array): Uint8Array {
-  if (input instanceof Uint8Array) return input;
-  const text = input.trim();
+  // Bytes that detectFormat reads as text are text here too (hex or base64url sent as a body).
+  if (input instanceof Uint8Array && !SD_JWT_FIRST_BYTES.has(input[0] ?? 0)) return input;
+  const text = (typeof input === 'string' ? input : new TextDecoder().decode(input)).trim();
   try {
     if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) return fromHex(text);
     return base64urlDecode(text, 'DeviceResponse');
