@@ -5,6 +5,9 @@
  * the header kid names a pinned key.
  */
 import { base64Encode, type ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner } from '@comity/core';
+import { createWallet } from '@comity/holder';
+import { createIssuer } from '@comity/issuer';
+import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -198,5 +201,57 @@ describe('presentations given as bytes', () => {
 
   it('bytes that start with a CBOR map are an mdoc DeviceResponse', () => {
     expect(detectFormat(new Uint8Array([0xa3, 0x67]))).toBe('mso_mdoc');
+  });
+});
+
+describe('mdoc and clock settings of the role', () => {
+  it('documentSignerEkus admits an mdoc PID whose document signer is not an mDL signer; the default refuses it', async () => {
+    const iaca = await createTestIaca({ ctx, country: 'DE' });
+    const pidEku = '1.3.6.1.4.1.99999.18013.1'; // an example OID, not the mDL one
+    const ds = await createTestDocumentSigner({ ctx, iaca, extKeyUsage: [pidEku] });
+    const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
+    const { credential } = await issuer.issue({
+      format: 'mso_mdoc',
+      docType: 'eu.europa.ec.eudi.pid.1',
+      nameSpaces: { 'eu.europa.ec.eudi.pid.1': { age_over_18: true } },
+      holderKey: holderKeys.publicJwk,
+    });
+    const wallet = createWallet({ keyBindingSigner: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const stored = await wallet.receive(credential);
+    const handover = { type: 'openid4vp' as const, clientId: 'x509_san_dns:rp.example', nonce: 'n-pid', responseUri: 'https://rp.example/response' };
+    const claim = ['eu.europa.ec.eudi.pid.1', 'age_over_18'];
+    const vp = await wallet.present(stored.id, { verifier: 'x509_san_dns:rp.example', nonce: 'n-pid', handover, claims: [claim] }, [claim]);
+    const strict = await createVerifier({ trustAnchors: [iaca.certificate], ctx }).verify(vp, { handover });
+    expect(codes(strict)).toContain('ERR_MDOC_DS_PROFILE_EKU');
+    const pid = await createVerifier({ trustAnchors: [iaca.certificate], documentSignerEkus: [pidEku], ctx }).verify(vp, { handover });
+    expect(codes(pid)).toEqual([]);
+    expect(pid.claims).toEqual({ 'eu.europa.ec.eudi.pid.1': { age_over_18: true } });
+  });
+
+  it('clockSkewSeconds reaches the SD-JWT exp check: expired 30 s ago passes the default 60 s, not a 0 s skew', async () => {
+    const credential = await issueSdJwtVc(
+      {
+        vct: 'urn:eudi:pid:1',
+        claims: { age_over_18: true },
+        disclosable: [['age_over_18']],
+        holderKey: holderKeys.publicJwk,
+        expiresAt: Math.floor(Date.now() / 1000) - 30,
+        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+      },
+      ctx,
+    );
+    const vp = await present(credential);
+    expect(codes(await createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx }).verify(vp, binding))).toEqual([]);
+    const noSkew = await createVerifier({ issuerKeys: [issuerKeys.publicJwk], clockSkewSeconds: 0, ctx }).verify(vp, binding);
+    expect(codes(noSkew)).toEqual(['ERR_SDJWT_EXPIRED']);
+  });
+
+  it.each([
+    ['an empty EKU list', { documentSignerEkus: [] }],
+    ['an EKU name instead of an OID', { documentSignerEkus: ['mdlDS'] }],
+    ['a negative mdoc tolerance', { mdocClockToleranceSeconds: -5 }],
+    ['a clock skew that is not a number', { clockSkewSeconds: '60' }],
+  ])('%s is ERR_USAGE_VERIFIER_OPTION at createVerifier', (_, option) => {
+    expect(() => createVerifier({ ctx, ...(option as object) })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_VERIFIER_OPTION' }));
   });
 });

@@ -58,6 +58,7 @@ export async function decideMdocTrust(
   documents: readonly MdocVerificationResult[],
   profile: VerifierProfile | undefined,
   now: Date,
+  documentSignerEkus?: readonly string[],
 ): Promise<{ decision: TrustDecision; profileErrors: Issue[]; profileWarnings: Issue[] }> {
   let decision: TrustDecision | undefined;
   const profileErrors: Issue[] = [];
@@ -66,7 +67,7 @@ export async function decideMdocTrust(
     const issuerCertificates = doc.issuer === undefined ? undefined : x5chainCertificatesOf(doc.issuer);
     const signedAt = doc.validityInfo === undefined ? undefined : new Date(doc.validityInfo.signed);
     const d = await decideTrust(registry, doc, { type: doc.docType ?? '', issuerCertificates, signedAt }, profile, now);
-    const chainProfile = await anchoredMdocProfile(registry, d, issuerCertificates, signedAt, now);
+    const chainProfile = await anchoredMdocProfile(registry, d, issuerCertificates, signedAt, now, documentSignerEkus);
     profileErrors.push(...chainProfile.errors);
     profileWarnings.push(...chainProfile.warnings);
     if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
@@ -100,6 +101,7 @@ export async function anchoredMdocProfile(
   chain: readonly Certificate[] | undefined,
   signedAt: Date | undefined,
   now: Date,
+  documentSignerEkus?: readonly string[],
 ): Promise<{ errors: Issue[]; warnings: Issue[] }> {
   if (decision.outcome !== 'accepted' || decision.category === undefined || chain === undefined || chain.length === 0) return { errors: [], warnings: [] };
   const anchored = await registry.anchorChain(decision.category, chain, now);
@@ -108,7 +110,12 @@ export async function anchoredMdocProfile(
   if (anchor === undefined)
     return { errors: [{ code: 'ERR_X509_CHAIN_UNANCHORED', message: 'the document signer is not anchored by a certificate' }], warnings: [] };
   try {
-    const checked = await checkDocumentSignerChain(anchored.path, { trustAnchors: anchorList(anchor), now, ...(signedAt === undefined ? {} : { signedAt }) });
+    const checked = await checkDocumentSignerChain(anchored.path, {
+      trustAnchors: anchorList(anchor),
+      now,
+      ...(signedAt === undefined ? {} : { signedAt }),
+      ...(documentSignerEkus === undefined ? {} : { documentSignerEkus }),
+    });
     return { errors: [], warnings: [...checked.warnings] };
   } catch (e) {
     return { errors: [toIssue(e)], warnings: [] };

@@ -20,6 +20,7 @@ import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.
 import { checkExpectations } from './expectations.js';
 import { type MdocExpectations, type MdocPresentationResult, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
+import { checkVerifierOptions } from './options-check.js';
 import { checkStatusPolicy, type StatusPolicy, withStatus } from './status.js';
 import { decideMdocTrust, decideTrust, untrustedDecision } from './trust.js';
 
@@ -54,6 +55,15 @@ export interface VerifierOptions {
    * credential that carries a status reference is accepted with `WARN_CREDENTIAL_STATUS_UNCHECKED`.
    */
   readonly status?: StatusPolicy;
+  /**
+   * mdoc: accepted document-signer EKUs (default the mDL document-signer EKU `1.0.18013.5.1.2`).
+   * Set it to accept mdoc types whose document signers carry another EKU, such as a PID.
+   */
+  readonly documentSignerEkus?: readonly string[];
+  /** mdoc: tolerance of the MSO validityInfo against the clock, in seconds (default 0). */
+  readonly mdocClockToleranceSeconds?: number;
+  /** SD-JWT: clock skew for `exp`, `nbf` and the KB-JWT `iat`, in seconds (default 60). */
+  readonly clockSkewSeconds?: number;
 }
 
 /** What the verifier asked for: every binding input comes from the request it sent. */
@@ -118,6 +128,7 @@ function withheld<R extends PresentationResult>(result: R): R {
  */
 export function createVerifier(options: VerifierOptions = {}): Verifier {
   if (options.status !== undefined) checkStatusPolicy(options.status);
+  checkVerifierOptions(options);
   const registryVerifier = options.verifierProfile ?? options.trustRegistry?.verifier;
   if (options.trustRegistry !== undefined && options.trustRegistry.mode !== 'anchors-only' && typeof registryVerifier?.jurisdiction !== 'string') {
     // Found here, not at the first presentation: evaluateTrust cannot decide without knowing who verifies.
@@ -139,6 +150,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     });
   const sdJwtConfig = {
     issuerKey,
+    ...(options.clockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.clockSkewSeconds }),
     ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
     ...(options.typeMetadata === undefined ? {} : { typeMetadata: options.typeMetadata }),
   };
@@ -147,6 +159,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     // With a registry, the document signer is checked here and anchored by the registry.
     ...(options.trustRegistry === undefined ? {} : { anchoring: 'deferred' as const }),
     ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+    ...(options.documentSignerEkus === undefined ? {} : { documentSignerEkus: options.documentSignerEkus }),
+    ...(options.mdocClockToleranceSeconds === undefined ? {} : { clockToleranceSeconds: options.mdocClockToleranceSeconds }),
   };
   return {
     async verify(presentation, expect = {}) {
@@ -172,7 +186,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         if (!verified.valid) return registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) };
         let trusted: MdocPresentationResult & PresentationResult = verified;
         if (registry !== undefined) {
-          const { decision, profileErrors, profileWarnings } = await decideMdocTrust(registry, verified.documents, options.verifierProfile, ctx.now());
+          const { decision, profileErrors, profileWarnings } = await decideMdocTrust(
+            registry,
+            verified.documents,
+            options.verifierProfile,
+            ctx.now(),
+            options.documentSignerEkus,
+          );
           trusted = withTrust(verified, decision);
           // Anchored, but not by an ISO-conformant chain: refused like an untrusted issuer.
           if (trusted.valid && profileErrors.length > 0) trusted = { ...trusted, valid: false, errors: [...trusted.errors, ...profileErrors] };

@@ -25,7 +25,13 @@ export interface MdocPresentationResult extends MdocVerificationResult {
  */
 export async function verifyMdocPresentation(
   bytes: Uint8Array,
-  config: { trustAnchors: readonly Certificate[]; anchoring?: 'deferred'; algorithms?: readonly SignatureAlgorithm[] },
+  config: {
+    trustAnchors: readonly Certificate[];
+    anchoring?: 'deferred';
+    algorithms?: readonly SignatureAlgorithm[];
+    documentSignerEkus?: readonly string[];
+    clockToleranceSeconds?: number;
+  },
   expect: MdocExpectations,
   ctx: ComityContext,
 ): Promise<MdocPresentationResult> {
@@ -56,6 +62,8 @@ export async function verifyMdocPresentation(
     ...(expect.docType === undefined ? {} : { docType: expect.docType }),
     ...(config.algorithms === undefined ? {} : { allowedAlgorithms: config.algorithms }),
     ...(config.anchoring === undefined ? {} : { anchoring: config.anchoring }),
+    ...(config.documentSignerEkus === undefined ? {} : { documentSignerEkus: config.documentSignerEkus }),
+    ...(config.clockToleranceSeconds === undefined ? {} : { clockToleranceSeconds: config.clockToleranceSeconds }),
   });
   const first = documents[0];
   if (first === undefined) return fail([{ code: 'ERR_MDOC_NO_DOCUMENTS', message: 'the DeviceResponse holds no document' }]);

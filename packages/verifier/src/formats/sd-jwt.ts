@@ -15,13 +15,14 @@ export interface SdJwtExpectations {
 export function verifySdJwtPresentation(
   token: string,
   vc: boolean,
-  config: { issuerKey: IssuerKeyResolver; algorithms?: readonly SignatureAlgorithm[]; typeMetadata?: TypeMetadataCheck },
+  config: { issuerKey: IssuerKeyResolver; algorithms?: readonly SignatureAlgorithm[]; typeMetadata?: TypeMetadataCheck; clockSkewSeconds?: number },
   expect: SdJwtExpectations,
   ctx: ComityContext,
 ): Promise<SdJwtVerificationResult> {
   const policy = {
     issuerKey: config.issuerKey,
     ...(config.algorithms === undefined ? {} : { algorithms: config.algorithms }),
+    ...(config.clockSkewSeconds === undefined ? {} : { clockSkewSeconds: config.clockSkewSeconds }),
     ...(expect.typ === undefined ? {} : { typ: expect.typ }),
     keyBinding: {
       required: expect.keyBinding ?? true,
