@@ -142,7 +142,11 @@ export interface TrustDecision {
   readonly sources: ReadonlyArray<{ readonly id: string; readonly kind: TrustSourceKind; readonly sequence?: number | undefined; readonly digest: string }>;
   readonly anchor?: { readonly thumbprint: string; readonly subject?: string | undefined; readonly jurisdiction?: string | undefined } | undefined;
   readonly checks: readonly TrustCheck[];
-  /** Claims mapped into the recogniser's schema (empty unless the mapping ran). */
+  /**
+   * Claims mapped into the recogniser's schema: empty unless the mapping ran, and empty when
+   * rejected. An indeterminate decision keeps them for a caller with its own stale-list policy;
+   * use them only when `outcome` is `accepted` (the verifier role withholds them otherwise).
+   */
   readonly mappedClaims: Record<string, unknown>;
   /** Paths of presented claims that were not passed on. */
   readonly droppedClaims: readonly ClaimPath[];
