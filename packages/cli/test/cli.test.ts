@@ -134,6 +134,18 @@ describe('comity verify', () => {
     expect(plain.format).toBe('sd-jwt');
     expect(plain.valid).toBe(true);
   });
+  it('--vct lists the accepted types: another vct is ERR_SDJWT_VC_VCT_NOT_ACCEPTED, exit 1', async () => {
+    const base = ['verify', files['credential.txt'] as string, '--json', '--issuer-key', files['issuer.jwk'] as string, '--no-key-binding'];
+    expect((await run([...base, '--vct', 'urn:eudi:pid:1'])).code).toBe(0);
+    const other = await run([...base, '--vct', 'urn:eudi:mdl:1', '--vct', 'urn:eudi:pid:2']);
+    expect(other.code).toBe(1);
+    expect(JSON.parse(other.out).errors.map((e: { code: string }) => e.code)).toEqual(['ERR_SDJWT_VC_VCT_NOT_ACCEPTED']);
+  });
+  it('an empty --nonce or a --document-signer-eku that is not an OID is a usage error, exit 2', async () => {
+    const base = ['verify', files['vp.txt'] as string, '--json', '--issuer-key', files['issuer.jwk'] as string];
+    expect((await run([...base, '--nonce', ''])).code).toBe(2);
+    expect((await run([...base, '--document-signer-eku', 'mdlDS'])).code).toBe(2);
+  });
   it('exits 2 on usage and I/O errors', async () => {
     expect((await run(['verify', '--json', '--bogus'])).code).toBe(2);
     expect((await run(['verify', join(dir, 'missing.txt'), '--json'])).code).toBe(2);

@@ -5,8 +5,8 @@ import { CliUsageError, parseHandover, parseHex, parseNow, readCertificates, rea
 import { failedSourceOutput, loadTrustOption, trustOutput } from '../trust-options.js';
 
 export const VERIFY_USAGE = `comity verify [FILE|-] --json [--format auto|sd-jwt|dc+sd-jwt|mso_mdoc] [--issuer-key FILE]... [--trust-anchor FILE]...
-              [--now ISO8601|EPOCH] [--nonce S] [--aud S] [--typ S] [--kb-max-age SECONDS] [--no-key-binding]
-              [--session-transcript-hex HEX | --handover JSON] [--reader-key FILE] [--doc-type S]
+              [--now ISO8601|EPOCH] [--nonce S] [--aud S] [--typ S] [--kb-max-age SECONDS] [--no-key-binding] [--vct S]...
+              [--session-transcript-hex HEX | --handover JSON] [--reader-key FILE] [--doc-type S] [--document-signer-eku OID]...
               [--trust FILE | --trust-list FILE --trust-list-signer FILE]
               [--status-key FILE]... [--status-required] [--allow-loopback-http]`;
 
@@ -42,6 +42,8 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
       handover: { type: 'string' },
       'reader-key': { type: 'string' },
       'doc-type': { type: 'string' },
+      vct: { type: 'string', multiple: true },
+      'document-signer-eku': { type: 'string', multiple: true },
       trust: { type: 'string' },
       'trust-list': { type: 'string' },
       'trust-list-signer': { type: 'string' },
@@ -106,6 +108,7 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
     did: values.did ?? false,
     ...(trust === undefined ? {} : { trustRegistry: trust.registry }),
     ...(status === undefined ? {} : { status }),
+    ...(values['document-signer-eku'] === undefined ? {} : { documentSignerEkus: values['document-signer-eku'] }),
   });
   const result = await verifier.verify(input, {
     format: format as 'auto' | CredentialFormat,
@@ -118,6 +121,7 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
     ...(handover === undefined ? {} : { handover }),
     ...(readerPrivateKey === undefined ? {} : { readerPrivateKey }),
     ...(values['doc-type'] === undefined ? {} : { docType: values['doc-type'] }),
+    ...(values.vct === undefined ? {} : { vctValues: values.vct }),
   });
   const issues = (list: readonly Issue[]) => list.map((e) => ({ code: e.code, message: e.message, ...(e.path === undefined ? {} : { path: e.path }) }));
   const output: VerifyOutput = {
