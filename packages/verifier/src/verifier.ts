@@ -14,7 +14,7 @@ import {
   toIssue,
   type VerificationResult,
 } from '@comity/core';
-import { type IssuerKeyResolver, issuerKeyResolverFor, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
+import { type IssuerKeyResolver, issuerKeyResolverFor, type SdJwtVerificationResult, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
 import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
 import { checkExpectations } from './expectations.js';
@@ -72,8 +72,16 @@ export interface PresentationExpectations extends SdJwtExpectations, MdocExpecta
   readonly format?: 'auto' | CredentialFormat;
 }
 
-/** A verification result from the verifier role, with the trust decision when a registry is configured. */
-export interface PresentationResult extends VerificationResult {
+/**
+ * A verification result from the verifier role, with the trust decision when a registry is
+ * configured, and what the format's package adds: `header`, `keyBinding`, `disclosedPaths`,
+ * `undisclosedParents` for an SD-JWT; `docType`, `deviceClaims`, `validityInfo`, `status`,
+ * `deviceKey` and `documents` for an mdoc. Which of them are present follows `format`.
+ */
+export interface PresentationResult
+  extends VerificationResult,
+    Partial<Omit<SdJwtVerificationResult, keyof VerificationResult>>,
+    Partial<Omit<MdocPresentationResult, keyof VerificationResult>> {
   readonly trust?: TrustDecision;
 }
 
