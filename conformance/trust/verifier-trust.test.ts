@@ -125,6 +125,54 @@ describe('verifier role with a trust registry', () => {
     expect(JSON.stringify(result.trust?.mappedClaims)).not.toContain('PAPADOPOULOU');
     expect(result.trust?.droppedClaims.length).toBeGreaterThan(0);
   });
+  describe('a DeviceResponse with two mDLs', () => {
+    const twoMdls = async (ages: [boolean, boolean]) => {
+      const device = await ctx.crypto.generateKeyPair('ES256');
+      const signed = ctx.now();
+      const mdlWith = (age_over_18: boolean) =>
+        issueMdoc({
+          docType: MDL,
+          nameSpaces: { [MDL_NS]: { family_name: 'PAPADOPOULOU', issuing_country: 'GR', age_over_18 } },
+          deviceKey: device.publicJwk,
+          signer: world.grDs.signer,
+          certificateChain: [world.grDs.cert],
+          validity: { signed, validFrom: signed, validUntil: new Date(signed.getTime() + 86_400_000) },
+          ctx,
+        });
+      const deviceSigner = localSigner(device.privateJwk, 'ES256', ctx.crypto);
+      const disclose = [
+        [MDL_NS, 'age_over_18'],
+        [MDL_NS, 'family_name'],
+      ];
+      const response = await presentMdoc({
+        documents: [
+          { issuerSigned: await mdlWith(ages[0]), disclose, deviceSigner },
+          { issuerSigned: await mdlWith(ages[1]), disclose, deviceSigner },
+        ],
+        sessionTranscript: await buildSessionTranscript(handover, ctx),
+        ctx,
+      });
+      const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'DE', purpose: 'age-verification' }));
+      return createVerifier({ trustRegistry: registry, ctx }).verify(response, { handover });
+    };
+
+    it('both accepted: each document carries its own decision and mapped claims', async () => {
+      const result = await twoMdls([true, true]);
+      expect(result.errors).toEqual([]);
+      const documents = result.documents ?? [];
+      expect(documents.map((d) => d.trust?.outcome)).toEqual(['accepted', 'accepted']);
+      for (const d of documents) expect(JSON.stringify(d.trust?.mappedClaims)).toContain('true');
+    });
+
+    it('the second refused by the acceptance rule: its own decision says so, and nothing is released by either', async () => {
+      const result = await twoMdls([true, false]);
+      expect(result.valid).toBe(false);
+      expect(result.trust?.outcome).toBe('rejected');
+      expect((result.documents ?? []).map((d) => d.trust?.outcome)).toEqual(['accepted', 'rejected']);
+      expect((result.documents ?? []).map((d) => d.trust?.mappedClaims)).toEqual([{}, {}]);
+      expect(JSON.stringify(result)).not.toContain('PAPADOPOULOU');
+    });
+  });
   it('rejects the Greek mDL at the French service (no agreement covers it) and returns none of its values, not even per document', async () => {
     const registry = await loadRegistry(world, trustConfig({ jurisdiction: 'FR', purpose: 'account-opening' }));
     const result = await createVerifier({ trustRegistry: registry, ctx }).verify(mdlPresentation, { handover });

@@ -49,8 +49,8 @@ export function decideTrust(
 }
 
 /**
- * Trust in every document of a verified DeviceResponse: the first decision that is not
- * acceptance decides, and each document's anchored path must also follow the ISO chain
+ * Trust in every document of a verified DeviceResponse: each document gets its own decision
+ * (its own agreement and mapped claims), the first decision that is not acceptance decides, and each document's anchored path must also follow the ISO chain
  * profile (direct mode checks it in mdoc; see {@link anchoredMdocProfile}).
  */
 export async function decideMdocTrust(
@@ -59,8 +59,9 @@ export async function decideMdocTrust(
   profile: VerifierProfile | undefined,
   now: Date,
   documentSignerEkus?: readonly string[],
-): Promise<{ decision: TrustDecision; profileErrors: Issue[]; profileWarnings: Issue[] }> {
+): Promise<{ decision: TrustDecision; decisions: TrustDecision[]; profileErrors: Issue[]; profileWarnings: Issue[] }> {
   let decision: TrustDecision | undefined;
+  const decisions: TrustDecision[] = [];
   const profileErrors: Issue[] = [];
   const profileWarnings: Issue[] = [];
   for (const doc of documents) {
@@ -70,10 +71,11 @@ export async function decideMdocTrust(
     const chainProfile = await anchoredMdocProfile(registry, d, issuerCertificates, signedAt, now, documentSignerEkus);
     profileErrors.push(...chainProfile.errors);
     profileWarnings.push(...chainProfile.warnings);
+    decisions.push(d);
     if (decision === undefined || (decision.outcome === 'accepted' && d.outcome !== 'accepted')) decision = d;
   }
   // A response without documents never verifies; refuse rather than assume.
-  return { decision: decision ?? untrustedDecision(now), profileErrors, profileWarnings };
+  return { decision: decision ?? untrustedDecision(now), decisions, profileErrors, profileWarnings };
 }
 
 // One anchor array per anchor certificate: mdoc caches validated chains by the array it is given,

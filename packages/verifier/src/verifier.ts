@@ -194,14 +194,15 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         if (!verified.valid) return registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) };
         let trusted: MdocPresentationResult & PresentationResult = verified;
         if (registry !== undefined) {
-          const { decision, profileErrors, profileWarnings } = await decideMdocTrust(
+          const { decision, decisions, profileErrors, profileWarnings } = await decideMdocTrust(
             registry,
             verified.documents,
             options.verifierProfile,
             ctx.now(),
             options.documentSignerEkus,
           );
-          trusted = withTrust(verified, decision);
+          // Each document keeps its own decision: a second document's agreement and mapping are not lost.
+          trusted = { ...withTrust(verified, decision), documents: verified.documents.map((d, i) => ({ ...d, trust: decisions[i] })) };
           // Anchored, but not by an ISO-conformant chain: refused like an untrusted issuer.
           if (trusted.valid && profileErrors.length > 0) trusted = { ...trusted, valid: false, errors: [...trusted.errors, ...profileErrors] };
           if (!trusted.valid) return withheld(trusted);

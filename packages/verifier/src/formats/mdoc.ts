@@ -1,5 +1,6 @@
 import type { Certificate, ComityContext, Issue, Jwk, SignatureAlgorithm } from '@comity/core';
 import { buildSessionTranscript, type HandoverInput, type MdocClaims, type MdocVerificationResult, verifyDeviceResponse } from '@comity/mdoc';
+import type { TrustDecision } from '@comity/trust-registry';
 
 /** The mdoc part of what the verifier asked for. */
 export interface MdocExpectations {
@@ -13,10 +14,15 @@ export interface MdocExpectations {
   readonly docType?: string;
 }
 
+/** One document of a DeviceResponse, with its own trust decision when a registry is configured. */
+export interface MdocDocumentResult extends MdocVerificationResult {
+  readonly trust?: TrustDecision;
+}
+
 /** An mdoc verification merged over every document of the DeviceResponse. */
 export interface MdocPresentationResult extends MdocVerificationResult {
   /** One result per document, in order. */
-  readonly documents: readonly MdocVerificationResult[];
+  readonly documents: readonly MdocDocumentResult[];
 }
 
 /**
@@ -92,5 +98,12 @@ export async function verifyMdocPresentation(
 
 /** The same result with every claim withheld: merged, device-signed and per document. */
 export function withholdMdocClaims(result: MdocPresentationResult): MdocPresentationResult {
-  return { ...result, claims: {}, deviceClaims: {}, documents: result.documents.map((d) => ({ ...d, valid: false, claims: {}, deviceClaims: {} })) };
+  const withheld = (d: MdocDocumentResult): MdocDocumentResult => ({
+    ...d,
+    valid: false,
+    claims: {},
+    deviceClaims: {},
+    ...(d.trust === undefined ? {} : { trust: { ...d.trust, mappedClaims: {} } }),
+  });
+  return { ...result, claims: {}, deviceClaims: {}, documents: result.documents.map(withheld) };
 }
