@@ -13,11 +13,27 @@ import {
   ComityUsageError,
   createContext,
   epochSeconds,
+  isPlainObject,
   type Jwk,
   type Signer,
 } from '@comity/core';
 import { issueMdoc, type MsoDigestAlgorithm } from '@comity/mdoc';
 import { issueSdJwtVc } from '@comity/sd-jwt-vc';
+import {
+  checkDecoys,
+  checkDigestAlgorithm,
+  checkHolderKey,
+  checkOptions,
+  checkStatus,
+  checkText,
+  checkValidity,
+  checkVctIntegrity,
+  copyClaims,
+  copyDisclosable,
+  copyJsonMember,
+  copyKeyAuthorizations,
+  copyNameSpaces,
+} from './internal/request-check.js';
 
 /** Who issues, and with which key. */
 export interface IssuerOptions {
@@ -25,18 +41,18 @@ export interface IssuerOptions {
   readonly signer: Signer;
   /** Issuer identifier (`iss` of SD-JWT VCs), e.g. `https://pid.bund.example`. */
   readonly issuerId?: string;
-  /** Key identifier put in the JWS header when no certificate chain is given. */
+  /** Key identifier put in the SD-JWT VC header (`kid`), also next to `x5c` when a certificate chain is given. */
   readonly kid?: string;
   /** The issuer's certificate chain, leaf first, without the root: sent as `x5c` / `x5chain`. */
   readonly certificateChain?: readonly Certificate[];
   readonly ctx?: ComityContext;
 }
 
-/** Validity of a credential. */
+/** Validity of a credential, in whole seconds; the same rule for both formats. */
 export interface Validity {
-  /** Seconds from now until expiry (default one year). */
+  /** Seconds from the issuance time until expiry, a positive integer (default one year): SD-JWT VC `exp`, mdoc `validUntil`. */
   readonly expiresInSeconds?: number;
-  /** Not valid before this NumericDate. */
+  /** Not valid before this NumericDate, an integer before the expiry: SD-JWT VC `nbf`, mdoc `validFrom` (not in the past for an mdoc). */
   readonly notBefore?: number;
 }
 
@@ -52,7 +68,9 @@ export interface SdJwtVcRequest {
   readonly validity?: Validity;
   /** Status reference (`{ status_list: { idx, uri } }`). */
   readonly status?: Record<string, unknown>;
+  /** SRI integrity metadata of the Type Metadata (`vct#integrity`), e.g. `sha256-<base64>`. */
   readonly vctIntegrity?: string;
+  /** Decoy digests added to the top-level `_sd`, a non-negative integer. */
   readonly decoys?: number;
 }
 
@@ -67,6 +85,7 @@ export interface MdocRequest {
   readonly validity?: Validity;
   readonly digestAlgorithm?: MsoDigestAlgorithm;
   readonly keyAuthorizations?: { readonly nameSpaces?: readonly string[]; readonly dataElements?: Readonly<Record<string, readonly string[]>> };
+  /** MSO status reference (`{ status_list: { idx, uri } }`). */
   readonly status?: Readonly<Record<string, unknown>>;
 }
 
@@ -86,66 +105,91 @@ export interface Issuer {
 }
 
 /**
- * Creates an issuer.
+ * Creates an issuer. The options are checked here; each request when it is issued, before
+ * anything is signed.
  *
  * @example
  * ```ts
  * const issuer = createIssuer({ signer, issuerId: 'https://pid.bund.example', certificateChain: [dsCert] });
  * const { credential } = await issuer.issue({ format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', claims, holderKey });
  * ```
- * @throws ComityUsageError `ERR_USAGE_FORMAT` for an unknown format, and the format's usage errors
+ * @throws ComityUsageError from `createIssuer`: `ERR_USAGE_SIGNER`, `ERR_USAGE_ISSUER_OPTIONS` (`issuerId`, `kid`),
+ *   `ERR_USAGE_CERTIFICATE_CHAIN`; from `issue`: `ERR_USAGE_CREDENTIAL_REQUEST` (a request member of the wrong shape),
+ *   `ERR_USAGE_FORMAT`, `ERR_USAGE_CLAIM_CONFLICT`, `ERR_USAGE_SD_PATH`, `ERR_USAGE_CERTIFICATE_CHAIN`, `ERR_USAGE_MDOC_ISSUE`,
+ *   and the other usage errors of `issueSdJwtVc` and `issueMdoc`
+ * @see draft-ietf-oauth-sd-jwt-vc §3; ISO/IEC 18013-5:2021 §9.1.2.4
  */
 export function createIssuer(options: IssuerOptions): Issuer {
+  const { signer, issuerId, kid, certificateChain } = checkOptions(options);
   const ctx = options.ctx ?? createContext();
-  const x5c = options.certificateChain?.map((c) => base64Encode(c.der));
-  const header: Record<string, unknown> = x5c !== undefined && x5c.length > 0 ? { x5c } : options.kid !== undefined ? { kid: options.kid } : {};
+  // kid is kept next to x5c (RFC 7515 §4.1.4 allows both): a verifier that resolves keys by kid
+  // (issuer metadata, pinned keys) needs it, one that trusts the chain ignores it.
+  const header: Record<string, unknown> = {};
+  if (kid !== undefined) header.kid = kid;
+  if (certificateChain.length > 0) header.x5c = certificateChain.map((c) => base64Encode(c.der));
+
+  const issueSdJwtVcCredential = async (request: SdJwtVcRequest): Promise<IssuedCredential> => {
+    const vct = checkText(request.vct, 'vct');
+    const claims = copyClaims(request.claims);
+    const disclosable = copyDisclosable(request.disclosable) ?? Object.keys(claims).map((k) => [k]);
+    const holderKey = checkHolderKey(request.holderKey);
+    const now = epochSeconds(ctx);
+    const { notBefore, expiresAt } = checkValidity(request.validity, now, 'dc+sd-jwt');
+    const status = checkStatus(request.status);
+    const vctIntegrity = checkVctIntegrity(request.vctIntegrity);
+    const decoys = checkDecoys(request.decoys);
+    const credential = await issueSdJwtVc(
+      {
+        vct,
+        claims,
+        disclosable,
+        holderKey,
+        issuedAt: now,
+        expiresAt,
+        ...(notBefore === undefined ? {} : { notBefore }),
+        ...(issuerId === undefined ? {} : { issuer: issuerId }),
+        ...(status === undefined ? {} : { status: copyJsonMember(status, 'status') }),
+        ...(vctIntegrity === undefined ? {} : { vctIntegrity }),
+        ...(decoys === undefined ? {} : { decoys }),
+        header,
+        signer,
+      },
+      ctx,
+    );
+    return { format: 'dc+sd-jwt', credential };
+  };
+
   const issueMdocCredential = async (request: MdocRequest): Promise<IssuedCredential> => {
-    const chain = options.certificateChain ?? [];
-    if (chain.length === 0) throw new ComityUsageError('ERR_USAGE_CERTIFICATE_CHAIN', 'mdoc issuance needs the document signer certificate chain');
+    if (certificateChain.length === 0) throw new ComityUsageError('ERR_USAGE_CERTIFICATE_CHAIN', 'mdoc issuance needs the document signer certificate chain');
+    const nameSpaces = copyNameSpaces(request.nameSpaces);
+    const deviceKey = checkHolderKey(request.holderKey);
     const signed = ctx.now();
-    const notBefore = request.validity?.notBefore === undefined ? signed : new Date(request.validity.notBefore * 1000);
+    const now = Math.floor(signed.getTime() / 1000);
+    const { notBefore, expiresAt } = checkValidity(request.validity, now, 'mso_mdoc');
+    const digestAlgorithm = checkDigestAlgorithm(request.digestAlgorithm);
+    const keyAuthorizations = copyKeyAuthorizations(request.keyAuthorizations);
+    const status = checkStatus(request.status);
     const bytes = await issueMdoc({
       docType: request.docType,
-      nameSpaces: request.nameSpaces,
-      deviceKey: request.holderKey,
-      signer: options.signer,
-      certificateChain: chain,
-      validity: { signed, validFrom: notBefore, validUntil: new Date(signed.getTime() + (request.validity?.expiresInSeconds ?? 365 * 86400) * 1000) },
-      ...(request.digestAlgorithm === undefined ? {} : { digestAlgorithm: request.digestAlgorithm }),
-      ...(request.keyAuthorizations === undefined ? {} : { keyAuthorizations: request.keyAuthorizations }),
-      ...(request.status === undefined ? {} : { status: request.status }),
+      nameSpaces,
+      deviceKey,
+      signer,
+      certificateChain,
+      validity: { signed, validFrom: notBefore === undefined ? signed : new Date(notBefore * 1000), validUntil: new Date(expiresAt * 1000) },
+      ...(digestAlgorithm === undefined ? {} : { digestAlgorithm }),
+      ...(keyAuthorizations === undefined ? {} : { keyAuthorizations }),
+      ...(status === undefined ? {} : { status }),
       ctx,
     });
     return { format: 'mso_mdoc', credential: base64urlEncode(bytes) };
   };
+
   return {
     async issue(request) {
-      if (request === null || typeof request !== 'object')
-        throw new ComityUsageError('ERR_USAGE_CREDENTIAL_REQUEST', 'issue() needs a credential request object');
+      if (!isPlainObject(request)) throw new ComityUsageError('ERR_USAGE_CREDENTIAL_REQUEST', 'issue() needs a credential request object');
       if (request.format === 'mso_mdoc') return issueMdocCredential(request);
-      if (request.format !== 'dc+sd-jwt') throw new ComityUsageError('ERR_USAGE_FORMAT', 'unsupported credential format');
-      if (request.claims === null || typeof request.claims !== 'object' || Array.isArray(request.claims))
-        throw new ComityUsageError('ERR_USAGE_CREDENTIAL_REQUEST', 'an SD-JWT VC request needs a claims object');
-      const now = epochSeconds(ctx);
-      const credential = await issueSdJwtVc(
-        {
-          vct: request.vct,
-          claims: request.claims,
-          disclosable: request.disclosable ?? Object.keys(request.claims).map((k) => [k]),
-          holderKey: request.holderKey,
-          issuedAt: now,
-          expiresAt: now + (request.validity?.expiresInSeconds ?? 365 * 86400),
-          ...(request.validity?.notBefore === undefined ? {} : { notBefore: request.validity.notBefore }),
-          ...(options.issuerId === undefined ? {} : { issuer: options.issuerId }),
-          ...(request.status === undefined ? {} : { status: request.status }),
-          ...(request.vctIntegrity === undefined ? {} : { vctIntegrity: request.vctIntegrity }),
-          ...(request.decoys === undefined ? {} : { decoys: request.decoys }),
-          header,
-          signer: options.signer,
-        },
-        ctx,
-      );
-      return { format: 'dc+sd-jwt', credential };
+      if (request.format === 'dc+sd-jwt') return issueSdJwtVcCredential(request);
+      throw new ComityUsageError('ERR_USAGE_FORMAT', 'unsupported credential format');
     },
   };
 }
