@@ -8,7 +8,7 @@ import { base64Encode, type ComityUsageError, createCertificate, createContext, 
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
-import { issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { type IssueSdJwtVcInput, issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -23,6 +23,20 @@ beforeAll(async () => {
   issuerKeys = await ctx.crypto.generateKeyPair('ES256');
   holderKeys = await ctx.crypto.generateKeyPair('ES256');
 });
+
+/** An SD-JWT VC with age_over_18 disclosable, bound to the holder key; `extra` overrides any member. */
+const issueVc = (extra: Partial<IssueSdJwtVcInput> = {}) =>
+  issueSdJwtVc(
+    {
+      vct: 'urn:eudi:pid:1',
+      claims: { age_over_18: true },
+      disclosable: [['age_over_18']],
+      holderKey: holderKeys.publicJwk,
+      signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
+      ...extra,
+    },
+    ctx,
+  );
 
 const present = (credential: string) =>
   presentSdJwt(credential, { disclose: [['age_over_18']], keyBinding: { signer: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ...binding } }, ctx);
@@ -90,16 +104,7 @@ describe('expectations are checked before anything is verified', () => {
   });
 
   it('a valid expectation object passes to verification', async () => {
-    const credential = await issueSdJwtVc(
-      {
-        vct: 'urn:eudi:pid:1',
-        claims: { age_over_18: true },
-        disclosable: [['age_over_18']],
-        holderKey: holderKeys.publicJwk,
-        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
-      },
-      ctx,
-    );
+    const credential = await issueVc();
     const result = await verifier().verify(await present(credential), {
       ...binding,
       format: 'auto',
@@ -132,17 +137,7 @@ describe('a pinned key named by kid does not excuse the x5c chain', () => {
       ca: true,
       keyUsage: KeyUsage.keyCertSign,
     });
-    const credential = await issueSdJwtVc(
-      {
-        vct: 'urn:eudi:pid:1',
-        claims: { age_over_18: true },
-        disclosable: [['age_over_18']],
-        holderKey: holderKeys.publicJwk,
-        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
-        header: { kid: 'pid-1', x5c: [base64Encode(selfSigned.der)] },
-      },
-      ctx,
-    );
+    const credential = await issueVc({ header: { kid: 'pid-1', x5c: [base64Encode(selfSigned.der)] } });
     const vp = await present(credential);
     const pinned = { ...issuerKeys.publicJwk, kid: 'pid-1' };
     const withAnchors = await createVerifier({ issuerKeys: [pinned], trustAnchors: [otherRoot], ctx }).verify(vp, binding);
@@ -158,16 +153,7 @@ describe('a pinned key named by kid does not excuse the x5c chain', () => {
 describe('the verifier options', () => {
   it('algorithms restricts the KB-JWT as well as the issuer signature', async () => {
     const es384 = await ctx.crypto.generateKeyPair('ES384');
-    const credential = await issueSdJwtVc(
-      {
-        vct: 'urn:eudi:pid:1',
-        claims: { age_over_18: true },
-        disclosable: [['age_over_18']],
-        holderKey: holderKeys.publicJwk,
-        signer: localSigner(es384.privateJwk, 'ES384', ctx.crypto),
-      },
-      ctx,
-    );
+    const credential = await issueVc({ signer: localSigner(es384.privateJwk, 'ES384', ctx.crypto) });
     const vp = await present(credential); // the KB-JWT is ES256
     const only384 = await createVerifier({ issuerKeys: [es384.publicJwk], algorithms: ['ES384'], ctx }).verify(vp, binding);
     expect(codes(only384)).toEqual(['ERR_SDJWT_KB_ALG_NOT_ALLOWED']);
@@ -182,16 +168,7 @@ describe('the verifier options', () => {
 
 describe('presentations given as bytes', () => {
   it('an SD-JWT VC received as a UTF-8 body is verified as an SD-JWT VC, not decoded as CBOR', async () => {
-    const credential = await issueSdJwtVc(
-      {
-        vct: 'urn:eudi:pid:1',
-        claims: { age_over_18: true },
-        disclosable: [['age_over_18']],
-        holderKey: holderKeys.publicJwk,
-        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
-      },
-      ctx,
-    );
+    const credential = await issueVc();
     const body = new TextEncoder().encode(`${await present(credential)}\n`);
     expect(detectFormat(body)).toBe('dc+sd-jwt');
     const result = await createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx }).verify(body, binding);
@@ -229,17 +206,7 @@ describe('mdoc and clock settings of the role', () => {
   });
 
   it('clockSkewSeconds reaches the SD-JWT exp check: expired 30 s ago passes the default 60 s, not a 0 s skew', async () => {
-    const credential = await issueSdJwtVc(
-      {
-        vct: 'urn:eudi:pid:1',
-        claims: { age_over_18: true },
-        disclosable: [['age_over_18']],
-        holderKey: holderKeys.publicJwk,
-        expiresAt: Math.floor(Date.now() / 1000) - 30,
-        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
-      },
-      ctx,
-    );
+    const credential = await issueVc({ expiresAt: Math.floor(Date.now() / 1000) - 30 });
     const vp = await present(credential);
     expect(codes(await createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx }).verify(vp, binding))).toEqual([]);
     const noSkew = await createVerifier({ issuerKeys: [issuerKeys.publicJwk], clockSkewSeconds: 0, ctx }).verify(vp, binding);
