@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type ComityContext, ComityError, DEFAULT_SIGNATURE_ALGORITHMS, decodeCompactJws, verifyJwsSignature } from '@comity/core';
+import { type ComityContext, ComityError, checkAlgorithm, DEFAULT_SIGNATURE_ALGORITHMS, decodeCompactJws, verifyJwsSignature } from '@comity/core';
 import { verifyIssuerSigned } from '@comity/mdoc';
 import { type DecodedSdJwt, type IssuerKeyResolver, x5cIssuerKey } from '@comity/sd-jwt-vc';
 
@@ -17,19 +17,41 @@ import { type DecodedSdJwt, type IssuerKeyResolver, x5cIssuerKey } from '@comity
  * certificate checks (an EKU a verifier may configure, its country, its validity) do not refuse
  * a credential here, and one that only becomes valid later is kept.
  *
+ * Returns the subject of the document signer certificate whose key verified the signature: who
+ * the credential says signed it, not anchored in any trust list.
+ *
  * @throws ComityError the first failing `ERR_MDOC_*` code, every such code in `details.codes`
  */
-export async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): Promise<void> {
+export async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): Promise<string | undefined> {
   const result = await verifyIssuerSigned(bytes, { trustAnchors: [], anchoring: 'deferred', ctx });
   const errors = result.errors.filter((e) => !VERIFIER_POLICY_CODES.test(e.code));
   const first = errors[0];
   if (first !== undefined)
     throw new ComityError(first.code, `the mdoc credential does not verify: ${first.message}`, { details: { codes: errors.map((e) => e.code) } });
+  return result.issuer?.id;
 }
 
 // Document-signer profile, certificate and country rules, and a validity that starts later.
 const VERIFIER_POLICY_CODES =
   /^(ERR_MDOC_DS_|ERR_X509_|ERR_MDOC_CHAIN_PROFILE$|ERR_MDOC_IACA_PROFILE$|ERR_MDOC_COUNTRY_MISMATCH$|ERR_MDOC_SIGNED_OUTSIDE_CERT_VALIDITY$|ERR_MDOC_NOT_YET_VALID$)/;
+
+/** `typ` values of an SD-JWT VC: `dc+sd-jwt`, and `vc+sd-jwt` of the drafts before it. */
+const VC_TYPES = ['application/dc+sd-jwt', 'application/vc+sd-jwt'];
+
+/**
+ * What the protected header must say whether or not the signature can be checked here: an SD-JWT
+ * VC `typ` (a media type: case-insensitive, `application/` optional) and an `alg` of the default
+ * allow-list (never `none` or HMAC). A credential no verifier would accept is refused now rather
+ * than stored as `unchecked`.
+ *
+ * @throws ComityError `ERR_SDJWT_TYP_MISMATCH`, `ERR_SDJWT_ALG_NOT_ALLOWED`
+ */
+export function checkReceivedHeader(decoded: DecodedSdJwt): void {
+  const typ = decoded.header.typ;
+  const media = typeof typ !== 'string' ? undefined : typ.includes('/') ? typ.toLowerCase() : `application/${typ.toLowerCase()}`;
+  if (media === undefined || !VC_TYPES.includes(media)) throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not an SD-JWT VC type');
+  checkAlgorithm(decoded.header.alg, DEFAULT_SIGNATURE_ALGORITHMS, 'issuer-signed JWT', 'ERR_SDJWT');
+}
 
 // The x5c chain is self-anchored here: trust is the verifier's; integrity is the wallet's.
 const X5C_INTEGRITY = x5cIssuerKey({ anchoring: 'deferred' });

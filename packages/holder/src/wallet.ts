@@ -18,8 +18,9 @@ import {
   type SdJwtJsonSignature,
   toJsonSerialization,
 } from '@comity/sd-jwt-vc';
-import { checkReceivedMdoc, checkReceivedSignature } from './receive-checks.js';
-import { checkRequest } from './request-check.js';
+import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond } from './internal/reveal.js';
+import { checkReceivedHeader, checkReceivedMdoc, checkReceivedSignature } from './receive-checks.js';
+import { checkMdocRequest, checkRequest } from './request-check.js';
 
 /** A credential in the wallet. */
 export interface StoredCredential {
@@ -27,9 +28,12 @@ export interface StoredCredential {
   readonly format: 'dc+sd-jwt' | 'mso_mdoc';
   /** `vct` of an SD-JWT VC, `docType` of an mdoc. */
   readonly type: string;
-  /** `iss` of an SD-JWT VC, the document signer's subject of an mdoc, when known. */
+  /**
+   * `iss` of an SD-JWT VC; for an mdoc, the subject of the document signer certificate that
+   * verified its signature. As the credential states it: not anchored in any trust list.
+   */
   readonly issuer: string | undefined;
-  /** The wallet's own decoded view of every claim (trust in the issuer is the verifier's decision). */
+  /** The wallet's own decoded view of every claim (trust in the issuer is the verifier's decision). Frozen. */
   readonly claims: Record<string, unknown>;
   readonly receivedAt: string;
   /**
@@ -46,14 +50,17 @@ export interface PresentationRequestView {
   readonly verifier: string;
   readonly purpose?: string;
   /**
-   * Each requested claim: whether the credential has it, whether the issuer made it optional to
-   * share, and, when the issuer only made a parent disclosable, which larger claim sharing it reveals.
+   * Each requested claim: whether the credential has it (exactly when `present` can disclose it),
+   * whether the issuer made it optional to share, and what else sharing it reveals.
    */
   readonly claims: ReadonlyArray<{
     readonly path: ClaimPath;
     readonly available: boolean;
     readonly selectivelyDisclosable: boolean;
+    /** The outermost parent claim that sharing this one discloses whole. */
     readonly revealsAllOf?: ClaimPath;
+    /** Every other claim that the disclosures sent with this one reveal (SD-JWT VC, stored-claim paths). */
+    readonly alsoReveals?: readonly ClaimPath[];
   }>;
 }
 
@@ -64,9 +71,13 @@ export interface PresentationLogEntry {
   readonly purpose?: string;
   readonly credentialId: string;
   readonly credentialType: string;
-  /** Claim paths disclosed. */
+  /**
+   * What the verifier received: the requested paths it can read, then every other claim the sent
+   * disclosures revealed with them (parents of a nested claim). Plain claims nobody asked for
+   * (`iss`, `vct`, `cnf`...) go with every SD-JWT VC presentation and are not listed.
+   */
   readonly disclosed: readonly ClaimPath[];
-  /** Claim paths the verifier asked for that the citizen withheld. */
+  /** The requested paths the verifier did not receive. */
   readonly withheld: readonly ClaimPath[];
 }
 
@@ -92,6 +103,7 @@ export interface Wallet {
    *   string, the format's codes otherwise), one whose issuer signature fails, or an SD-JWT+KB
    */
   receive(credential: string): Promise<StoredCredential>;
+  /** The stored credentials, in the order received (frozen: the wallet's state cannot be changed through them). */
   credentials(): readonly StoredCredential[];
   /** What a request asks of one credential, for the consent screen. */
   describeRequest(credentialId: string, request: { verifier: string; purpose?: string; claims: readonly ClaimPath[] }): PresentationRequestView;
@@ -100,7 +112,7 @@ export interface Wallet {
    * binding for this verifier and nonce, and logs what was shared and withheld.
    */
   present(credentialId: string, request: WalletPresentationRequest, consent: readonly ClaimPath[]): Promise<string>;
-  /** The citizen's presentation log (a copy; the citizen may export it). */
+  /** The citizen's presentation log (frozen entries; the citizen may export it). */
   log(): readonly PresentationLogEntry[];
 }
 
@@ -136,26 +148,9 @@ export function createWallet(options: {
     if (item === undefined) throw new ComityError('ERR_HOLDER_CREDENTIAL_UNKNOWN', 'no credential with this id in the wallet');
     return item;
   };
-  const isSd = (decoded: DecodedSdJwt, path: ClaimPath) =>
-    decoded.disclosures.some((d) => pathMatches(path, d.path) || pathMatches(d.path, path.slice(0, d.path.length)));
-  // The deepest disclosure on the way to `path`: sharing `path` reveals all of it.
-  const coveringDisclosure = (decoded: DecodedSdJwt, path: ClaimPath): ClaimPath | undefined => {
-    let best: ClaimPath | undefined;
-    for (const d of decoded.disclosures) {
-      if (d.path.length <= path.length && pathMatches(path.slice(0, d.path.length), d.path) && (best === undefined || d.path.length > best.length))
-        best = d.path;
-    }
-    return best;
-  };
-  const has = (claims: unknown, path: ClaimPath): boolean => {
-    let cur: unknown = claims;
-    for (const c of path) {
-      if (c === null) return Array.isArray(cur) && cur.length > 0;
-      if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, c as PropertyKey)) return false;
-      cur = (cur as Record<string | number, unknown>)[c as string | number];
-    }
-    return true;
-  };
+  // A disclosure at the path or above it (matched by the requested pattern): withholding the path withholds it.
+  const isSd = (decoded: DecodedSdJwt, pattern: ClaimPath) =>
+    decoded.disclosures.some((d) => d.path.length <= pattern.length && pathMatches(pattern.slice(0, d.path.length), d.path));
   return {
     async receive(credential) {
       if (typeof credential !== 'string') throw new ComityError('ERR_HOLDER_CREDENTIAL_MALFORMED', 'a credential is received as a string');
@@ -176,29 +171,30 @@ export function createWallet(options: {
       if (json === undefined && !text.includes('~')) {
         // An mdoc arrives as base64url IssuerSigned (OpenID4VCI mso_mdoc).
         const bytes = base64urlDecode(text, 'mdoc credential');
-        await checkReceivedMdoc(bytes, ctx);
+        const issuer = await checkReceivedMdoc(bytes, ctx);
         const parsed = parseIssuerSigned(bytes);
         const claims: Record<string, Record<string, unknown>> = {};
         for (const [ns, items] of parsed.nameSpaces) claims[ns] = Object.fromEntries(items.map((i) => [i.elementIdentifier, toJsonValue(i.elementValue)]));
         const id = base64urlEncode(ctx.crypto.randomBytes(12));
-        const stored: StoredCredential = {
+        const stored: StoredCredential = deepFreeze({
           id,
           format: 'mso_mdoc',
           type: parsed.mso.docType,
-          issuer: undefined,
+          issuer,
           claims,
           receivedAt: ctx.now().toISOString(),
           issuerSignature: 'verified',
-        };
+        });
         store.set(id, { stored, raw: text, issuerSigned: bytes });
         return stored;
       }
       const decoded = await receiveSdJwt(text, ctx);
+      checkReceivedHeader(decoded);
       const issuerSignature = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
       const id = base64urlEncode(ctx.crypto.randomBytes(12));
-      const stored: StoredCredential = {
+      const stored: StoredCredential = deepFreeze({
         id,
         format: 'dc+sd-jwt',
         type: vct,
@@ -206,7 +202,7 @@ export function createWallet(options: {
         claims: decoded.claims,
         receivedAt: ctx.now().toISOString(),
         issuerSignature,
-      };
+      });
       store.set(id, { stored, raw: text, decoded, ...(json === undefined ? {} : { json }) });
       return stored;
     },
@@ -217,23 +213,31 @@ export function createWallet(options: {
       checkRequest(request, false);
       const { decoded, stored } = get(credentialId);
       if (decoded === undefined) {
+        checkMdocRequest(request.claims);
         // Every mdoc element is disclosed on its own.
         return {
           verifier: request.verifier,
           ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
-          claims: request.claims.map((path) => ({ path, available: has(stored.claims, path), selectivelyDisclosable: true })),
+          claims: request.claims.map((path) => ({ path, available: reach(stored.claims, path), selectivelyDisclosable: true })),
         };
       }
       return {
         verifier: request.verifier,
         ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
         claims: request.claims.map((path) => {
-          const cover = coveringDisclosure(decoded, path);
+          // `reach` is the existence rule of presentSdJwt: available exactly when present() can disclose it.
+          const available = reach(decoded.claims, path);
+          const selectivelyDisclosable = isSd(decoded, path);
+          if (!available) return { path, available, selectivelyDisclosable };
+          const sent = disclosuresFor(decoded, path);
+          const whole = parentRevealedWhole(decoded, path, sent);
+          const also = revealedBeyond(decoded, sent, [path]);
           return {
             path,
-            available: has(decoded.claims, path),
-            selectivelyDisclosable: isSd(decoded, path),
-            ...(cover !== undefined && cover.length < path.length ? { revealsAllOf: cover } : {}),
+            available,
+            selectivelyDisclosable,
+            ...(whole === undefined ? {} : { revealsAllOf: whole }),
+            ...(also.length === 0 ? {} : { alsoReveals: also }),
           };
         }),
       };
@@ -242,36 +246,54 @@ export function createWallet(options: {
       checkRequest(request, true);
       if (!Array.isArray(consent) || !consent.every(isClaimPath))
         throw new ComityUsageError('ERR_USAGE_CONSENT', 'consent is the list of claim paths the citizen agreed to share');
-      const { stored, raw, issuerSigned, json } = get(credentialId);
+      const { stored, raw, decoded, issuerSigned, json } = get(credentialId);
+      // Copied: the log must not change when the caller reuses its arrays.
+      const requested = request.claims.map((p) => [...p]);
       const key = (p: ClaimPath) => JSON.stringify(p);
       const agreed = new Set(consent.map(key));
-      const disclosed = request.claims.filter((p) => agreed.has(key(p)));
-      const withheld = request.claims.filter((p) => !agreed.has(key(p)));
+      const chosen = requested.filter((p) => agreed.has(key(p)));
       let presentation: string;
+      let disclosed: ClaimPath[];
       if (issuerSigned !== undefined) {
+        checkMdocRequest(requested);
+        // presentMdoc leaves out what the credential does not hold.
+        disclosed = chosen.filter((p) => reach(stored.claims, p));
         const transcript = request.sessionTranscript ?? (request.handover === undefined ? undefined : await buildSessionTranscript(request.handover, ctx));
         if (transcript === undefined) throw new ComityError('ERR_HOLDER_SESSION_TRANSCRIPT_REQUIRED', 'an mdoc presentation needs the handover of the request');
         presentation = base64urlEncode(
-          await presentMdoc({ issuerSigned, disclose: disclosed, deviceSigner: options.keyBindingSigner, sessionTranscript: transcript, ctx }),
+          await presentMdoc({ issuerSigned, disclose: chosen, deviceSigner: options.keyBindingSigner, sessionTranscript: transcript, ctx }),
         );
       } else {
         const keyBinding = { signer: options.keyBindingSigner, audience: request.verifier, nonce: request.nonce };
-        presentation = await presentSdJwt(raw, { disclose: disclosed, keyBinding }, ctx);
+        presentation = await presentSdJwt(raw, { disclose: chosen, keyBinding }, ctx);
+        disclosed = disclosedBy(decoded as DecodedSdJwt, presentation, requested);
         if (json !== undefined) presentation = JSON.stringify(toJsonSerialization(presentation, json));
       }
-      entries.push({
-        at: ctx.now().toISOString(),
-        verifier: request.verifier,
-        ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
-        credentialId,
-        credentialType: stored.type,
-        disclosed,
-        withheld,
-      });
+      const sent = new Set(disclosed.map(key));
+      entries.push(
+        deepFreeze({
+          at: ctx.now().toISOString(),
+          verifier: request.verifier,
+          ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
+          credentialId,
+          credentialType: stored.type,
+          disclosed,
+          withheld: requested.filter((p) => !sent.has(key(p))),
+        }),
+      );
       return presentation;
     },
     log() {
-      return entries.map((e) => ({ ...e }));
+      return [...entries];
     },
   };
+}
+
+/** Freezes stored data all the way down: what callers are given cannot change the wallet. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
