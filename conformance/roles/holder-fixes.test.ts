@@ -295,3 +295,34 @@ describe('present', () => {
     expect(wallet.log()).toEqual([]);
   });
 });
+
+describe('holder-key-binding-at-receipt: a credential bound to another key is refused when it arrives', () => {
+  const issue = async (format: 'dc+sd-jwt' | 'mso_mdoc', holderKey: Jwk) => {
+    if (format === 'dc+sd-jwt') {
+      const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
+      const issuer = createIssuer({ signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+      return (await issuer.issue({ format, vct: 'urn:eudi:pid:1', claims: { age_over_18: true }, holderKey })).credential;
+    }
+    const iaca = await createTestIaca({ ctx, country: 'GR' });
+    const ds = await createTestDocumentSigner({ ctx, iaca });
+    const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
+    return (await issuer.issue({ format, docType: 'org.iso.18013.5.1.mDL', nameSpaces: { 'org.iso.18013.5.1': { age_over_18: true } }, holderKey })).credential;
+  };
+
+  it.each(['dc+sd-jwt', 'mso_mdoc'] as const)('%s: another key is ERR_HOLDER_KEY_MISMATCH; the same key with another kid is stored', async (format) => {
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const otherKeys = await ctx.crypto.generateKeyPair('ES256');
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    expect(await codeOf(async () => wallet.receive(await issue(format, otherKeys.publicJwk)))).toBe('ERR_HOLDER_KEY_MISMATCH');
+    expect(wallet.credentials()).toEqual([]);
+    expect(await codeOf(async () => wallet.receive(await issue(format, { ...walletKeys.publicJwk, kid: 'device-1' })))).toBe('NO_ERROR');
+  });
+
+  it('a signer that does not tell its public key (an HSM) is not second-guessed: the credential is stored', async () => {
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const otherKeys = await ctx.crypto.generateKeyPair('ES256');
+    const { alg, sign } = localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto);
+    const wallet = createWallet({ keyBindingSigner: { alg, sign }, ctx });
+    expect(await codeOf(async () => wallet.receive(await issue('dc+sd-jwt', otherKeys.publicJwk)))).toBe('NO_ERROR');
+  });
+});

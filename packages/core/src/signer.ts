@@ -1,6 +1,6 @@
 import type { CryptoProvider, SignatureAlgorithm, Signer } from './crypto/types.js';
 import { ComityUsageError } from './errors.js';
-import type { Jwk } from './jwk.js';
+import { type Jwk, toPublicJwk } from './jwk.js';
 
 /**
  * A {@link Signer} over a private JWK held in memory. For an HSM or KMS, implement
@@ -15,5 +15,5 @@ import type { Jwk } from './jwk.js';
 export function localSigner(privateJwk: Jwk, alg: SignatureAlgorithm, crypto: CryptoProvider): Signer {
   if (typeof privateJwk?.d !== 'string') throw new ComityUsageError('ERR_USAGE_PRIVATE_KEY', 'localSigner needs a private JWK');
   const key = { ...privateJwk };
-  return { alg, sign: (data) => crypto.sign(alg, key, data) };
+  return { alg, publicJwk: Object.freeze(toPublicJwk(privateJwk)), sign: (data) => crypto.sign(alg, key, data) };
 }

@@ -5,7 +5,18 @@
  *
  * @module
  */
-import { type ComityContext, ComityError, checkAlgorithm, DEFAULT_SIGNATURE_ALGORITHMS, decodeCompactJws, verifyJwsSignature } from '@comity/core';
+import {
+  type ComityContext,
+  ComityError,
+  checkAlgorithm,
+  DEFAULT_SIGNATURE_ALGORITHMS,
+  decodeCompactJws,
+  isPlainObject,
+  type Jwk,
+  type Signer,
+  thumbprintInput,
+  verifyJwsSignature,
+} from '@comity/core';
 import { verifyIssuerSigned } from '@comity/mdoc';
 import { type DecodedSdJwt, type IssuerKeyResolver, x5cIssuerKey } from '@comity/sd-jwt-vc';
 
@@ -93,4 +104,24 @@ export async function checkReceivedSignature(
     }
   }
   throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'the issuer signature does not verify with any issuer key');
+}
+
+/**
+ * The key the issuer bound the credential to (SD-JWT VC `cnf.jwk`, mdoc `deviceKey`) must be the
+ * wallet's own when its signer tells its public key: a credential bound to another key could
+ * never be presented, and would only fail later at a verifier. Nothing is compared when the
+ * signer does not tell its key or the credential names no key.
+ *
+ * @throws ComityError `ERR_HOLDER_KEY_MISMATCH`
+ */
+export function checkBoundToSigner(bound: unknown, signer: Signer): void {
+  if (signer.publicJwk === undefined || !isPlainObject(bound)) return;
+  let same: boolean;
+  try {
+    // RFC 7638 members only: kid, use or alg do not make a different key.
+    same = thumbprintInput(bound as Jwk) === thumbprintInput(signer.publicJwk);
+  } catch {
+    same = false;
+  }
+  if (!same) throw new ComityError('ERR_HOLDER_KEY_MISMATCH', 'the credential is bound to another key than the key binding key of the wallet');
 }

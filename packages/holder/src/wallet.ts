@@ -5,7 +5,17 @@
  *
  * @module
  */
-import { base64urlDecode, base64urlEncode, type ClaimPath, type ComityContext, ComityError, ComityUsageError, createContext, type Signer } from '@comity/core';
+import {
+  base64urlDecode,
+  base64urlEncode,
+  type ClaimPath,
+  type ComityContext,
+  ComityError,
+  ComityUsageError,
+  createContext,
+  isPlainObject,
+  type Signer,
+} from '@comity/core';
 import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue } from '@comity/mdoc';
 import {
   type DecodedSdJwt,
@@ -19,7 +29,7 @@ import {
   toJsonSerialization,
 } from '@comity/sd-jwt-vc';
 import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond } from './internal/reveal.js';
-import { checkReceivedHeader, checkReceivedMdoc, checkReceivedSignature } from './receive-checks.js';
+import { checkBoundToSigner, checkReceivedHeader, checkReceivedMdoc, checkReceivedSignature } from './receive-checks.js';
 import { checkMdocRequest, checkRequest } from './request-check.js';
 
 /** A credential in the wallet. */
@@ -173,6 +183,7 @@ export function createWallet(options: {
         const bytes = base64urlDecode(text, 'mdoc credential');
         const issuer = await checkReceivedMdoc(bytes, ctx);
         const parsed = parseIssuerSigned(bytes);
+        checkBoundToSigner(parsed.mso.deviceKey, options.keyBindingSigner);
         const claims: Record<string, Record<string, unknown>> = {};
         for (const [ns, items] of parsed.nameSpaces) claims[ns] = Object.fromEntries(items.map((i) => [i.elementIdentifier, toJsonValue(i.elementValue)]));
         const id = base64urlEncode(ctx.crypto.randomBytes(12));
@@ -193,6 +204,8 @@ export function createWallet(options: {
       const issuerSignature = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
+      const cnf = decoded.claims.cnf;
+      checkBoundToSigner(isPlainObject(cnf) ? cnf.jwk : undefined, options.keyBindingSigner);
       const id = base64urlEncode(ctx.crypto.randomBytes(12));
       const stored: StoredCredential = deepFreeze({
         id,

@@ -63,6 +63,12 @@ export interface CryptoProvider {
 export interface Signer {
   /** The algorithm this signer produces. */
   readonly alg: SignatureAlgorithm;
+  /**
+   * The public key, when the signer can tell it (`localSigner` does; an HSM signer may). A
+   * wallet uses it to refuse a credential bound to another key when it arrives, not when a
+   * verifier refuses the presentation.
+   */
+  readonly publicJwk?: Jwk;
   /** Returns the raw-form signature over `data`. */
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
