@@ -326,3 +326,29 @@ describe('holder-key-binding-at-receipt: a credential bound to another key is re
     expect(await codeOf(async () => wallet.receive(await issue('dc+sd-jwt', otherKeys.publicJwk)))).toBe('NO_ERROR');
   });
 });
+
+describe('holder-handover-binding: the device signature binds to the verifier the citizen is shown', () => {
+  const claim = ['org.iso.18013.5.1', 'age_over_18'];
+  const refusal = async (present: () => Promise<string>) => {
+    try {
+      await present();
+      return 'NO_ERROR';
+    } catch (e) {
+      return e instanceof ComityError ? `${e.code}:${String(e.details.field)}` : 'other';
+    }
+  };
+
+  it('a handover naming another client_id or nonce than the request is refused; a matching one presents', async () => {
+    const { wallet, stored, handover, verifier } = await mdocWallet();
+    const request = { verifier: handover.clientId, nonce: handover.nonce, claims: [claim] };
+    const otherClient = { ...handover, clientId: 'x509_san_dns:elsewhere.example' };
+    expect(await refusal(() => wallet.present(stored.id, { ...request, handover: otherClient }, [claim]))).toBe('ERR_HOLDER_REQUEST_INVALID:handover');
+    const otherNonce = { ...handover, nonce: 'n-other' };
+    expect(await refusal(() => wallet.present(stored.id, { ...request, handover: otherNonce }, [claim]))).toBe('ERR_HOLDER_REQUEST_INVALID:handover');
+    const dcApi = { type: 'openid4vp-dcapi', origin: 'https://shop.example', nonce: 'n-other', jwkThumbprint: null } as const;
+    expect(await refusal(() => wallet.present(stored.id, { ...request, handover: dcApi }, [claim]))).toBe('ERR_HOLDER_REQUEST_INVALID:handover');
+    expect(wallet.log()).toEqual([]);
+    const vp = await wallet.present(stored.id, { ...request, handover }, [claim]);
+    expect((await verifier.verify(vp, { handover })).errors).toEqual([]);
+  });
+});

@@ -38,3 +38,23 @@ export function checkMdocRequest(claims: readonly ClaimPath[]): void {
   if (!claims.every((p) => p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string'))
     throw new ComityError('ERR_HOLDER_REQUEST_INVALID', 'the presentation request has no valid claims for an mdoc', { details: { field: 'claims' } });
 }
+
+/**
+ * The handover is what the device signature binds to; the consent screen shows `verifier` and
+ * the log records it. Where the handover names the verifier (`clientId` of OpenID4VP and
+ * 18013-7 Annex B) or carries the request's text `nonce`, they must be the request's own:
+ * otherwise the citizen consents to one verifier while the signature binds to another.
+ * An Annex C or raw handover carries neither and cannot be compared.
+ *
+ * @throws ComityError `ERR_HOLDER_REQUEST_INVALID` with `field: 'handover'`
+ */
+export function checkHandoverBinding(request: { verifier: string; nonce: string; handover?: unknown }): void {
+  const h = request.handover;
+  if (h === undefined) return;
+  const invalid = () =>
+    new ComityError('ERR_HOLDER_REQUEST_INVALID', 'the handover names another verifier or nonce than the request', { details: { field: 'handover' } });
+  if (h === null || typeof h !== 'object') throw invalid();
+  const { type, clientId, nonce } = h as Record<string, unknown>;
+  if ((type === 'openid4vp' || type === 'iso18013-7-annex-b') && clientId !== request.verifier) throw invalid();
+  if ((type === 'openid4vp' || type === 'openid4vp-dcapi' || type === 'iso18013-7-annex-b') && nonce !== request.nonce) throw invalid();
+}

@@ -30,7 +30,7 @@ import {
 } from '@comity/sd-jwt-vc';
 import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond } from './internal/reveal.js';
 import { checkBoundToSigner, checkReceivedHeader, checkReceivedMdoc, checkReceivedSignature } from './receive-checks.js';
-import { checkMdocRequest, checkRequest } from './request-check.js';
+import { checkHandoverBinding, checkMdocRequest, checkRequest } from './request-check.js';
 
 /** A credential in the wallet. */
 export interface StoredCredential {
@@ -269,6 +269,7 @@ export function createWallet(options: {
       let disclosed: ClaimPath[];
       if (issuerSigned !== undefined) {
         checkMdocRequest(requested);
+        checkHandoverBinding(request);
         // presentMdoc leaves out what the credential does not hold.
         disclosed = chosen.filter((p) => reach(stored.claims, p));
         const transcript = request.sessionTranscript ?? (request.handover === undefined ? undefined : await buildSessionTranscript(request.handover, ctx));
