@@ -352,3 +352,35 @@ describe('holder-handover-binding: the device signature binds to the verifier th
     expect((await verifier.verify(vp, { handover })).errors).toEqual([]);
   });
 });
+
+describe('holder-receipt-refusals: what no verifier would accept is refused when it arrives', () => {
+  it('an SD-JWT VC whose exp has passed is ERR_SDJWT_EXPIRED, as an expired mdoc is ERR_MDOC_EXPIRED', async () => {
+    const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const { credential } = await createIssuer({ signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), ctx }).issue({
+      format: 'dc+sd-jwt',
+      vct: 'urn:eudi:pid:1',
+      claims: { age_over_18: true },
+      holderKey: walletKeys.publicJwk,
+      validity: { expiresInSeconds: 3600 },
+    });
+    const later = createContext({ now: () => new Date(Date.now() + 2 * 3600_000) });
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx: later });
+    expect(await codeOf(() => wallet.receive(credential))).toBe('ERR_SDJWT_EXPIRED');
+    const now = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    expect(await codeOf(() => now.receive(credential))).toBe('NO_ERROR');
+  });
+
+  it('a bare JWT (no "~") is ERR_HOLDER_CREDENTIAL_MALFORMED, not a base64url error from the mdoc path', async () => {
+    const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const { credential } = await createIssuer({ signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), ctx }).issue({
+      format: 'dc+sd-jwt',
+      vct: 'urn:eudi:pid:1',
+      claims: { age_over_18: true },
+      holderKey: walletKeys.publicJwk,
+    });
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    expect(await codeOf(() => wallet.receive(credential.slice(0, credential.indexOf('~'))))).toBe('ERR_HOLDER_CREDENTIAL_MALFORMED');
+  });
+});

@@ -57,7 +57,8 @@ describe('wallet.receive with hostile input', () => {
     const wallet = createWallet({ keyBindingSigner: localSigner((await walletKey).privateJwk, 'ES256', ctx.crypto), ctx });
     const code = await outcome(() => wallet.receive(input as string));
     // Not a string at all: the wallet's own code; otherwise the code of the format it was taken for.
-    const family = typeof input === 'string' ? /^ERR_(SDJWT|ENCODING|MDOC)_/ : /^ERR_HOLDER_CREDENTIAL_MALFORMED$/;
+    // A JWT without '~' is neither format: the wallet's own code too.
+    const family = typeof input === 'string' && !/^[^~]*\.[^~]*$/.test(input.trim()) ? /^ERR_(SDJWT|ENCODING|MDOC)_/ : /^ERR_HOLDER_CREDENTIAL_MALFORMED$/;
     expect(code, name).toMatch(family);
     expect(wallet.credentials()).toEqual([]);
   });
@@ -67,7 +68,7 @@ describe('wallet.receive with hostile input', () => {
     const unit = fc.constantFrom('A', 'e', 'y', 'J', '9', '-', '_', '.', '~', '{', '}', '"', ':', ',', '[', ']', ' ', 'é');
     await fc.assert(
       fc.asyncProperty(fc.string({ unit, maxLength: 60 }), async (text) => {
-        expect(await outcome(() => wallet.receive(text))).toMatch(/^ERR_(SDJWT|ENCODING|MDOC)_/);
+        expect(await outcome(() => wallet.receive(text))).toMatch(/^ERR_(SDJWT|ENCODING|MDOC)_|^ERR_HOLDER_CREDENTIAL_MALFORMED$/);
       }),
       { numRuns: 300 },
     );

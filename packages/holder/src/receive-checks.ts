@@ -125,3 +125,18 @@ export function checkBoundToSigner(bound: unknown, signer: Signer): void {
   }
   if (!same) throw new ComityError('ERR_HOLDER_KEY_MISMATCH', 'the credential is bound to another key than the key binding key of the wallet');
 }
+
+/** Clock skew granted to `exp`, as the SD-JWT VC verifier grants it. */
+const EXP_SKEW_SECONDS = 60;
+
+/**
+ * An SD-JWT VC whose `exp` has passed is refused on receipt, as an mdoc whose `validUntil` has
+ * passed is (ERR_MDOC_EXPIRED): no verifier would accept it. One not yet valid (`nbf`) is kept.
+ *
+ * @throws ComityError `ERR_SDJWT_EXPIRED`
+ */
+export function checkReceivedNotExpired(claims: Record<string, unknown>, ctx: ComityContext): void {
+  const exp = claims.exp;
+  if (typeof exp === 'number' && Math.floor(ctx.now().getTime() / 1000) > exp + EXP_SKEW_SECONDS)
+    throw new ComityError('ERR_SDJWT_EXPIRED', 'the credential has expired');
+}

@@ -29,7 +29,7 @@ import {
   toJsonSerialization,
 } from '@comity/sd-jwt-vc';
 import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond } from './internal/reveal.js';
-import { checkBoundToSigner, checkReceivedHeader, checkReceivedMdoc, checkReceivedSignature } from './receive-checks.js';
+import { checkBoundToSigner, checkReceivedHeader, checkReceivedMdoc, checkReceivedNotExpired, checkReceivedSignature } from './receive-checks.js';
 import { checkHandoverBinding, checkMdocRequest, checkRequest } from './request-check.js';
 
 /** A credential in the wallet. */
@@ -178,6 +178,9 @@ export function createWallet(options: {
         json = { form: parsed.form, header: first.unprotected, otherSignatures };
         text = `${first.jwt}~${parsed.disclosures.map((d) => `${d}~`).join('')}${parsed.kbJwt ?? ''}`;
       }
+      // A JWT without the '~' that ends every SD-JWT: not an mdoc either (base64url has no '.').
+      if (json === undefined && !text.includes('~') && text.includes('.'))
+        throw new ComityError('ERR_HOLDER_CREDENTIAL_MALFORMED', 'a JWT without disclosures or the closing "~" is not an SD-JWT VC');
       if (json === undefined && !text.includes('~')) {
         // An mdoc arrives as base64url IssuerSigned (OpenID4VCI mso_mdoc).
         const bytes = base64urlDecode(text, 'mdoc credential');
@@ -204,6 +207,7 @@ export function createWallet(options: {
       const issuerSignature = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
+      checkReceivedNotExpired(decoded.claims, ctx);
       const cnf = decoded.claims.cnf;
       checkBoundToSigner(isPlainObject(cnf) ? cnf.jwk : undefined, options.keyBindingSigner);
       const id = base64urlEncode(ctx.crypto.randomBytes(12));
