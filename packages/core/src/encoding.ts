@@ -23,6 +23,8 @@ export function base64urlEncode(bytes: Uint8Array): string {
 
 /** Encodes a string's UTF-8 bytes as base64url. */
 export function base64urlEncodeText(text: string): string {
+  // Buffer encodes the string in one native call: no TextEncoder array, no view over it.
+  if (hasBuffer) return Buffer.from(text, 'utf8').toString('base64url');
   return base64urlEncode(utf8Encode(text));
 }
 

@@ -6,6 +6,7 @@
  */
 import {
   base64urlEncode,
+  base64urlEncodeText,
   type ClaimPath,
   type ComityContext,
   ComityUsageError,
@@ -16,7 +17,6 @@ import {
   type Signer,
   signCompactJws,
   toPublicJwk,
-  utf8Encode,
 } from '@comity/core';
 import { isClaimPath, pathMatches } from './claim-path.js';
 import { digestOf } from './internal/disclosure.js';
@@ -60,7 +60,8 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
   // digest goes. The slots are then hashed in creation order, which is children before parents:
   // by the time a disclosure is serialized, the digests inside its value are written in. With a
   // synchronous digest (node:crypto) an issuance awaits only its signature.
-  const state: IssueState = { patterns, matched: new Uint8Array(patterns.length), decoys: input.decoys, slots: [], random: randomPool(ctx) };
+  const random = randomPool(ctx);
+  const state: IssueState = { patterns, matched: new Uint8Array(patterns.length), decoys: input.decoys, slots: [], random, salt: saltSource(random) };
   const payload = encode(state, structuredClone(input.claims), []) as Record<string, unknown>;
   const missing = state.matched.indexOf(0);
   if (missing !== -1) throw new ComityUsageError('ERR_USAGE_SD_PATH', `disclosable path ${JSON.stringify(patterns[missing])} names no claim`);
@@ -69,7 +70,7 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
   for (const slot of state.slots) {
     let encoded = slot.encoded;
     if (encoded === undefined) {
-      encoded = base64urlEncode(utf8Encode(JSON.stringify(slot.content)));
+      encoded = base64urlEncodeText(JSON.stringify(slot.content));
       disclosures.push(encoded);
     }
     const digest = digestSync !== undefined ? digestSync.call(ctx.crypto, hashAlg, encoded) : await digestOf(encoded, hashAlg, ctx.crypto);
@@ -89,6 +90,7 @@ interface IssueState {
   readonly decoys: IssueSdJwtInput['decoys'];
   readonly slots: Slot[];
   readonly random: Random;
+  readonly salt: () => string;
 }
 
 function encode(state: IssueState, value: unknown, path: ClaimPath): unknown {
@@ -149,7 +151,7 @@ function decoysAt(state: IssueState, path: ClaimPath): number {
 }
 
 function salt(state: IssueState): string {
-  return base64urlEncode(state.random(16));
+  return state.salt();
 }
 
 function disclose(state: IssueState, content: unknown[]): number {
@@ -246,6 +248,26 @@ function randomPool(ctx: ComityContext): Random {
     const out = pool.subarray(offset, offset + length);
     offset += length;
     return out;
+  };
+}
+
+// 144-bit salts (RFC 9901 §4.2.1 asks for at least 128): 18 bytes are exactly 24 base64url
+// characters, so one encoding of a pooled draw is cut into salts instead of encoding each.
+const SALT_BYTES = 18;
+const SALT_CHARS = 24;
+const SALTS_PER_DRAW = 32;
+
+function saltSource(random: Random): () => string {
+  let text = '';
+  let offset = 0;
+  return () => {
+    if (offset === text.length) {
+      text = base64urlEncode(random(SALT_BYTES * SALTS_PER_DRAW));
+      offset = 0;
+    }
+    const salt = text.slice(offset, offset + SALT_CHARS);
+    offset += SALT_CHARS;
+    return salt;
   };
 }
 

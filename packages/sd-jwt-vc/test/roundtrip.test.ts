@@ -118,3 +118,31 @@ describe('issue -> present -> verify', () => {
     expect((await verifySdJwtVc(await presentFor(holder.publicJwk), policy, ctx)).valid).toBe(true);
   });
 });
+
+describe('salts (RFC 9901 §4.2.1: at least 128 bits from a CSPRNG)', () => {
+  it('every disclosure of 40 issuances has its own salt of at least 16 bytes, including past one pooled draw', async () => {
+    const issuer = await ctx.crypto.generateKeyPair('ES256');
+    const claims = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`c${i}`, i]));
+    const salts: string[] = [];
+    for (let n = 0; n < 40; n++) {
+      const credential = await issueSdJwtVc(
+        { vct: 'urn:x', claims, disclosable: Object.keys(claims).map((k) => [k]), signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto) },
+        ctx,
+      );
+      for (const d of (await decodeSdJwt(credential, ctx)).disclosures) salts.push(JSON.parse(Buffer.from(d.disclosure, 'base64url').toString())[0]);
+    }
+    expect(salts).toHaveLength(1600);
+    expect(new Set(salts).size).toBe(1600);
+    for (const salt of salts) expect(Buffer.from(salt, 'base64url').length).toBeGreaterThanOrEqual(16);
+    // No random bits shared between salts: no 8-character run (48 bits) appears in two of them
+    // (chance for independent salts about 1e-6).
+    const owner = new Map<string, number>();
+    salts.forEach((salt, i) => {
+      for (let j = 0; j + 8 <= salt.length; j++) {
+        const run = salt.slice(j, j + 8);
+        expect(owner.get(run) ?? i, 'a salt shares bits with another').toBe(i);
+        owner.set(run, i);
+      }
+    });
+  });
+});
