@@ -3,27 +3,17 @@
  * exactly what it sent; it refuses on receipt what no verifier could accept. Real issuance
  * (issuer role, SD-JWT and mdoc primitives), real signatures, no mocks.
  */
-import { type ClaimPath, ComityError, ComityUsageError, createContext, type Jwk, localSigner } from '@comity/core';
+import { type ClaimPath, ComityError, createContext, type Jwk, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { issueSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier } from '@comity/verifier';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from './helpers.js';
 
 const ctx = createContext();
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
-
-async function codeOf(call: () => unknown): Promise<string> {
-  try {
-    await call();
-    return 'NO_ERROR';
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    if (e instanceof ComityUsageError) return `usage:${e.code}`;
-    return `other: ${e instanceof Error ? e.name : typeof e}`;
-  }
-}
 
 /** A wallet holding one SD-JWT VC issued by the issuer role, and the issuer key to verify it. */
 async function sdJwtWallet(claims: Record<string, unknown>, disclosable?: readonly ClaimPath[]) {

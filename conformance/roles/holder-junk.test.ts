@@ -3,11 +3,12 @@
  * exception, and nothing stored. Credentials arrive from an issuer over the network; the
  * wallet must not trust their form.
  */
-import { ComityError, ComityUsageError, createContext, localSigner } from '@comity/core';
+import { ComityError, createContext, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from './helpers.js';
 
 const ctx = createContext();
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
@@ -75,17 +76,6 @@ describe('wallet.receive with hostile input', () => {
     expect(wallet.credentials()).toEqual([]);
   });
 });
-
-async function codeOf(call: () => unknown): Promise<string> {
-  try {
-    await call();
-    return 'NO_ERROR';
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    if (e instanceof ComityUsageError) return `usage:${e.code}`;
-    return `other: ${e instanceof Error ? e.name : typeof e}`;
-  }
-}
 
 describe('a verifier request of the wrong shape', () => {
   it('describeRequest and present refuse it with ERR_HOLDER_REQUEST_INVALID before anything is shown or signed', async () => {

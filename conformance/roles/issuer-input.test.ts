@@ -4,44 +4,20 @@
  * plain TypeError and never a credential that is silently wrong. Valid requests still issue,
  * and the wallet and verifier accept them.
  */
-import { type Certificate, ComityError, ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner } from '@comity/core';
+import { type Certificate, ComityError, ComityUsageError, createContext, type Jwk, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca, inspectMdoc } from '@comity/mdoc';
 import { decodeSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier } from '@comity/verifier';
 import { describe, expect, it } from 'vitest';
+import { issuerPki } from './helpers.js';
 
 const ctx = createContext();
-const day = 86_400_000;
+const _day = 86_400_000;
 const REQUEST = 'usage:ERR_USAGE_CREDENTIAL_REQUEST';
 const CONFLICT = 'usage:ERR_USAGE_CLAIM_CONFLICT';
 const SD_PATH = 'usage:ERR_USAGE_SD_PATH';
-
-async function x5cPki() {
-  const rootKeys = await ctx.crypto.generateKeyPair('ES256');
-  const leafKeys = await ctx.crypto.generateKeyPair('ES256');
-  const now = Date.now();
-  const root = await createCertificate({
-    subject: 'C=DE, O=Test PID CA, CN=Test PID Root',
-    publicJwk: rootKeys.publicJwk,
-    signingKey: rootKeys.privateJwk,
-    notBefore: new Date(now - day),
-    notAfter: new Date(now + 3650 * day),
-    ca: true,
-    keyUsage: KeyUsage.keyCertSign,
-  });
-  const leaf = await createCertificate({
-    subject: 'C=DE, O=Test PID Provider, CN=pid.example.de',
-    publicJwk: leafKeys.publicJwk,
-    issuer: root,
-    signingKey: rootKeys.privateJwk,
-    notBefore: new Date(now - day),
-    notAfter: new Date(now + 365 * day),
-    keyUsage: KeyUsage.digitalSignature,
-  });
-  return { root, leaf, leafKeys };
-}
 
 // One issuer of each kind for the whole file; created once, lazily.
 const setup = (async () => {
@@ -220,7 +196,7 @@ describe('createIssuer with options the caller got wrong', () => {
 
 describe('valid requests still issue', () => {
   it('an SD-JWT VC with kid and x5c keeps both in its header, and the wallet and verifier accept it', async () => {
-    const { root, leaf, leafKeys } = await x5cPki();
+    const { root, leaf, leafKeys } = await issuerPki();
     const walletKeys = await ctx.crypto.generateKeyPair('ES256');
     const issuer = createIssuer({ signer: localSigner(leafKeys.privateJwk, 'ES256', ctx.crypto), kid: 'pid-2026', certificateChain: [leaf], ctx });
     const { credential } = await issuer.issue({

@@ -1,39 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCertificate, createContext, KeyUsage, localSigner } from '@comity/core';
+import { createContext, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { addJsonSignature, jwtVcIssuerMetadataKey, type SdJwtJsonGeneral, toJsonSerialization } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { describe, expect, it } from 'vitest';
+import { issuerPki } from './helpers.js';
 
 const ctx = createContext();
 const day = 86_400_000;
-
-async function issuerPki() {
-  const rootKeys = await ctx.crypto.generateKeyPair('ES256');
-  const leafKeys = await ctx.crypto.generateKeyPair('ES256');
-  const now = Date.now();
-  const root = await createCertificate({
-    subject: 'C=DE, O=Test PID CA, CN=Test PID Root',
-    publicJwk: rootKeys.publicJwk,
-    signingKey: rootKeys.privateJwk,
-    notBefore: new Date(now - day),
-    notAfter: new Date(now + 3650 * day),
-    ca: true,
-    keyUsage: KeyUsage.keyCertSign,
-  });
-  const leaf = await createCertificate({
-    subject: 'C=DE, O=Test PID Provider, CN=pid.example.de',
-    publicJwk: leafKeys.publicJwk,
-    issuer: root,
-    signingKey: rootKeys.privateJwk,
-    notBefore: new Date(now - day),
-    notAfter: new Date(now + 365 * day),
-    keyUsage: KeyUsage.digitalSignature,
-  });
-  return { root, leaf, leafKeys };
-}
 
 describe('issuer -> wallet -> verifier', () => {
   it('an x5c-signed PID is accepted against the root, disclosing only what the citizen consented to', async () => {

@@ -4,16 +4,16 @@
  * crash the verifier, never surface as ERR_INTERNAL, never be accepted when the SD-JWT text
  * changed, and a refused result must not carry the credential's values anywhere.
  */
-import { createCertificate, createContext, KeyUsage, localSigner } from '@comity/core';
+import { createContext, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { createVerifier, type Verifier } from '@comity/verifier';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { issuerPki } from './helpers.js';
 
 const ctx = createContext();
-const day = 86_400_000;
 const SECRET_NAME = 'Quixotically'; // a disclosed value that must not appear in a refused result
 const binding = { nonce: 'n-mutation', audience: 'https://rp.example.fr' };
 const handover = { type: 'openid4vp' as const, clientId: 'x509_san_dns:rp.example', nonce: 'n-mutation', responseUri: 'https://rp.example/response' };
@@ -24,28 +24,8 @@ let mdocHex: string;
 let mdocVerifier: Verifier;
 
 beforeAll(async () => {
-  const rootKeys = await ctx.crypto.generateKeyPair('ES256');
-  const leafKeys = await ctx.crypto.generateKeyPair('ES256');
+  const { root, leaf, leafKeys } = await issuerPki();
   const walletKeys = await ctx.crypto.generateKeyPair('ES256');
-  const now = Date.now();
-  const root = await createCertificate({
-    subject: 'C=DE, CN=Mutation Root',
-    publicJwk: rootKeys.publicJwk,
-    signingKey: rootKeys.privateJwk,
-    notBefore: new Date(now - day),
-    notAfter: new Date(now + 30 * day),
-    ca: true,
-    keyUsage: KeyUsage.keyCertSign,
-  });
-  const leaf = await createCertificate({
-    subject: 'C=DE, CN=pid.example.de',
-    publicJwk: leafKeys.publicJwk,
-    issuer: root,
-    signingKey: rootKeys.privateJwk,
-    notBefore: new Date(now - day),
-    notAfter: new Date(now + 30 * day),
-    keyUsage: KeyUsage.digitalSignature,
-  });
   const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
 
   const sdIssuer = createIssuer({ signer: localSigner(leafKeys.privateJwk, 'ES256', ctx.crypto), certificateChain: [leaf], ctx });

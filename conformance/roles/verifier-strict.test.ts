@@ -4,16 +4,17 @@
  * an expectation of the wrong type is a usage error, and an x5c chain is validated even when
  * the header kid names a pinned key.
  */
-import { base64Encode, type ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner } from '@comity/core';
+import { base64Encode, type ComityUsageError, createContext, type Jwk, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { type IssueSdJwtVcInput, issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from './helpers.js';
 
 const ctx = createContext();
-const day = 86_400_000;
+const _day = 86_400_000;
 const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
 const binding = { nonce: 'n-strict', audience: 'https://rp.example.fr' };
 
@@ -118,25 +119,8 @@ describe('expectations are checked before anything is verified', () => {
 
 describe('a pinned key named by kid does not excuse the x5c chain', () => {
   it('an x5c chain to no configured anchor is refused although the kid names a pinned key', async () => {
-    const now = Date.now();
-    const selfSigned = await createCertificate({
-      subject: 'C=DE, CN=pid.example.de (self-signed)',
-      publicJwk: issuerKeys.publicJwk,
-      signingKey: issuerKeys.privateJwk,
-      notBefore: new Date(now - day),
-      notAfter: new Date(now + 30 * day),
-      keyUsage: KeyUsage.digitalSignature,
-    });
-    const rootKeys = await ctx.crypto.generateKeyPair('ES256');
-    const otherRoot = await createCertificate({
-      subject: 'C=FR, CN=Another root',
-      publicJwk: rootKeys.publicJwk,
-      signingKey: rootKeys.privateJwk,
-      notBefore: new Date(now - day),
-      notAfter: new Date(now + 30 * day),
-      ca: true,
-      keyUsage: KeyUsage.keyCertSign,
-    });
+    const selfSigned = await selfSignedCertificate(issuerKeys, 'C=DE, CN=pid.example.de (self-signed)');
+    const otherRoot = await selfSignedCertificate(await ctx.crypto.generateKeyPair('ES256'), 'C=FR, CN=Another root', true);
     const credential = await issueVc({ header: { kid: 'pid-1', x5c: [base64Encode(selfSigned.der)] } });
     const vp = await present(credential);
     const pinned = { ...issuerKeys.publicJwk, kid: 'pid-1' };
