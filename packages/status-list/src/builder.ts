@@ -65,7 +65,8 @@ export class StatusListBuilder {
   /** True when `index` was handed out by {@link allocate} or marked with {@link markAllocated}. */
   isAllocated(index: number): boolean {
     this.#checkIndex(index);
-    return ((this.#used[index >> 3] as number) & (1 << (index & 7))) !== 0;
+    // `>>>`, not `>>`: indices reach 2^32 - 1, and `>>` reads 2^31 and above as negative.
+    return ((this.#used[index >>> 3] as number) & (1 << (index & 7))) !== 0;
   }
 
   /**
@@ -148,7 +149,7 @@ export class StatusListBuilder {
   }
 
   #mark(index: number): void {
-    this.#used[index >> 3] = (this.#used[index >> 3] as number) | (1 << (index & 7));
+    this.#used[index >>> 3] = (this.#used[index >>> 3] as number) | (1 << (index & 7));
     this.#allocated++;
   }
 

@@ -8,7 +8,8 @@ import { ComityError, ComityUsageError, epochSeconds, type Issue, toIssue, utf8D
 import type { StatusListCache } from './cache.js';
 import { type DecodedStatusList, decodeStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
-import { fetchStatusResource } from './internal/fetch.js';
+import { checkStatusResourceUrl, fetchStatusResource } from './internal/fetch.js';
+import { checkContext } from './internal/token-checks.js';
 import { checkReference, type StatusReference } from './parse-reference.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from './sign-jwt.js';
@@ -140,12 +141,17 @@ export async function loadStatusList(uri: string, options: CheckStatusOptions): 
     throw new ComityUsageError('ERR_USAGE_STATUS_FORMAT', 'format must be "jwt", "cwt" or "any"');
   }
   const { ctx, cache } = options;
+  // Time options are checked before anything is fetched (the verifiers check them again).
+  checkContext(options);
   if (options.historicalTime !== undefined) {
     const time = options.historicalTime;
     if (!Number.isSafeInteger(time) || time < 0) throw new ComityUsageError('ERR_USAGE_STATUS_TIME', 'historicalTime must be a non-negative integer');
     // §8.4: GET <uri>?time=<timestamp>; a historical answer is never cached.
     return verifyToken(await fetchToken(historicalUrl(uri, time), options), uri, options, undefined);
   }
+  // The caller's URL policy applies to cache hits too: an entry another caller fetched (say with
+  // allowLoopbackHttp) is not handed to a caller that may not fetch that uri itself.
+  checkStatusResourceUrl(uri, options.allowLoopbackHttp === true, 'the status list token');
   const cached = cache?.get(uri, epochSeconds(ctx));
   // A cached token larger than this caller accepts is not handed to it (the fetch below refuses it).
   if (cached !== undefined && cached.token.length <= (options.maxTokenBytes ?? DEFAULT_MAX_STATUS_TOKEN_BYTES)) {
@@ -258,5 +264,9 @@ async function fetchToken(url: string, options: CheckStatusOptions): Promise<str
     throw statusError('ERR_STATUS_TOKEN_MALFORMED', 'the status list token is not UTF-8 text', undefined, cause);
   }
   // Static hosting often appends a newline; nothing else around the compact JWS is accepted.
-  return text.replace(/[\r\n]+$/, '');
+  // A loop, not /[\r\n]+$/: that regex backtracks quadratically over a body of many line breaks
+  // followed by anything else, blocking the event loop for minutes whatever `timeoutMs` says.
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 0x0a || text.charCodeAt(end - 1) === 0x0d)) end--;
+  return text.slice(0, end);
 }

@@ -37,9 +37,9 @@ export interface VerifyStatusListTokenOptions {
   readonly uri: string;
   /** Algorithm allow-list (default {@link DEFAULT_SIGNATURE_ALGORITHMS}). */
   readonly allowedAlgorithms?: readonly SignatureAlgorithm[];
-  /** Reject tokens whose `iat` is older than this many seconds. */
+  /** Reject tokens whose `iat` is older than this many seconds (a non-negative number). */
   readonly maxAgeSeconds?: number;
-  /** Tolerance for `exp`, `iat` and `nbf` comparisons (default 0). */
+  /** Tolerance for `exp`, `iat` and `nbf` comparisons (default 0; a non-negative number). */
   readonly clockSkewSeconds?: number;
   /** Bound on the decompressed list (default 16 MiB). */
   readonly maxListBytes?: number;
@@ -106,6 +106,8 @@ export async function verifyStatusListJwtWith(
  * `ERR_STATUS_TOKEN_SIGNATURE_INVALID`, `ERR_STATUS_TOKEN_CLAIM_INVALID`, `ERR_STATUS_SUB_MISMATCH`,
  * `ERR_STATUS_TOKEN_EXPIRED`, `ERR_STATUS_TOKEN_NOT_YET_VALID`, `ERR_STATUS_TOKEN_STALE`, `ERR_STATUS_TOKEN_HISTORICAL_MISMATCH`, `ERR_STATUS_BITS_INVALID`,
  * `ERR_STATUS_LIST_MALFORMED`, `ERR_STATUS_LIST_CORRUPT`, `ERR_STATUS_LIST_TOO_LARGE`
+ * @throws ComityUsageError `ERR_USAGE_CONTEXT`, `ERR_USAGE_STATUS_TIME` (`clockSkewSeconds` or `maxAgeSeconds` not a
+ * non-negative number, `historicalTime` not a non-negative integer), `ERR_USAGE_STATUS_KEYS`
  * @see draft-ietf-oauth-status-list-20 §5.1, §8.3, §8.4
  */
 export async function verifyStatusListJwt(token: string, options: VerifyStatusListTokenOptions): Promise<VerifiedStatusListToken> {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ComityContext, ComityError, type FetchOptions, fetchBytes } from '@comity/core';
+import { type ComityContext, ComityError, checkFetchUrl, type FetchOptions, fetchBytes } from '@comity/core';
 import { statusError } from '../errors.js';
 
 /**
@@ -16,10 +16,29 @@ export async function fetchStatusResource(ctx: ComityContext, url: string, optio
   try {
     return await fetchBytes(ctx, url, options);
   } catch (cause) {
-    const code = cause instanceof ComityError ? cause.code : 'ERR_FETCH_FAILED';
-    const details = cause instanceof ComityError ? { reason: code, ...cause.details } : { reason: code };
-    if (code === 'ERR_FETCH_TOO_LARGE') throw statusError('ERR_STATUS_FETCH_TOO_LARGE', `${what} is larger than allowed`, details, cause);
-    if (code === 'ERR_FETCH_URL_NOT_ALLOWED') throw statusError('ERR_STATUS_FETCH_URL_NOT_ALLOWED', `${what} uri may not be fetched`, details, cause);
-    throw statusError('ERR_STATUS_FETCH_FAILED', `${what} could not be fetched`, details, cause);
+    throw statusFetchError(cause, what);
   }
+}
+
+/**
+ * Checks `url` against the fetch policy (https, or loopback http when allowed; no credentials)
+ * without fetching, for resources served from a cache.
+ *
+ * @throws ComityError `ERR_STATUS_FETCH_URL_NOT_ALLOWED`
+ */
+export function checkStatusResourceUrl(url: string, allowLoopbackHttp: boolean, what: string): void {
+  try {
+    checkFetchUrl(url, allowLoopbackHttp);
+  } catch (cause) {
+    throw statusFetchError(cause, what);
+  }
+}
+
+/** Maps a core fetch failure to the status list's fetch codes. */
+function statusFetchError(cause: unknown, what: string): ComityError {
+  const code = cause instanceof ComityError ? cause.code : 'ERR_FETCH_FAILED';
+  const details = cause instanceof ComityError ? { reason: code, ...cause.details } : { reason: code };
+  if (code === 'ERR_FETCH_TOO_LARGE') return statusError('ERR_STATUS_FETCH_TOO_LARGE', `${what} is larger than allowed`, details, cause);
+  if (code === 'ERR_FETCH_URL_NOT_ALLOWED') return statusError('ERR_STATUS_FETCH_URL_NOT_ALLOWED', `${what} uri may not be fetched`, details, cause);
+  return statusError('ERR_STATUS_FETCH_FAILED', `${what} could not be fetched`, details, cause);
 }

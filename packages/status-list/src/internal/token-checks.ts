@@ -33,9 +33,22 @@ export interface TokenClaims {
   readonly ttl?: number;
 }
 
-/** Throws a usage error unless `options.ctx` looks like a context. */
-export function checkContext(options: { readonly ctx?: ComityContext }): void {
+/**
+ * Throws a usage error unless `options.ctx` looks like a context and the time options are
+ * numbers: a string or NaN would silently turn the expiry and age comparisons off (fail open).
+ */
+export function checkContext(options: Partial<Pick<TokenCheckOptions, 'ctx' | 'clockSkewSeconds' | 'maxAgeSeconds' | 'historicalTime'>>): void {
   if (options?.ctx === undefined || typeof options.ctx.now !== 'function') throw new ComityUsageError('ERR_USAGE_CONTEXT', 'a ComityContext is required');
+  for (const name of ['clockSkewSeconds', 'maxAgeSeconds'] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+      throw new ComityUsageError('ERR_USAGE_STATUS_TIME', `${name} must be a non-negative number of seconds`);
+    }
+  }
+  const at = options.historicalTime;
+  if (at !== undefined && (!Number.isSafeInteger(at) || at < 0)) {
+    throw new ComityUsageError('ERR_USAGE_STATUS_TIME', 'historicalTime must be a non-negative integer');
+  }
 }
 
 /**
