@@ -148,6 +148,15 @@ describe('the verifier options', () => {
   it('a status policy that is not an object is ERR_USAGE_STATUS_POLICY, not a TypeError from inside', () => {
     expect(() => createVerifier({ status: null as never, ctx })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_STATUS_POLICY' }));
   });
+
+  it.each([
+    ['maxAgeSeconds as text', { maxAgeSeconds: '60' }],
+    ['maxAgeSeconds NaN', { maxAgeSeconds: Number.NaN }],
+    ['allowLoopbackHttp as text', { allowLoopbackHttp: 'yes' }],
+  ])('a status policy with %s is ERR_USAGE_STATUS_POLICY at createVerifier, not ERR_INTERNAL at every presentation', (_, bad) => {
+    const status = { keys: [issuerKeys.publicJwk], ...bad } as never;
+    expect(() => createVerifier({ status, ctx })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_STATUS_POLICY' }));
+  });
 });
 
 describe('presentations given as bytes', () => {

@@ -44,6 +44,12 @@ export function checkStatusPolicy(policy: StatusPolicy): void {
   if (format !== undefined && format !== 'jwt' && format !== 'cwt' && format !== 'any') {
     throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status.format must be "jwt", "cwt" or "any"');
   }
+  // A string or NaN here would reach the status check and refuse every credential later.
+  const { maxAgeSeconds, allowLoopbackHttp } = policy;
+  if (maxAgeSeconds !== undefined && (typeof maxAgeSeconds !== 'number' || !Number.isFinite(maxAgeSeconds) || maxAgeSeconds < 0))
+    throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status.maxAgeSeconds must be a number of seconds >= 0');
+  if (allowLoopbackHttp !== undefined && typeof allowLoopbackHttp !== 'boolean')
+    throw new ComityUsageError('ERR_USAGE_STATUS_POLICY', 'status.allowLoopbackHttp must be a boolean');
 }
 
 /** What one credential's status adds to its result. */
