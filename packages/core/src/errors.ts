@@ -63,12 +63,15 @@ export interface Issue {
   readonly path?: ClaimPath;
 }
 
-/** Turns any thrown value into an {@link Issue}; unknown errors become `ERR_INTERNAL` without their message. */
+/** Turns any thrown value into an {@link Issue}; usage errors keep their code; unknown errors become `ERR_INTERNAL` without their message. */
 export function toIssue(error: unknown): Issue {
   if (error instanceof ComityError) {
     const path = error.details.path;
     return path === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, path };
   }
+  // A caller's own mistake met while processing (a bad option read late): its code names the cause,
+  // and its message is about the caller's arguments, never about input data.
+  if (error instanceof ComityUsageError) return { code: error.code, message: error.message };
   // An unexpected exception could carry input data in its message: never echo it.
   return { code: 'ERR_INTERNAL', message: 'internal error while processing input' };
 }
