@@ -344,7 +344,8 @@ describe('holder-handover-binding: the device signature binds to the verifier th
 });
 
 describe('holder-receipt-refusals: what no verifier would accept is refused when it arrives', () => {
-  it('an SD-JWT VC whose exp has passed is ERR_SDJWT_EXPIRED, as an expired mdoc is ERR_MDOC_EXPIRED', async () => {
+  /** An SD-JWT VC bound to a fresh wallet key, and a wallet with that key on `walletCtx`. */
+  const issued = async (validity?: { expiresInSeconds: number }, walletCtx = ctx) => {
     const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
     const walletKeys = await ctx.crypto.generateKeyPair('ES256');
     const { credential } = await createIssuer({ signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), ctx }).issue({
@@ -352,25 +353,21 @@ describe('holder-receipt-refusals: what no verifier would accept is refused when
       vct: 'urn:eudi:pid:1',
       claims: { age_over_18: true },
       holderKey: walletKeys.publicJwk,
-      validity: { expiresInSeconds: 3600 },
+      ...(validity === undefined ? {} : { validity }),
     });
+    const walletOn = (c: typeof ctx) => createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx: c });
+    return { credential, wallet: walletOn(walletCtx), walletNow: walletOn(ctx) };
+  };
+
+  it('an SD-JWT VC whose exp has passed is ERR_SDJWT_EXPIRED, as an expired mdoc is ERR_MDOC_EXPIRED', async () => {
     const later = createContext({ now: () => new Date(Date.now() + 2 * 3600_000) });
-    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx: later });
+    const { credential, wallet, walletNow } = await issued({ expiresInSeconds: 3600 }, later);
     expect(await codeOf(() => wallet.receive(credential))).toBe('ERR_SDJWT_EXPIRED');
-    const now = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
-    expect(await codeOf(() => now.receive(credential))).toBe('NO_ERROR');
+    expect(await codeOf(() => walletNow.receive(credential))).toBe('NO_ERROR');
   });
 
   it('a bare JWT (no "~") is ERR_HOLDER_CREDENTIAL_MALFORMED, not a base64url error from the mdoc path', async () => {
-    const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
-    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
-    const { credential } = await createIssuer({ signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), ctx }).issue({
-      format: 'dc+sd-jwt',
-      vct: 'urn:eudi:pid:1',
-      claims: { age_over_18: true },
-      holderKey: walletKeys.publicJwk,
-    });
-    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const { credential, wallet } = await issued();
     expect(await codeOf(() => wallet.receive(credential.slice(0, credential.indexOf('~'))))).toBe('ERR_HOLDER_CREDENTIAL_MALFORMED');
   });
 });
