@@ -251,13 +251,15 @@ export interface VerifiedAgreementList {
 
 /**
  * Verifies a signed agreement list against pinned signer certificates and validates it.
+ * The signer certificate's country (`C`) must be the list's issuer jurisdiction and every
+ * agreement's recogniser jurisdiction (`EU` excepted): a party signs only its own recognitions.
  *
  * @example
  * ```ts
  * const { list } = await verifyAgreementList(jws, [frRegistrarCert]);
  * ```
  * @throws ComityError `ERR_TRUST_AGREEMENT_LIST_MALFORMED`, `ERR_TRUST_AGREEMENT_LIST_SIGNATURE`, `ERR_TRUST_SIGNER_NOT_PINNED`,
- *   `ERR_TRUST_AGREEMENT_INVALID`
+ *   `ERR_TRUST_AGREEMENT_INVALID`, `ERR_TRUST_AGREEMENT_LIST_ISSUER`
  * @see RFC 7515; docs/trust-registry.md
  */
 export async function verifyAgreementList(
@@ -289,5 +291,26 @@ export async function verifyAgreementList(
       throw new ComityError('ERR_TRUST_AGREEMENT_LIST_SIGNATURE', 'agreement list signature is invalid', { cause });
     throw cause;
   }
-  return { list: parseAgreementList(decoded.payload), signerSha256: signer.sha256, digest: await sha256Hex(crypto, utf8Encode(text)) };
+  const list = parseAgreementList(decoded.payload);
+  checkSignerCountry(list, signer);
+  return { list, signerSha256: signer.sha256, digest: await sha256Hex(crypto, utf8Encode(text)) };
+}
+
+/**
+ * A party signs only its own recognitions: the list's `issuer` (when it is a jurisdiction) and
+ * every agreement's `recogniser.jurisdiction` must be the country (`C`) of the certificate that
+ * signed the list. Without this, a foreign registrar pinned for its own list could publish a
+ * list "issued by" the verifier's jurisdiction and be used to accept. `EU` is not a country
+ * and is not bound this way.
+ */
+function checkSignerCountry(list: AgreementList, signer: Certificate): void {
+  const country = signer.subjectAttributes.C?.[0]?.toUpperCase();
+  const bound = (j: string): boolean => j === 'EU' || j.slice(0, 2) === country;
+  const refuse = (field: string): never => {
+    throw new ComityError('ERR_TRUST_AGREEMENT_LIST_ISSUER', 'agreement list names a recogniser other than the country of its signer', {
+      details: { field, signerCountry: country ?? '-' },
+    });
+  };
+  if (isJurisdiction(list.issuer) && !bound(list.issuer)) refuse('issuer');
+  for (const a of list.agreements) if (!bound(a.recogniser.jurisdiction)) refuse(`agreements(${a.id}).recogniser.jurisdiction`);
 }

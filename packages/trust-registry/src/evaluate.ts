@@ -306,7 +306,10 @@ async function computeCore(
   } else checks.push(check('TRUST_SERVICE_STATUS', 'skip'));
 
   // 4. Recognition: agreements of the verifier with the issuer's jurisdiction only (never transitive).
-  const jurisdiction = anchor?.jurisdiction ?? chain[0]?.subjectAttributes.C?.[0]?.toUpperCase() ?? foundElsewhere?.jurisdiction;
+  // An anchored issuer's jurisdiction is its anchor's (as listed, configured, or the anchor
+  // certificate's C), never the C its own certificate claims. The leaf's C only names the
+  // agreement to explain a refusal when nothing anchored.
+  const jurisdiction = anchor !== undefined ? anchor.jurisdiction : (chain[0]?.subjectAttributes.C?.[0]?.toUpperCase() ?? foundElsewhere?.jurisdiction);
   const recogniser = verifier.jurisdiction;
   const all = jurisdiction === undefined ? [] : registry.agreementsFor(recogniser, jurisdiction);
   const candidates = all.filter((a) => a.agreement.recogniser.community === undefined || a.agreement.recogniser.community === verifier.community);
@@ -401,7 +404,8 @@ async function computeCore(
         ),
       );
     } else if (a.status.statusList !== undefined) {
-      const sl = registry.statusList(a.status.statusList.uri);
+      // Only the status list signed by this agreement list's signer can say the agreement is active.
+      const sl = registry.statusList(a.status.statusList.uri, chosen.listSigner);
       const value = sl === undefined || (sl.expiresAt !== undefined && sl.expiresAt.getTime() < nowMs) ? undefined : statusAtIndex(sl, a.status.statusList.idx);
       const ev = { statusList: a.status.statusList.uri, index: String(a.status.statusList.idx), status: value === undefined ? '-' : String(value) };
       if (value === undefined) checks.push(check('TRUST_AGREEMENT_ACTIVE', 'unknown', { uri: a.status.statusList.uri }, ev));
@@ -455,7 +459,7 @@ async function computeCore(
     breakpoints.push(chosen.effectiveFrom, chosen.notAfter + 1);
     if (chosen.listNextUpdate !== undefined) breakpoints.push(chosen.listNextUpdate + 1);
     const slUri = chosen.agreement.status.statusList?.uri;
-    const sl = slUri === undefined ? undefined : registry.statusList(slUri);
+    const sl = slUri === undefined ? undefined : registry.statusList(slUri, chosen.listSigner);
     if (sl?.expiresAt !== undefined) breakpoints.push(sl.expiresAt.getTime() + 1);
   }
   let from = Number.NEGATIVE_INFINITY;
@@ -465,7 +469,10 @@ async function computeCore(
     else to = Math.min(to, b - 1);
   }
   // Service status is judged at signing time: only a status without history is time-independent.
-  const cacheable = anchor === undefined || (anchor.statuses.length === 1 && anchor.statuses[0]?.start === undefined);
+  // A chain that anchored nowhere is not cached: the reason may be time-bound (a certificate not
+  // yet or no longer valid) and its window is unknown here (the chain cache keeps the
+  // time-independent anchoring failures).
+  const cacheable = anchor !== undefined && anchor.statuses.length === 1 && anchor.statuses[0]?.start === undefined;
   return { kind: 'core', checks, anchor, anchorCert, source, category: category ?? wanted, chosen, scope, cacheable, from, to };
 }
 
@@ -554,12 +561,14 @@ function finish(core: Core, registry: TrustRegistry, credential: TrustCredential
 /** TRUST_LIST_FRESH for the list that anchored the credential: past its NextUpdate it fails or is unknown, as the policy says. */
 function listFreshness(anchor: TrustAnchor, source: TrustSource | undefined, onStaleSource: 'reject' | 'indeterminate' | undefined, nowMs: number): TrustCheck {
   const nu = source?.nextUpdate;
-  const fresh = nu === undefined || nowMs <= nu.getTime();
+  // A closed ETSI list (empty NextUpdate) is never fresh; local bundles have no NextUpdate at all.
+  const fresh = source?.closed !== true && (nu === undefined || nowMs <= nu.getTime());
+  const shown = source?.closed === true ? 'closed' : nu?.toISOString();
   return check(
     'TRUST_LIST_FRESH',
     fresh ? 'pass' : (onStaleSource ?? 'indeterminate') === 'reject' ? 'fail' : 'unknown',
-    { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? 'n/a' },
-    { source: anchor.sourceId, nextUpdate: nu?.toISOString() ?? '-', listSequence: String(source?.sequence ?? '-') },
+    { source: anchor.sourceId, nextUpdate: shown ?? 'n/a' },
+    { source: anchor.sourceId, nextUpdate: shown ?? '-', listSequence: String(source?.sequence ?? '-') },
   );
 }
 

@@ -33,6 +33,8 @@ async function readLoteXml(root: Element, digest: string, signerSha256: string |
   const nu = childText(info, 'NextUpdate', 'dateTime') ?? childText(info, 'NextUpdate');
   const nextUpdate = nu === undefined || nu === '' ? undefined : parseDate(nu, 'NextUpdate', 'ERR_TRUST_LIST_MALFORMED');
   const listCategory = categoryOfLoteType(listType);
+  // The category the list is for: its EU LoTEType, else the configured one.
+  const listScope = listCategory ?? options.category;
   const id = options.id ?? `lote:${territory ?? 'xx'}:${listType?.split('/').pop() ?? 'list'}`;
   const anchors: TrustAnchor[] = [];
   for (const te of elementChildren(child(root, 'TrustedEntitiesList') ?? root, 'TrustedEntity')) {
@@ -50,6 +52,9 @@ async function readLoteXml(root: Element, digest: string, signerSha256: string |
       const fromService = categoryOfServiceType(serviceType);
       if (fromService === null) continue;
       const category = fromService ?? listCategory ?? options.category;
+      // A list anchors only the category it is for: a service typed for another category (a PID
+      // issuance service in a WRPAC list, or in a list configured as `eaa`) anchors nothing.
+      if (fromService !== undefined && listScope !== undefined && fromService !== listScope) continue;
       if (category === undefined) continue;
       const start = childText(si, 'StatusStartingTime');
       const statuses: ServiceStatusEntry[] = [
@@ -80,7 +85,7 @@ async function readLoteXml(root: Element, digest: string, signerSha256: string |
       }
     }
   }
-  return { id, kind: 'lote', listType, territory, sequence, issued, nextUpdate, digest, signerSha256, anchors };
+  return { id, kind: 'lote', listType, territory, sequence, issued, nextUpdate, closed: nextUpdate === undefined, digest, signerSha256, anchors };
 }
 
 /**

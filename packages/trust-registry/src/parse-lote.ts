@@ -160,6 +160,8 @@ export async function parseLoTE(
   const listType = str(info.LoTEType);
   const territory = str(info.SchemeTerritory);
   const listCategory = categoryOfLoteType(listType);
+  // The category the list is for: its EU LoTEType, else the configured one.
+  const listScope = listCategory ?? options.category;
   const id = options.id ?? `lote:${territory ?? 'xx'}:${listType?.split('/').pop() ?? 'list'}`;
 
   const anchors: TrustAnchor[] = [];
@@ -176,6 +178,9 @@ export async function parseLoTE(
       const fromService = categoryOfServiceType(serviceType);
       if (fromService === null) continue; // revocation / status-list signers: not issuer anchors
       const category = fromService ?? listCategory ?? options.category;
+      // A list anchors only the category it is for: a service typed for another category (a PID
+      // issuance service in a WRPAC list, or in a list configured as `eaa`) anchors nothing.
+      if (fromService !== undefined && listScope !== undefined && fromService !== listScope) continue;
       if (category === undefined) continue;
       const statuses: ServiceStatusEntry[] = [
         statusEntry(
@@ -221,7 +226,8 @@ export async function parseLoTE(
       signerCertificates: certs,
     });
   }
-  return { id, kind: 'lote', listType, territory, sequence, issued, nextUpdate, digest, signerSha256: options.signerSha256, anchors, pointers };
+  const closed = nextUpdate === undefined;
+  return { id, kind: 'lote', listType, territory, sequence, issued, nextUpdate, closed, digest, signerSha256: options.signerSha256, anchors, pointers };
 }
 
 /**

@@ -140,7 +140,22 @@ async function readList(root: Element, digest: string, signerSha256: string | un
       }
     }
   }
-  return { id, kind: isLotl ? 'lotl' : 'trusted-list', listType, territory, sequence, issued, nextUpdate, digest, signerSha256, anchors, pointers, services };
+  const closed = nextUpdate === undefined; // an empty NextUpdate: a closed list (§5.3.15)
+  return {
+    id,
+    kind: isLotl ? 'lotl' : 'trusted-list',
+    listType,
+    territory,
+    sequence,
+    issued,
+    nextUpdate,
+    closed,
+    digest,
+    signerSha256,
+    anchors,
+    pointers,
+    services,
+  };
 }
 
 /**
@@ -197,7 +212,10 @@ export interface LotlResult {
 /**
  * Verifies a list of the lists with the pinned (OJEU) certificates, then verifies each
  * national list supplied in `lists` (by pointer location) with ONLY the certificates its
- * pointer pins. Offline: nothing is fetched; missing lists are reported as failures.
+ * pointer pins. The list's `SchemeTerritory` (and `TSLType`, when the pointer names one) must
+ * be the pointer's: a list that claims another territory is a failure
+ * (`ERR_TRUST_LIST_POINTER_MISMATCH`). Offline: nothing is fetched; missing lists are reported
+ * as failures.
  *
  * @example
  * ```ts
@@ -223,7 +241,16 @@ export async function loadListOfTheLists(
       continue;
     }
     try {
-      out.push(await loadTrustedList(bytes, p.signerCertificates, { ...options, id: undefined, minSequence: undefined }));
+      const tl = await loadTrustedList(bytes, p.signerCertificates, { ...options, id: undefined, minSequence: undefined });
+      // The LOTL (signed by the Commission) says whose list this is: a list operator signs only
+      // its own territory's list, never another's (its anchors would take that jurisdiction,
+      // and its id `tl:<territory>` would replace that territory's list).
+      if (p.territory === undefined || tl.territory !== p.territory || (p.listType !== undefined && tl.listType !== p.listType)) {
+        throw new ComityError('ERR_TRUST_LIST_POINTER_MISMATCH', 'the list does not match the territory or type its pointer names', {
+          details: { location: p.location, expected: p.territory ?? '-', got: tl.territory ?? '-' },
+        });
+      }
+      out.push(tl);
     } catch (e) {
       failures.push({ location: p.location, code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
     }

@@ -44,6 +44,8 @@ interface AnchorIndex {
 export interface CompiledAgreement {
   readonly agreement: RecognitionAgreement;
   readonly list: { readonly issuer: string; readonly sequence: number; readonly digest: string };
+  /** SHA-256 thumbprint of the agreement list's signer: the only signer whose status list counts for this agreement. */
+  readonly listSigner: string;
   /** The list's NextUpdate (epoch ms), if it has one. */
   readonly listNextUpdate?: number | undefined;
   /** Start of force: max(notBefore, list issue + change lead time), epoch ms. */
@@ -136,7 +138,8 @@ export class TrustRegistry {
   readonly #lists = new Map<string, VerifiedAgreementList>();
   /** recogniser jurisdiction → recognised jurisdiction → agreements (highest sequence first). */
   #agreements = new Map<string, Map<string, CompiledAgreement[]>>();
-  readonly #statusLists = new Map<string, VerifiedStatusList>();
+  /** status list URI → signer thumbprint → list. */
+  readonly #statusLists = new Map<string, Map<string, VerifiedStatusList>>();
   readonly #rules: AcceptanceRule[] = [];
   readonly #classifications: Map<string, TrustCategory>;
   readonly #chainCache = new Map<string, CachedAnchor>();
@@ -195,9 +198,26 @@ export class TrustRegistry {
     this.#decisionCache = new WeakMap();
   }
 
-  /** Adds a verified status list (agreement suspension). */
+  /**
+   * Adds a verified status list (agreement suspension); replaces the one held for the same URI
+   * and signer. A list issued before the one held (by `iat`) is refused: replaying an old token
+   * must not lift a suspension. Lists of other signers for the same URI are kept apart: an
+   * agreement only reads the list signed by its own agreement list's signer.
+   * @throws ComityError `ERR_TRUST_SEQUENCE_REGRESSION`
+   */
   addStatusList(list: VerifiedStatusList): void {
-    this.#statusLists.set(list.uri, list);
+    const signer = list.signerSha256 ?? '';
+    let bySigner = this.#statusLists.get(list.uri);
+    const heldIat = bySigner?.get(signer)?.issuedAt?.getTime();
+    if (heldIat !== undefined && !(list.issuedAt !== undefined && list.issuedAt.getTime() >= heldIat)) {
+      throw new ComityError('ERR_TRUST_SEQUENCE_REGRESSION', 'status list is older than the one held', { details: { uri: list.uri } });
+    }
+    if (bySigner === undefined) {
+      bySigner = new Map();
+      this.#statusLists.set(list.uri, bySigner);
+    }
+    bySigner.delete(signer); // re-inserted last: `statusList(uri)` without a signer returns the newest
+    bySigner.set(signer, list);
     this.#decisionCache = new WeakMap();
   }
 
@@ -280,8 +300,14 @@ export class TrustRegistry {
     return this.#classifications.get(`${format}|${type}`) ?? this.#classifications.get(type) ?? (type.startsWith('urn:eudi:pid:') ? 'pid' : undefined);
   }
 
-  statusList(uri: string): VerifiedStatusList | undefined {
-    return this.#statusLists.get(uri);
+  /** The status list held for a URI, signed by `signerSha256` (any signer's, most recently added, when omitted). */
+  statusList(uri: string, signerSha256?: string): VerifiedStatusList | undefined {
+    const bySigner = this.#statusLists.get(uri);
+    if (bySigner === undefined) return undefined;
+    if (signerSha256 !== undefined) return bySigner.get(signerSha256);
+    let last: VerifiedStatusList | undefined;
+    for (const l of bySigner.values()) last = l;
+    return last;
   }
 
   /** Agreements of `recogniser` about `recognised`, highest sequence first. */
@@ -416,6 +442,7 @@ export class TrustRegistry {
         const compiled: CompiledAgreement = {
           agreement: a,
           list: { issuer: v.list.issuer, sequence: v.list.sequence, digest: v.digest },
+          listSigner: v.signerSha256,
           listNextUpdate: v.list.nextUpdate === undefined ? undefined : parseDate(v.list.nextUpdate, 'nextUpdate', 'ERR_TRUST_AGREEMENT_INVALID').getTime(),
           effectiveFrom: Math.max(parseDate(a.validity.notBefore, 'notBefore', 'ERR_TRUST_AGREEMENT_INVALID').getTime(), issued + lead),
           notAfter: parseDate(a.validity.notAfter, 'notAfter', 'ERR_TRUST_AGREEMENT_INVALID').getTime(),

@@ -7,6 +7,7 @@
  */
 import type { Certificate } from '@comity/core';
 import { check } from './internal/messages.js';
+import { statusAt } from './internal/source-common.js';
 import type { TrustRegistry } from './registry.js';
 import type { TrustCheck, TrustOutcome } from './types.js';
 
@@ -22,7 +23,8 @@ export interface RelyingPartyAuthentication {
 
 /**
  * Anchors a relying party's access certificate chain (leaf first, as carried in the signed
- * request's `x5c`) in the registry's access-CA store, and checks that list's freshness.
+ * request's `x5c`) in the registry's access-CA store, checks that the access CA's listed
+ * service is active now (`TRUST_SERVICE_STATUS`) and that list's freshness.
  * Registration certificates and requested-attribute checks belong to the presentation flow.
  *
  * @example
@@ -68,14 +70,25 @@ export async function authenticateRelyingParty(
       { anchorThumbprint: r.anchor.thumbprint, source: r.anchor.sourceId, listDigest: source?.digest ?? '-' },
     ),
   );
+  // The access CA's listed service must be active now (a withdrawn WRPAC provider authenticates no one).
+  const st = statusAt(r.anchor.statuses, now);
+  checks.push(
+    check(
+      'TRUST_SERVICE_STATUS',
+      st?.active === true ? 'pass' : 'fail',
+      { status: st?.status.split('/').pop() ?? 'unlisted' },
+      { status: st?.status ?? '-', at: now.toISOString() },
+    ),
+  );
   const nu = source?.nextUpdate;
-  const fresh = nu === undefined || now.getTime() <= nu.getTime();
+  // A closed ETSI list (empty NextUpdate) is never fresh.
+  const fresh = source?.closed !== true && (nu === undefined || now.getTime() <= nu.getTime());
   const onStale = registry.policy.onStaleSource ?? 'indeterminate';
   checks.push(
     check(
       'TRUST_LIST_FRESH',
       fresh ? 'pass' : onStale === 'reject' ? 'fail' : 'unknown',
-      { source: r.anchor.sourceId, nextUpdate: nu?.toISOString() ?? 'n/a' },
+      { source: r.anchor.sourceId, nextUpdate: source?.closed === true ? 'closed' : (nu?.toISOString() ?? 'n/a') },
       { source: r.anchor.sourceId },
     ),
   );

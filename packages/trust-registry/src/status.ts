@@ -16,6 +16,13 @@ export interface VerifiedStatusList {
   readonly bits: 1 | 2 | 4 | 8;
   readonly list: StatusList;
   readonly expiresAt?: Date | undefined;
+  /** The token's `iat`: a registry never replaces a status list with an older one. */
+  readonly issuedAt?: Date | undefined;
+  /**
+   * SHA-256 thumbprint of the pinned certificate the token verified with. An agreement uses a
+   * status list only when it is signed by the signer of the agreement's own list.
+   */
+  readonly signerSha256?: string | undefined;
 }
 
 /**
@@ -62,7 +69,8 @@ export async function verifyStatusListJwt(
     throw new ComityError('ERR_TRUST_STATUS_LIST_MALFORMED', 'status list cannot be decompressed', { cause });
   }
   const exp = typeof p.exp === 'number' ? new Date(p.exp * 1000) : undefined;
-  return { uri: p.sub, bits, list, expiresAt: exp };
+  const iat = typeof p.iat === 'number' ? new Date(p.iat * 1000) : undefined;
+  return { uri: p.sub, bits, list, expiresAt: exp, issuedAt: iat, signerSha256: signer.sha256 };
 }
 
 /**

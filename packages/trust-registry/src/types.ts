@@ -96,6 +96,11 @@ export interface TrustSource {
   readonly sequence?: number | undefined;
   readonly issued?: Date | undefined;
   readonly nextUpdate?: Date | undefined;
+  /**
+   * True for an ETSI list (TS 119 612 TL, TS 119 602 LoTE) without a NextUpdate date: a closed
+   * list (the scheme ceased, ETSI TS 119 612 §5.3.15), never fresh.
+   */
+  readonly closed?: boolean | undefined;
   /** SHA-256 (hex) of the bytes as received. */
   readonly digest: string;
   /** SHA-256 thumbprint of the pinned certificate the signature verified with; undefined for unsigned local bundles. */

@@ -94,16 +94,24 @@ export function statusEntry(status: string | undefined, start: Date | undefined)
   return { status, start, active };
 }
 
-/** Status at time `at`: the newest entry that started at or before it. */
+/**
+ * Status at time `at`: the newest entry that started at or before it. A current status (the
+ * first entry) without a starting time began after every history entry: from the newest
+ * history entry's start on, it may already apply, so an inactive current status wins there.
+ */
 export function statusAt(statuses: readonly ServiceStatusEntry[], at: Date): ServiceStatusEntry | undefined {
   let best: ServiceStatusEntry | undefined;
+  let newest = Number.NEGATIVE_INFINITY;
   for (const s of statuses) {
     if (s.start === undefined) {
       if (best === undefined) best = s;
       continue;
     }
+    newest = Math.max(newest, s.start.getTime());
     if (s.start.getTime() <= at.getTime() && (best === undefined || best.start === undefined || s.start > best.start)) best = s;
   }
+  const current = statuses[0];
+  if (current !== undefined && current.start === undefined && !current.active && best?.start !== undefined && best.start.getTime() === newest) return current;
   return best;
 }
 
