@@ -12,8 +12,8 @@ import * as asn from '@peculiar/asn1-x509';
 import { defaultCrypto } from './context.js';
 import { BoundedCache } from './crypto/key-check.js';
 import type { SignatureAlgorithm } from './crypto/types.js';
-import { base64Decode, base64Encode, base64urlEncode, toHex } from './encoding.js';
-import { ComityError } from './errors.js';
+import { base64Decode, base64Encode, base64urlDecode, base64urlEncode, toHex } from './encoding.js';
+import { ComityError, ComityUsageError } from './errors.js';
 import { derToRawEcdsa, isSingleDerItem } from './internal/der.js';
 import type { Jwk } from './jwk.js';
 
@@ -71,7 +71,29 @@ interface Internals {
 }
 const internals = new WeakMap<Certificate, Internals>();
 
-const parsed = new BoundedCache<Promise<Certificate>>(2048);
+// Parsed certificates by DER, bounded in count and in bytes: an entry holds its base64url
+// key and about three copies of the DER, so a count alone let 2048 hostile 64 KiB
+// certificates pin half a gigabyte.
+const PARSED_MAX_ENTRIES = 2048;
+const PARSED_MAX_DER_BYTES = 8 * 1024 * 1024;
+const parsed = new Map<string, Promise<Certificate>>();
+let parsedDerBytes = 0;
+const derBytesOf = (key: string): number => Math.floor((key.length * 3) / 4);
+
+function forgetParsed(key: string): void {
+  if (parsed.delete(key)) parsedDerBytes -= derBytesOf(key);
+}
+
+function rememberParsed(key: string, value: Promise<Certificate>): void {
+  const size = derBytesOf(key);
+  for (const oldest of parsed.keys()) {
+    if (parsed.size < PARSED_MAX_ENTRIES && parsedDerBytes + size <= PARSED_MAX_DER_BYTES) break;
+    forgetParsed(oldest);
+  }
+  parsed.set(key, value);
+  parsedDerBytes += size;
+}
+
 const signatureChecks = new BoundedCache<boolean>(4096);
 
 /** Decodes PEM text holding one or more certificates into DER byte arrays. @throws ComityError `ERR_X509_PARSE` */
@@ -97,9 +119,11 @@ export function derToPem(der: Uint8Array): string {
 }
 
 /**
- * Parses a DER certificate. Results are cached by the DER bytes.
+ * Parses a DER certificate. Results are cached by the DER bytes. Refused: bytes around or
+ * after the certificate, a BER outer length, an extension present twice (RFC 5280 §4.2),
+ * a signed signature algorithm that differs from the outer one (§4.1.1.2).
  *
- * @throws ComityError `ERR_X509_PARSE`
+ * @throws ComityError `ERR_X509_PARSE`, `ERR_X509_UNSUPPORTED_KEY`
  */
 export function parseCertificate(der: Uint8Array): Promise<Certificate> {
   if (!(der instanceof Uint8Array) || der.length === 0 || der.length > 64 * 1024) {
@@ -109,14 +133,19 @@ export function parseCertificate(der: Uint8Array): Promise<Certificate> {
   let result = parsed.get(id);
   if (result === undefined) {
     result = parseUncached(new Uint8Array(der));
-    parsed.set(id, result);
+    rememberParsed(id, result);
     // Do not keep failures in the cache: they are cheap to reproduce and could fill it.
-    result.catch(() => parsed.delete(id));
+    const failed = result;
+    failed.catch(() => {
+      if (parsed.get(id) === failed) forgetParsed(id);
+    });
   }
   return result;
 }
 
 async function parseUncached(der: Uint8Array): Promise<Certificate> {
+  // The schema parse reads BER and ignores trailing bytes: the thumbprint must name one DER encoding.
+  if (!isSingleDerItem(der)) throw new ComityError('ERR_X509_PARSE', 'certificate is not exactly one DER item');
   let cert: asn.Certificate;
   try {
     cert = AsnConvert.parse(der, asn.Certificate);
@@ -125,6 +154,9 @@ async function parseUncached(der: Uint8Array): Promise<Certificate> {
   }
   try {
     const tbs = cert.tbsCertificate;
+    if (!cert.signatureAlgorithm.isEqual(tbs.signature)) throw new ComityError('ERR_X509_PARSE', 'certificate signature algorithms differ');
+    if (new Set(tbs.extensions?.map((e) => e.extnID)).size !== (tbs.extensions?.length ?? 0))
+      throw new ComityError('ERR_X509_PARSE', 'certificate has an extension more than once');
     const ext = (oid: string) => tbs.extensions?.find((e) => e.extnID === oid);
     const bc = ext(asn.id_ce_basicConstraints);
     const ku = ext(asn.id_ce_keyUsage);
@@ -360,16 +392,21 @@ export interface ValidatedChain {
 /**
  * Validates a certificate path, leaf first, to one of the anchors: names chain, each
  * issuer's signature verifies, every issuer is a CA allowed to sign certificates within
- * its path length, and every certificate (the anchor too) is valid at `now`.
+ * its path length, and every certificate (the anchor too) is valid at `now` and holds no
+ * RSA key shorter than 2048 bits.
  *
  * @example
  * ```ts
  * const { anchor } = await validateCertificateChain(chain, { now: new Date(), anchors });
  * ```
  * @throws ComityError `ERR_X509_CHAIN_EMPTY`, `ERR_X509_CHAIN_TOO_LONG`, `ERR_X509_NOT_YET_VALID`, `ERR_X509_EXPIRED`, `ERR_X509_UNKNOWN_CRITICAL_EXTENSION`,
- *   `ERR_X509_NOT_CA`, `ERR_X509_KEY_USAGE`, `ERR_X509_PATH_LENGTH`, `ERR_X509_SIGNATURE_INVALID`, `ERR_X509_CHAIN_UNANCHORED`
+ *   `ERR_X509_UNSUPPORTED_KEY`, `ERR_X509_NOT_CA`, `ERR_X509_KEY_USAGE`, `ERR_X509_PATH_LENGTH`, `ERR_X509_SIGNATURE_INVALID`, `ERR_X509_CHAIN_UNANCHORED`
+ * @throws ComityUsageError `ERR_USAGE_DATE` when `now` is not a valid Date
  */
 export async function validateCertificateChain(chain: readonly Certificate[], options: ChainValidationOptions): Promise<ValidatedChain> {
+  // An Invalid Date compares false both ways: every validity check would pass.
+  const time = (options.now as Date | undefined)?.getTime?.();
+  if (typeof time !== 'number' || Number.isNaN(time)) throw new ComityUsageError('ERR_USAGE_DATE', 'now must be a valid Date');
   const maxLength = options.maxLength ?? 6;
   if (chain.length === 0) throw new ComityError('ERR_X509_CHAIN_EMPTY', 'no certificate was given');
   if (chain.length > maxLength) throw new ComityError('ERR_X509_CHAIN_TOO_LONG', 'certificate chain is too long', { details: { length: chain.length } });
@@ -426,6 +463,10 @@ function checkValidity(cert: Certificate, now: Date, index: number): void {
     throw new ComityError('ERR_X509_UNKNOWN_CRITICAL_EXTENSION', 'certificate has a critical extension comity does not process', {
       details: { index, oid: unknown.oid },
     });
+  // The same floor as parsePublicJwk: an RSA modulus of at least 256 bytes (2048 bits).
+  const n = cert.publicJwk.kty === 'RSA' ? cert.publicJwk.n : undefined;
+  if (cert.publicJwk.kty === 'RSA' && (n === undefined || base64urlDecode(n, 'RSA modulus').length < 256))
+    throw new ComityError('ERR_X509_UNSUPPORTED_KEY', 'certificate RSA key is shorter than 2048 bits', { details: { index, keyAlgorithm: 'RSA' } });
   if (now < cert.notBefore) throw new ComityError('ERR_X509_NOT_YET_VALID', 'certificate is not yet valid', { details: { index, sha256: cert.sha256 } });
   if (now > cert.notAfter) throw new ComityError('ERR_X509_EXPIRED', 'certificate has expired', { details: { index, sha256: cert.sha256 } });
 }

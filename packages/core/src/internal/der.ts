@@ -20,11 +20,16 @@ function readLength(bytes: Uint8Array, at: number): { length: number; next: numb
   return { length, next: at + 1 + n };
 }
 
-/** True when `bytes` is exactly one DER item (no trailing bytes, which a schema parse ignores). */
+/**
+ * True when `bytes` is exactly one DER item: a definite length in its shortest form (X.690
+ * §10.1) and no trailing bytes, both of which a schema parse (BER) lets through.
+ */
 export function isSingleDerItem(bytes: Uint8Array): boolean {
   if (bytes.length < 2) return false;
   try {
     const { length, next } = readLength(bytes, 1);
+    // Long form only for 128 or more, and without leading zero octets.
+    if (next > 2 && (bytes[2] === 0 || length < 0x80)) return false;
     return next + length === bytes.length;
   } catch {
     return false;
