@@ -10,20 +10,29 @@ import { asMap, asText, asUint } from './internal/read.js';
 import { parseIssuerSigned } from './parse-issuer-signed.js';
 import { toJsonValue } from './values.js';
 
+/** Sets an own property (a namespace named `__proto__` must show, not become the view's prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function viewIssuerSigned(value: CborValue): Record<string, unknown> {
   const s = parseIssuerSigned(value);
   const nameSpaces: Record<string, unknown> = {};
   for (const [ns, items] of s.nameSpaces) {
-    nameSpaces[ns] = items.map((i) => ({
-      digestID: i.digestID,
-      elementIdentifier: i.elementIdentifier,
-      elementValue: toJsonValue(i.elementValue),
-      randomLength: i.random.length,
-    }));
+    setOwn(
+      nameSpaces,
+      ns,
+      items.map((i) => ({
+        digestID: i.digestID,
+        elementIdentifier: i.elementIdentifier,
+        elementValue: toJsonValue(i.elementValue),
+        randomLength: i.random.length,
+      })),
+    );
   }
   const mso = s.mso;
   const valueDigests: Record<string, Record<string, string>> = {};
-  for (const [ns, d] of mso.valueDigests) valueDigests[ns] = Object.fromEntries([...d].map(([id, v]) => [String(id), toHex(v)]));
+  for (const [ns, d] of mso.valueDigests) setOwn(valueDigests, ns, Object.fromEntries([...d].map(([id, v]) => [String(id), toHex(v)])));
   return {
     nameSpaces,
     issuerAuth: {

@@ -77,18 +77,25 @@ export async function issueMdoc(input: IssueMdocInput): Promise<Uint8Array> {
   const last = chain[chain.length - 1] as Certificate;
   if (chain.length > 1 && last.subject === last.issuer) throw new ComityUsageError('ERR_USAGE_MDOC_ISSUE', 'certificateChain must not contain the root (IACA)');
   const { signed, validFrom, validUntil, expectedUpdate } = input.validity;
-  if (!(validUntil > validFrom) || validFrom < new Date(Math.floor(signed.getTime() / 1000) * 1000)) {
-    throw new ComityUsageError('ERR_USAGE_MDOC_ISSUE', 'validity must satisfy signed <= validFrom < validUntil');
+  // Compared as encoded: tdates carry whole seconds, so validFrom and validUntil in one second would be equal.
+  const seconds = (d: Date) => (d instanceof Date ? Math.floor(d.getTime() / 1000) : Number.NaN);
+  if (!(seconds(validUntil) > seconds(validFrom)) || !(seconds(validFrom) >= seconds(signed))) {
+    throw new ComityUsageError('ERR_USAGE_MDOC_ISSUE', 'validity must satisfy signed <= validFrom < validUntil (in whole seconds)');
   }
   const digestAlgorithm = input.digestAlgorithm ?? 'SHA-256';
-  const hash = HASH[digestAlgorithm];
+  const hash = Object.hasOwn(HASH, digestAlgorithm) ? HASH[digestAlgorithm] : undefined;
   if (hash === undefined) throw new ComityUsageError('ERR_USAGE_MDOC_ISSUE', 'unsupported digest algorithm');
   const deviceKey = parsePublicJwk(input.deviceKey, 'deviceKey');
 
+  // IssuerNameSpaces and ValueDigests are `{ + NameSpace => [ + item ] }`: peers with non-empty
+  // types (isomdl) refuse an MSO with no namespace or an empty one.
+  const namespaceEntries = input.nameSpaces !== null && typeof input.nameSpaces === 'object' ? Object.entries(input.nameSpaces) : [];
+  if (namespaceEntries.length === 0) throw new ComityUsageError('ERR_USAGE_MDOC_ISSUE', 'nameSpaces needs at least one namespace');
   const nameSpaces = new Map<string, DataItem[]>();
   const valueDigests = new Map<string, Map<number, Uint8Array>>();
-  for (const [ns, elements] of Object.entries(input.nameSpaces)) {
-    const entries = Object.entries(elements);
+  for (const [ns, elements] of namespaceEntries) {
+    const entries = elements !== null && typeof elements === 'object' ? Object.entries(elements) : [];
+    if (entries.length === 0) throw new ComityUsageError('ERR_USAGE_MDOC_ISSUE', 'every namespace needs at least one element');
     const ids = randomDigestIds(ctx, entries.length);
     const items: DataItem[] = [];
     const digests = new Map<number, Uint8Array>();

@@ -141,7 +141,8 @@ export function parseMso(content: Uint8Array, notes?: DecodeNotes): MobileSecuri
   return {
     version,
     digestAlgorithm,
-    hash: HASHES[digestAlgorithm],
+    // An own name only: `constructor` or `__proto__` must not find Object.prototype members.
+    hash: Object.hasOwn(HASHES, digestAlgorithm) ? HASHES[digestAlgorithm] : undefined,
     valueDigests,
     deviceKey,
     keyAuthorizations,

@@ -168,7 +168,11 @@ function normalizeUncached(bytes: Uint8Array): Uint8Array {
   let bare = bytes;
   if (value instanceof DataItem) {
     bare = value.content;
-    value = decodeCbor(bare);
+    try {
+      value = decodeCbor(bare);
+    } catch (cause) {
+      throw new ComityError('ERR_MDOC_SESSION_TRANSCRIPT', 'SessionTranscriptBytes do not hold valid CBOR', { cause });
+    }
   }
   if (!Array.isArray(value) || value.length !== 3) throw new ComityError('ERR_MDOC_SESSION_TRANSCRIPT', 'sessionTranscript is not a 3-element array');
   return bare;

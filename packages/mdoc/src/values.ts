@@ -45,11 +45,14 @@ export class FullDate {
  * ```ts
  * formatTdate(new Date('2026-01-02T03:04:05.678Z')); // '2026-01-02T03:04:05Z'
  * ```
- * @throws ComityUsageError `ERR_USAGE_DATE` for an invalid Date
- * @see ISO/IEC 18013-5:2021 §9.1.2.4 (tdate), RFC 8949 §3.4.1
+ * @throws ComityUsageError `ERR_USAGE_DATE` for an invalid Date or a year outside 0000–9999
+ * @see ISO/IEC 18013-5:2021 §9.1.2.4 (tdate), RFC 8949 §3.4.1, RFC 3339 §5.6
  */
 export function formatTdate(date: Date): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new ComityUsageError('ERR_USAGE_DATE', 'expected a valid Date');
+  // RFC 3339 has four-digit years only: toISOString would write `+010000-…` or `-000001-…`.
+  const year = date.getUTCFullYear();
+  if (year < 0 || year > 9999) throw new ComityUsageError('ERR_USAGE_DATE', 'a tdate year must be between 0000 and 9999');
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
@@ -110,7 +113,9 @@ function calendarDate(text: string): Date | undefined {
   const h = digits(text, 11, 13);
   const mi = digits(text, 14, 16);
   const se = digits(text, 17, 19);
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  // Date.UTC maps the years 0 to 99 to 1900 to 1999; setUTCFullYear takes the year as given.
+  const date = new Date(Date.UTC(2000, 0, 1, h, mi, se));
+  date.setUTCFullYear(y, mo - 1, d);
   if (
     date.getUTCFullYear() !== y ||
     date.getUTCMonth() !== mo - 1 ||

@@ -11,6 +11,7 @@ import {
   type Certificate,
   type ComityContext,
   ComityError,
+  ComityUsageError,
   DEFAULT_SIGNATURE_ALGORITHMS,
   type Issue,
   type IssuerInfo,
@@ -64,7 +65,7 @@ export interface VerifyIssuerSignedOptions {
   readonly allowedAlgorithms?: readonly SignatureAlgorithm[];
   /** Accepted document-signer EKUs (default the mDL DS EKU `1.0.18013.5.1.2`). */
   readonly documentSignerEkus?: readonly string[];
-  /** Tolerance for validityInfo against the clock, in seconds (default 0). */
+  /** Tolerance for validityInfo against the clock, in seconds (default 0; a finite non-negative number, else `ERR_USAGE_CLOCK_TOLERANCE`). */
   readonly clockToleranceSeconds?: number;
 }
 
@@ -95,6 +96,29 @@ export function x5chainCertificatesOf(issuer: IssuerInfo): readonly Certificate[
 }
 const COUNTRY_ELEMENTS = ['issuing_country'];
 
+/**
+ * The clock tolerance in milliseconds. A NaN, infinite, negative or non-number tolerance would
+ * silently turn the validity comparisons off (fail open), so it is the caller's mistake.
+ */
+function toleranceMs(options: VerifyIssuerSignedOptions): number {
+  const seconds = options.clockToleranceSeconds;
+  if (seconds === undefined) return 0;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new ComityUsageError('ERR_USAGE_CLOCK_TOLERANCE', 'clockToleranceSeconds must be a finite non-negative number of seconds');
+  }
+  return seconds * 1000;
+}
+
+/**
+ * Sets `key` as an own property: element identifiers and namespaces are issuer or holder data,
+ * and plain assignment of `__proto__` would change the object's prototype instead.
+ */
+function setClaim(target: Record<string, unknown>, key: string, value: unknown): void {
+  // Plain assignment otherwise: it keeps the claims objects fast on the verification path.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 function invalid(errors: Issue[], warnings: Issue[] = [], docType?: string): MdocVerificationResult {
   return { valid: false, format: FORMAT, claims: {}, deviceClaims: {}, errors, warnings, docType };
 }
@@ -107,7 +131,13 @@ interface IssuerPart {
   issuerSigned: IssuerSigned | undefined;
 }
 
-async function checkIssuerSigned(value: CborValue, docType: string | undefined, options: VerifyIssuerSignedOptions, now: Date): Promise<IssuerPart> {
+async function checkIssuerSigned(
+  value: CborValue,
+  docType: string | undefined,
+  options: VerifyIssuerSignedOptions,
+  now: Date,
+  tolerance: number,
+): Promise<IssuerPart> {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const claims: MdocClaims = {};
@@ -178,7 +208,6 @@ async function checkIssuerSigned(value: CborValue, docType: string | undefined, 
   }
 
   // Validity against the clock.
-  const tolerance = (options.clockToleranceSeconds ?? 0) * 1000;
   const t = now.getTime();
   if (t + tolerance < mso.validityInfo.validFrom.date.getTime())
     errors.push({ code: 'ERR_MDOC_NOT_YET_VALID', message: 'the MSO is not yet valid', path: ['mso', 'validityInfo', 'validFrom'] });
@@ -203,7 +232,7 @@ async function checkIssuerSigned(value: CborValue, docType: string | undefined, 
           errors.push({ ...issue, path: [ns, item.elementIdentifier] });
           continue;
         }
-        out[item.elementIdentifier] = toJsonValue(item.elementValue);
+        setClaim(out, item.elementIdentifier, toJsonValue(item.elementValue));
         if (COUNTRY_ELEMENTS.includes(item.elementIdentifier) && dsCountry !== undefined && item.elementValue !== dsCountry) {
           errors.push({
             code: 'ERR_MDOC_COUNTRY_MISMATCH',
@@ -212,7 +241,7 @@ async function checkIssuerSigned(value: CborValue, docType: string | undefined, 
           });
         }
       }
-      claims[ns] = out;
+      setClaim(claims, ns, out);
     }
   }
   return { errors, warnings, claims, issuer, issuerSigned };
@@ -272,10 +301,11 @@ function finish(part: IssuerPart, docType: string | undefined, extraErrors: Issu
  * const result = await verifyIssuerSigned(issuerSignedBytes, { trustAnchors: [iaca], ctx });
  * if (!result.valid) console.log(result.errors.map((e) => e.code));
  * ```
- * @throws never for bad input (see `errors`); ComityUsageError for bad options
+ * @throws never for bad input (see `errors`); ComityUsageError for bad options (`ERR_USAGE_CLOCK_TOLERANCE`)
  * @see ISO/IEC 18013-5:2021 §9.3.1
  */
 export async function verifyIssuerSigned(bytes: Uint8Array, options: VerifyIssuerSignedOptions): Promise<MdocVerificationResult> {
+  const tolerance = toleranceMs(options);
   const now = options.ctx.now();
   const notes: DecodeNotes = { notPreferred: false };
   let value: CborValue;
@@ -285,7 +315,7 @@ export async function verifyIssuerSigned(bytes: Uint8Array, options: VerifyIssue
     return invalid([toIssue(e)]);
   }
   try {
-    const part = await checkIssuerSigned(value, undefined, options, now);
+    const part = await checkIssuerSigned(value, undefined, options, now, tolerance);
     if (notes.notPreferred) part.warnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
     return finish(part, undefined, [], {});
   } catch (e) {
@@ -373,9 +403,9 @@ async function checkDeviceAuth(
         const authorized = ka !== undefined && (ka.nameSpaces.includes(ns) || (ka.dataElements.get(ns)?.includes(el) ?? false));
         if (!authorized)
           errors.push({ code: 'ERR_MDOC_DEVICE_ELEMENT_UNAUTHORIZED', message: 'device-signed element is not covered by keyAuthorizations', path: [ns, el] });
-        else out[el] = toJsonValue(v);
+        else setClaim(out, el, toJsonValue(v));
       }
-      deviceClaims[ns] = out;
+      setClaim(deviceClaims, ns, out);
     }
   } catch (e) {
     errors.push(toIssue(e));
@@ -398,10 +428,12 @@ async function checkDeviceAuth(
  * if (doc?.valid) console.log(doc.claims['org.iso.18013.5.1']?.family_name);
  * ```
  * @throws never for bad response bytes: every failure is an error code in the results (`ERR_MDOC_*`, `ERR_X509_*`);
- *   ComityError `ERR_MDOC_SESSION_TRANSCRIPT` / ComityUsageError when the verifier's own `sessionTranscript` is not one
+ *   ComityError `ERR_MDOC_SESSION_TRANSCRIPT` / ComityUsageError when the verifier's own `sessionTranscript` is not one;
+ *   ComityUsageError `ERR_USAGE_CLOCK_TOLERANCE` for a `clockToleranceSeconds` that is not a finite non-negative number
  * @see ISO/IEC 18013-5:2021 §9.1.2.4, §9.1.3, §9.3.1; OpenID4VP 1.0 Appendix B.2
  */
 export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
+  const tolerance = toleranceMs(options);
   const now = options.ctx.now();
   const transcript = normalizeSessionTranscript(options.sessionTranscript);
   const algorithms = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
@@ -439,7 +471,7 @@ export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDev
       continue;
     }
     try {
-      const part = await checkIssuerSigned(issuerSignedValue, docType, options, now);
+      const part = await checkIssuerSigned(issuerSignedValue, docType, options, now, tolerance);
       part.warnings.unshift(...topWarnings);
       if (part.issuerSigned === undefined) {
         results.push(finish(part, docType, [], {}));
