@@ -47,7 +47,7 @@ export interface DecodedSdJwt {
 export async function decodeSdJwt(token: string, ctx: ComityContext): Promise<DecodedSdJwt> {
   const parts = splitSdJwt(token);
   const jws = decodeCompactJws(parts.jwt, 'issuer-signed JWT', 'ERR_SDJWT');
-  const sdAlg = jws.payload._sd_alg ?? 'sha-256';
+  const sdAlg = jws.payload._sd_alg === undefined ? 'sha-256' : jws.payload._sd_alg;
   if (typeof sdAlg !== 'string' || !(SD_HASH_ALGORITHMS as readonly string[]).includes(sdAlg)) {
     throw new ComityError('ERR_SDJWT_SD_ALG_UNSUPPORTED', '"_sd_alg" is not a supported hash algorithm');
   }

@@ -20,6 +20,7 @@ import {
   toIssue,
   verifyJwsSignature,
 } from '@comity/core';
+import { checkTimeOptions } from './internal/policy.js';
 import { typMatches } from './internal/typ.js';
 
 /** What the verifier expects of the Key Binding JWT. */
@@ -30,7 +31,7 @@ export interface KeyBindingPolicy {
   readonly nonce?: string;
   /** Expected `aud`: your client_id, or `origin:<origin>` over the DC API. Unchecked (with a warning) when absent. */
   readonly audience?: string;
-  /** Oldest acceptable `iat`, in seconds before now (default 300). */
+  /** Oldest acceptable `iat`, in seconds before now (default 300): a finite number, not negative, else `ERR_USAGE_POLICY` is thrown. */
   readonly maxAgeSeconds?: number;
   /** Allowed KB-JWT algorithms (default ES256, ES384, ES512, EdDSA, Ed25519). */
   readonly algorithms?: readonly SignatureAlgorithm[];
@@ -81,8 +82,10 @@ export async function createKeyBindingJwt(
 
 /**
  * Checks a Key Binding JWT: form, `typ`, algorithm, signature by the `cnf` key, `iat`
- * window, `nonce`, `aud`, `sd_hash`. Returns every failed rule and unchecked expectation.
+ * window, `exp` and `nbf` when present, `nonce`, `aud`, `sd_hash`. Returns every failed
+ * rule and unchecked expectation.
  *
+ * @throws ComityUsageError `ERR_USAGE_POLICY` when `skewSeconds` or `policy.maxAgeSeconds` is not a finite non-negative number
  * @see RFC 9901 §7.3
  */
 export async function checkKeyBinding(
@@ -98,6 +101,7 @@ export async function checkKeyBinding(
   },
   ctx: ComityContext,
 ): Promise<{ errors: Issue[]; warnings: Issue[]; info?: KeyBindingInfo }> {
+  checkTimeOptions(input.skewSeconds, input.policy.maxAgeSeconds);
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   let jws: ReturnType<typeof decodeCompactJws>;
@@ -115,11 +119,23 @@ export async function checkKeyBinding(
   }
   const p = jws.payload;
   const now = input.now ?? epochSeconds(ctx);
+  const skew = input.skewSeconds;
 
   if (typeof p.iat !== 'number' || !Number.isFinite(p.iat)) errors.push({ code: 'ERR_SDJWT_KB_IAT_MISSING', message: 'Key Binding JWT lacks a numeric "iat"' });
-  else if (p.iat > now + input.skewSeconds) errors.push({ code: 'ERR_SDJWT_KB_IAT_FUTURE', message: 'Key Binding JWT "iat" is in the future' });
-  else if (p.iat < now - (input.policy.maxAgeSeconds ?? 300) - input.skewSeconds)
-    errors.push({ code: 'ERR_SDJWT_KB_IAT_TOO_OLD', message: 'Key Binding JWT is too old' });
+  else if (p.iat > now + skew) errors.push({ code: 'ERR_SDJWT_KB_IAT_FUTURE', message: 'Key Binding JWT "iat" is in the future' });
+  else if (p.iat < now - (input.policy.maxAgeSeconds ?? 300) - skew) errors.push({ code: 'ERR_SDJWT_KB_IAT_TOO_OLD', message: 'Key Binding JWT is too old' });
+
+  // §7.3 step 8: a valid JWT in all other respects (RFC 7519 §4.1.4, §4.1.5): `exp` and `nbf` when present.
+  if (p.exp !== undefined) {
+    if (typeof p.exp !== 'number' || !Number.isFinite(p.exp))
+      errors.push({ code: 'ERR_SDJWT_KB_MALFORMED', message: 'Key Binding JWT "exp" is not a NumericDate' });
+    else if (now > p.exp + skew) errors.push({ code: 'ERR_SDJWT_KB_EXPIRED', message: 'Key Binding JWT has expired' });
+  }
+  if (p.nbf !== undefined) {
+    if (typeof p.nbf !== 'number' || !Number.isFinite(p.nbf))
+      errors.push({ code: 'ERR_SDJWT_KB_MALFORMED', message: 'Key Binding JWT "nbf" is not a NumericDate' });
+    else if (now + skew < p.nbf) errors.push({ code: 'ERR_SDJWT_KB_NOT_YET_VALID', message: 'Key Binding JWT is not yet valid' });
+  }
 
   if (typeof p.nonce !== 'string') errors.push({ code: 'ERR_SDJWT_KB_NONCE_MISSING', message: 'Key Binding JWT lacks a string "nonce"' });
   else if (input.policy.nonce === undefined)

@@ -25,6 +25,7 @@ import {
   type VerificationResult,
 } from '@comity/core';
 import { parseDisclosures, SD_HASH_ALGORITHMS } from './internal/disclosure.js';
+import { checkTimeOptions } from './internal/policy.js';
 import { processClaims } from './internal/process.js';
 import { typMatches } from './internal/typ.js';
 import type { IssuerKeyCandidate, IssuerKeyResolver } from './issuer-key/index.js';
@@ -56,7 +57,7 @@ export interface SdJwtVerifyPolicy {
   readonly typ?: string | readonly string[];
   /** Key binding expectations; required by default. */
   readonly keyBinding?: KeyBindingPolicy;
-  /** Tolerated clock difference in seconds (default 60). */
+  /** Tolerated clock difference in seconds (default 60): a finite number, not negative, else `ERR_USAGE_POLICY` is thrown. */
   readonly clockSkewSeconds?: number;
   /** Reject credentials without `exp` (default false). */
   readonly requireExp?: boolean;
@@ -90,6 +91,7 @@ export interface SdJwtVerificationResult extends VerificationResult {
  * const result = await verifySdJwt(token, { issuerKey: pinnedIssuerKeys([jwk]), keyBinding: { nonce, audience } }, ctx);
  * if (!result.valid) console.log(result.errors.map((e) => e.code));
  * ```
+ * @throws ComityUsageError `ERR_USAGE_POLICY` for a policy without `issuerKey` or with a clock skew / KB max age that is not a finite non-negative number
  * @see RFC 9901 §7.1, §7.3
  */
 export function verifySdJwt(token: string | SdJwtJson, policy: SdJwtVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
@@ -109,6 +111,7 @@ export function verifySdJwt(token: string | SdJwtJson, policy: SdJwtVerifyPolicy
  *   vctValues: ['urn:eudi:pid:1'],
  * }, createContext());
  * ```
+ * @throws ComityUsageError `ERR_USAGE_POLICY` as {@link verifySdJwt}
  * @see draft-ietf-oauth-sd-jwt-vc §3, RFC 9901 §7
  */
 export function verifySdJwtVc(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
@@ -138,6 +141,8 @@ async function run(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: 
   if (typeof policy?.issuerKey !== 'function') throw new ComityUsageError('ERR_USAGE_POLICY', 'policy.issuerKey is required');
   const skew = policy.clockSkewSeconds ?? 60;
   const kbPolicy = policy.keyBinding ?? {};
+  // A NaN or negative skew or age would switch the time checks off: refuse it like a missing issuerKey.
+  checkTimeOptions(skew, kbPolicy.maxAgeSeconds);
   const kbRequired = kbPolicy.required ?? true;
 
   // 1. Form, header and issuer signature: any failure here stops processing.
@@ -150,7 +155,7 @@ async function run(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: 
     let checked: Awaited<ReturnType<typeof checkIssuerJwt>>;
     if (typeof token === 'string' && !token.startsWith('{')) {
       parts = splitSdJwt(token);
-      checked = await checkIssuerJwt(parts.jwt, undefined, policy, vc, ctx);
+      checked = await checkIssuerJwt(parts.jwt, undefined, policy, vc, ctx, MAX_KEY_TRIES);
     } else {
       // JWS JSON Serialization (RFC 9901 §8): any one issuer signature may verify; sd_hash covers the first.
       const json = parseSdJwtJson(token);
@@ -236,8 +241,16 @@ async function run(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: 
 }
 
 /**
+ * Most issuer key candidates whose signature check one presentation may cost (shared by the
+ * signatures of a JSON Serialization). Pinned keys precede the keys a credential names
+ * (x5c, issuer metadata, DID), so the bound must leave room for both.
+ */
+const MAX_KEY_TRIES = 64;
+
+/**
  * Decodes one issuer-signed JWT and checks its `typ`, `alg` and signature against the
- * resolved candidate keys (at most 8). `unprotected` (JSON form only) helps find the key.
+ * resolved candidate keys (at most `maxTries`). `unprotected` (JSON form only) helps find the
+ * key through its `kid`; key material in it is ignored.
  */
 async function checkIssuerJwt(
   jwt: string,
@@ -245,6 +258,7 @@ async function checkIssuerJwt(
   policy: SdJwtVcVerifyPolicy,
   vc: boolean,
   ctx: ComityContext,
+  maxTries: number,
 ): Promise<{ header: JsonObject; payload: JsonObject; issuer: IssuerInfo }> {
   const jws = decodeCompactJws(jwt, 'issuer-signed JWT', 'ERR_SDJWT');
   const { header, payload } = jws;
@@ -255,10 +269,10 @@ async function checkIssuerJwt(
       throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not the expected type');
   }
   const alg = checkAlgorithm(header.alg, policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS, 'issuer-signed JWT', 'ERR_SDJWT');
-  const keyHeader = unprotected === undefined ? header : { ...unprotected, ...header };
+  const keyHeader = unprotected === undefined ? header : keyHeaderOf(unprotected, header);
   const candidates = await policy.issuerKey({ header: keyHeader, payload }, ctx);
   if (candidates.length === 0) throw new ComityError('ERR_SDJWT_ISSUER_KEY_UNRESOLVED', 'no issuer key could be established');
-  for (let i = 0; i < candidates.length && i < 8; i++) {
+  for (let i = 0; i < candidates.length && i < maxTries; i++) {
     const candidate = candidates[i] as IssuerKeyCandidate;
     try {
       if (await ctx.crypto.verify(alg, candidate.jwk, jws.signingInput, jws.signature)) return { header, payload, issuer: candidate.issuer };
@@ -270,6 +284,19 @@ async function checkIssuerJwt(
   throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'issuer signature does not verify with the issuer key');
 }
 
+/**
+ * Header parameters that carry or point to key material (and so the issuer identity an x5c
+ * chain names) count only when signed (draft-ietf-oauth-sd-jwt-vc §2.5: x5c in the protected
+ * header). An unprotected `kid` stays a hint for finding the key (RFC 9901 §8.3 example).
+ */
+const SIGNED_ONLY_KEY_PARAMETERS = new Set(['x5c', 'x5u', 'x5t', 'x5t#S256', 'jwk', 'jku']);
+
+function keyHeaderOf(unprotected: JsonObject, header: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const name of Object.keys(unprotected)) if (!SIGNED_ONLY_KEY_PARAMETERS.has(name)) out[name] = unprotected[name] as JsonObject[string];
+  return { ...out, ...header };
+}
+
 /** The first of several signatures over one payload that checks out; the first one's error when none does. */
 async function checkAnyIssuerJwt(
   signed: readonly { readonly jwt: string; readonly unprotected: JsonObject }[],
@@ -278,9 +305,10 @@ async function checkAnyIssuerJwt(
   ctx: ComityContext,
 ): Promise<Awaited<ReturnType<typeof checkIssuerJwt>>> {
   let firstError: unknown;
+  const maxTries = Math.max(8, Math.floor(MAX_KEY_TRIES / signed.length));
   for (const { jwt, unprotected } of signed) {
     try {
-      return await checkIssuerJwt(jwt, unprotected, policy, vc, ctx);
+      return await checkIssuerJwt(jwt, unprotected, policy, vc, ctx, maxTries);
     } catch (e) {
       firstError ??= e;
     }
@@ -289,7 +317,8 @@ async function checkAnyIssuerJwt(
 }
 
 function sdAlgOf(payload: JsonObject, allowed: readonly HashAlgorithm[]): HashAlgorithm {
-  const value = payload._sd_alg ?? 'sha-256';
+  // Absent means sha-256; present with another type (null too) is an error, not "absent".
+  const value = payload._sd_alg === undefined ? 'sha-256' : payload._sd_alg;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ComityError('ERR_SDJWT_SD_ALG_UNSUPPORTED', '"_sd_alg" is not an accepted hash algorithm', {
       details: { sdAlg: typeof value === 'string' ? value.slice(0, 20) : typeof value },
@@ -332,8 +361,9 @@ function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly
   if (claims.status !== undefined && !isPlainObject(claims.status))
     throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"status" is not an object', { details: { path: ['status'] } });
   const aka = claims.aka_vcts;
-  if (aka !== undefined && (!Array.isArray(aka) || !aka.every((v) => typeof v === 'string'))) {
-    throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"aka_vcts" is not an array of strings', { details: { path: ['aka_vcts'] } });
+  // SD-JWT VC §2.2.2.2: a non-empty array of strings that does not repeat vct.
+  if (aka !== undefined && (!Array.isArray(aka) || aka.length === 0 || !aka.every((v) => typeof v === 'string' && v !== '' && v !== claims.vct))) {
+    throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"aka_vcts" is not a non-empty array of other type strings', { details: { path: ['aka_vcts'] } });
   }
   if (vctValues !== undefined) {
     const types = [claims.vct, ...((aka as string[] | undefined) ?? [])];

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ClaimPath, Issue } from '@comity/core';
-import { type ResolveTypeMetadataOptions, resolveTypeMetadata } from './resolve.js';
+import { type ResolveTypeMetadataOptions, resolveTypeMetadataChain } from './resolve.js';
 import type { TypeMetadata } from './types.js';
 import { validateClaimsWithTypeMetadata } from './validate.js';
 
@@ -13,7 +13,7 @@ import { validateClaimsWithTypeMetadata } from './validate.js';
 export interface TypeMetadataCheckOptions extends Omit<ResolveTypeMetadataOptions, 'integrity'> {
   /** `presentation` (default, verifiers) or `issuance` (issuers and holders holding every Disclosure). */
   readonly stage?: 'issuance' | 'presentation';
-  /** Keep resolved metadata whose request carried `vct#integrity`, keyed by vct and integrity (§5.3.4). Default true. */
+  /** Keep resolved metadata whose request carried `vct#integrity` (and whose every `extends` carried `extends#integrity`), keyed by vct and integrity (§5.3.4). Default true. */
   readonly cacheByIntegrity?: boolean;
 }
 
@@ -33,8 +33,9 @@ const MAX_CACHE_ENTRIES = 128;
  * `vct` (checking `vct#integrity`) and validates the processed claims. Resolution
  * failures throw their ComityError (the verifier turns them into issues); rule
  * violations come back as issues. Metadata fetched for a request that carried an
- * integrity value is cached indefinitely under (vct, integrity), which the draft allows
- * because the digest pins the content.
+ * integrity value, with every `extends` link carrying `extends#integrity`, is cached
+ * indefinitely under (vct, integrity), which the draft allows because the digests pin the
+ * content; a chain with an unpinned link is resolved again each time.
  *
  * @example
  * ```ts
@@ -50,8 +51,11 @@ export function typeMetadataCheck(options: TypeMetadataCheckOptions): (input: Ty
     const key = input.integrity === undefined ? undefined : JSON.stringify([input.vct, input.integrity]);
     let meta = key === undefined || !useCache ? undefined : cache.get(key);
     if (meta === undefined) {
-      meta = await resolveTypeMetadata(input.vct, { ...options, integrity: input.integrity });
-      if (key !== undefined && useCache) {
+      const resolved = await resolveTypeMetadataChain(input.vct, { ...options, integrity: input.integrity });
+      meta = resolved.meta;
+      // Only a chain pinned link by link is static: an extended type fetched without
+      // extends#integrity may change, and its freshness is HTTP caching's (§5.3.4).
+      if (key !== undefined && useCache && resolved.pinned) {
         if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
         cache.set(key, meta);
       }

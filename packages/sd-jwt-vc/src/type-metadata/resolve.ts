@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ComityContext, ComityError, fetchBytes, isPlainObject, parseJson, utf8Decode, utf8Encode } from '@comity/core';
+import { type ComityContext, ComityError, ComityUsageError, fetchBytes, isPlainObject, parseJson, utf8Decode, utf8Encode } from '@comity/core';
 import { checkOutboundUrl } from '../issuer-key/internal/url.js';
 import { checkIntegrity } from './integrity.js';
 import { parseTypeMetadataDocument, pathKey, type RawClaimMetadata, type RawTypeMetadata } from './internal/parse-type-metadata.js';
@@ -124,17 +124,31 @@ function mergeClaims(docsRootFirst: readonly RawTypeMetadata[]): ClaimMetadata[]
  * ```
  * @throws ComityError `ERR_SDJWT_VCT_METADATA_UNAVAILABLE`, `ERR_SDJWT_VCT_METADATA_INVALID`, `ERR_SDJWT_VCT_METADATA_MISMATCH`,
  *   `ERR_SDJWT_VCT_INTEGRITY_*`, `ERR_SDJWT_VCT_EXTENDS_CYCLE`, `ERR_SDJWT_VCT_EXTENDS_TOO_DEEP`, `ERR_SDJWT_VCT_EXTENDS_LOOSENS`,
- *   `ERR_FETCH_*`
+ *   `ERR_FETCH_*`; ComityUsageError `ERR_USAGE_POLICY` for a `maxDepth` that is not a non-negative integer
  * @see draft-ietf-oauth-sd-jwt-vc §5.2, §5.3, §5.4, §5.5.2, §5.6.5, §6, §7.4
  */
 export async function resolveTypeMetadata(vct: string, options: ResolveTypeMetadataOptions): Promise<TypeMetadata> {
+  return (await resolveTypeMetadataChain(vct, options)).meta;
+}
+
+/**
+ * {@link resolveTypeMetadata}, also telling whether every document of the chain was pinned by
+ * an integrity value (the requested one by `options.integrity`, each extended one by the
+ * `extends#integrity` of the document extending it): only then may the result be cached
+ * regardless of HTTP caching (§5.3.4). @internal
+ */
+export async function resolveTypeMetadataChain(vct: string, options: ResolveTypeMetadataOptions): Promise<{ meta: TypeMetadata; pinned: boolean }> {
   if (typeof vct !== 'string' || vct === '') throw new ComityError('ERR_SDJWT_VCT_METADATA_UNAVAILABLE', 'vct is not a non-empty string');
   const maxDepth = options.maxDepth ?? 5;
+  // NaN would make the bound below never trip: an unbounded chain of fetches.
+  if (!Number.isSafeInteger(maxDepth) || maxDepth < 0) throw new ComityUsageError('ERR_USAGE_POLICY', 'maxDepth must be a non-negative integer');
   const docs: RawTypeMetadata[] = [];
   const visited = new Set<string>();
   let current = vct;
   let integrity = options.integrity;
+  let pinned = true;
   for (;;) {
+    if (integrity === undefined) pinned = false;
     visited.add(current);
     const doc = await loadDocument(current, integrity, options);
     docs.push(doc);
@@ -160,5 +174,5 @@ export async function resolveTypeMetadata(vct: string, options: ResolveTypeMetad
     claims: mergeClaims([...docs].reverse()),
     chain: docs.map((d) => d.vct),
   };
-  return out;
+  return { meta: out, pinned };
 }

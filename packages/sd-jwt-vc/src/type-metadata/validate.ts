@@ -30,8 +30,29 @@ function matches(pattern: ClaimPath, path: Concrete): boolean {
   return true;
 }
 
-function listed(list: readonly ClaimPath[], path: Concrete): boolean {
-  return list.some((p) => matches(p, path));
+/**
+ * A set of paths, looked up in constant time: the verifier's lists are concrete paths, so a
+ * lookup by key replaces a scan (a scan per selected element made validation quadratic in
+ * the size of the credential). Other entries (`null` components, from direct callers) are
+ * matched one by one.
+ */
+interface PathSet {
+  readonly keys: Set<string>;
+  readonly patterns: readonly ClaimPath[];
+}
+
+function pathSet(list: readonly ClaimPath[]): PathSet {
+  const keys = new Set<string>();
+  const patterns: ClaimPath[] = [];
+  for (const p of list) {
+    if (Array.isArray(p) && p.every((c) => typeof c === 'string' || (typeof c === 'number' && Number.isFinite(c)))) keys.add(JSON.stringify(p));
+    else patterns.push(p);
+  }
+  return { keys, patterns };
+}
+
+function listed(set: PathSet, path: Concrete): boolean {
+  return set.keys.has(JSON.stringify(path)) || (set.patterns.length > 0 && set.patterns.some((p) => matches(p, path)));
 }
 
 interface Evaluation {
@@ -43,7 +64,7 @@ interface Evaluation {
 
 // §5.6.1.2, with indices into the processed arrays; an integer component on an array that
 // still hides elements cannot be placed and selects nothing.
-function evaluate(root: unknown, claimPath: ClaimPath, undisclosedParents: readonly ClaimPath[]): Evaluation {
+function evaluate(root: unknown, claimPath: ClaimPath, undisclosedParents: PathSet): Evaluation {
   let current: { path: Concrete; value: unknown }[] = [{ path: [], value: root }];
   const missing: Evaluation['missing'] = [];
   for (let depth = 0; depth < claimPath.length; depth++) {
@@ -69,14 +90,14 @@ function evaluate(root: unknown, claimPath: ClaimPath, undisclosedParents: reado
   return { selected: current.map((s) => s.path), missing };
 }
 
-function check(meta: ClaimMetadata, input: TypeMetadataValidationInput, issues: Issue[]): void {
-  const result = evaluate(input.claims, meta.path, input.undisclosedParents);
+function check(meta: ClaimMetadata, input: TypeMetadataValidationInput, sets: { disclosed: PathSet; undisclosed: PathSet }, issues: Issue[]): void {
+  const result = evaluate(input.claims, meta.path, sets.undisclosed);
   if (result.error !== undefined) {
     issues.push({ code: 'ERR_SDJWT_VCT_CLAIM_PATH_INVALID', message: 'a claim path does not fit the credential structure', path: result.error });
     return;
   }
   for (const path of result.selected) {
-    const disclosed = listed(input.disclosedPaths, path);
+    const disclosed = listed(sets.disclosed, path);
     if (meta.sd === 'never' && disclosed) {
       issues.push({ code: 'ERR_SDJWT_VCT_SD_NEVER_VIOLATED', message: 'a claim that must not be selectively disclosable arrived in a Disclosure', path });
     } else if (meta.sd === 'always' && !disclosed) {
@@ -88,7 +109,7 @@ function check(meta: ClaimMetadata, input: TypeMetadataValidationInput, issues: 
     const isClaimItself = m.depth === meta.path.length - 1;
     // §5.6: an undisclosed selectively disclosable claim is not a missing one. A claim that may
     // never be selectively disclosed cannot hide among digests; an absent ancestor might.
-    const excused = input.stage === 'presentation' && listed(input.undisclosedParents, m.parent) && (!isClaimItself || meta.sd !== 'never');
+    const excused = input.stage === 'presentation' && listed(sets.undisclosed, m.parent) && (!isClaimItself || meta.sd !== 'never');
     if (!excused) issues.push({ code: 'ERR_SDJWT_VCT_MANDATORY_MISSING', message: 'a mandatory claim is missing', path: [...m.parent, m.name] });
   }
 }
@@ -112,6 +133,7 @@ function check(meta: ClaimMetadata, input: TypeMetadataValidationInput, issues: 
  */
 export function validateClaimsWithTypeMetadata(meta: TypeMetadata, input: TypeMetadataValidationInput): Issue[] {
   const issues: Issue[] = [];
-  for (const claim of meta.claims) check(claim, input, issues);
+  const sets = { disclosed: pathSet(input.disclosedPaths), undisclosed: pathSet(input.undisclosedParents) };
+  for (const claim of meta.claims) check(claim, input, sets, issues);
   return issues;
 }
