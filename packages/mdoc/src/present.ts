@@ -36,8 +36,10 @@ export type PresentMdocInput = ((PresentDocumentInput & { readonly documents?: u
 };
 
 function wanted(disclose: readonly ClaimPath[]): Map<string, Set<string>> {
+  if (!Array.isArray(disclose)) throw new ComityUsageError('ERR_USAGE_CLAIM_PATH', 'disclose is a list of [namespace, elementIdentifier] paths');
   const out = new Map<string, Set<string>>();
   for (const path of disclose) {
+    if (!Array.isArray(path)) throw new ComityUsageError('ERR_USAGE_CLAIM_PATH', 'mdoc claim paths are [namespace, elementIdentifier]');
     const [ns, el] = path;
     if (path.length !== 2 || typeof ns !== 'string' || typeof el !== 'string') {
       throw new ComityUsageError('ERR_USAGE_CLAIM_PATH', 'mdoc claim paths are [namespace, elementIdentifier]');

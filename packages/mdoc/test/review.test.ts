@@ -219,3 +219,29 @@ describe('digest algorithm names are looked up as own names only', () => {
     });
   });
 });
+
+describe('caller input of the mdoc functions is refused with usage codes, not raw errors', () => {
+  it('presentMdoc with a disclose list that is not a list of paths is ERR_USAGE_CLAIM_PATH', async () => {
+    const issuerSigned = await issueTestMdl(pki);
+    const sessionTranscript = await buildSessionTranscript(
+      { type: 'openid4vp', clientId: 'x509_san_dns:v.example', nonce: 'n', responseUri: 'https://v.example/r' },
+      pki.ctx,
+    );
+    for (const disclose of ['family_name', null, [null], ['family_name']]) {
+      const presenting = presentMdoc({ issuerSigned, disclose: disclose as never, deviceSigner: deviceSigner(pki), sessionTranscript, ctx: pki.ctx });
+      expect(await codeOf(presenting)).toEqual({ code: 'ERR_USAGE_CLAIM_PATH', usage: true });
+    }
+  });
+
+  it('an Annex C recipient key whose crv names an Object.prototype member is an unsupported curve, not an inherited lookup', async () => {
+    for (const crv of ['toString', 'constructor']) {
+      const handover = {
+        type: 'iso18013-7-annex-c',
+        origin: 'https://v.example',
+        nonce: new Uint8Array(16),
+        recipientPublicKey: { ...pki.device.publicJwk, crv },
+      };
+      expect(await codeOf(buildSessionTranscript(handover as never, pki.ctx))).toEqual({ code: 'ERR_MDOC_COSE_KEY_INVALID', usage: false });
+    }
+  });
+});

@@ -208,7 +208,7 @@ export interface IssueSdJwtVcInput extends Omit<IssueSdJwtInput, 'claims'> {
  *   expiresAt: now + 86400 * 365, signer, header: { kid: 'pid-2026' },
  * }, ctx);
  * ```
- * @throws ComityUsageError `ERR_USAGE_SD_CLAIM_NOT_DISCLOSABLE`, `ERR_USAGE_SD_PATH`, `ERR_USAGE_CLAIM_CONFLICT`
+ * @throws ComityUsageError `ERR_USAGE_SD_CLAIM_NOT_DISCLOSABLE`, `ERR_USAGE_SD_PATH`, `ERR_USAGE_CLAIM_CONFLICT`, `ERR_USAGE_AKA_VCTS`
  * @see draft-ietf-oauth-sd-jwt-vc §3
  */
 export async function issueSdJwtVc(input: IssueSdJwtVcInput, ctx: ComityContext): Promise<string> {
@@ -217,6 +217,10 @@ export async function issueSdJwtVc(input: IssueSdJwtVcInput, ctx: ComityContext)
       throw new ComityUsageError('ERR_USAGE_SD_CLAIM_NOT_DISCLOSABLE', `"${p[0]}" must not be selectively disclosable in an SD-JWT VC`);
     }
   }
+  // Issued as the verifier reads it (§2.2.2.2): a credential that no verifier accepts is a caller's mistake.
+  const aka = input.claims.aka_vcts;
+  if (aka !== undefined && (!Array.isArray(aka) || aka.length === 0 || !aka.every((v) => typeof v === 'string' && v !== '' && v !== input.vct)))
+    throw new ComityUsageError('ERR_USAGE_AKA_VCTS', 'aka_vcts must be a non-empty list of other type strings than vct');
   const registered: Record<string, unknown> = {};
   if (input.issuer !== undefined) registered.iss = input.issuer;
   const iat = input.issuedAt === undefined ? epochSeconds(ctx) : input.issuedAt;

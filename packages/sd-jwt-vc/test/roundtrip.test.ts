@@ -146,3 +146,16 @@ describe('salts (RFC 9901 §4.2.1: at least 128 bits from a CSPRNG)', () => {
     });
   });
 });
+
+describe('aka_vcts at issuance (SD-JWT VC §2.2.2.2)', () => {
+  it('is issued only in the shape the verifier accepts: a non-empty list of other type strings', async () => {
+    const issuer = await ctx.crypto.generateKeyPair('ES256');
+    const issue = (aka_vcts: unknown) =>
+      issueSdJwtVc({ vct: 'urn:x:1', claims: { aka_vcts }, signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto) }, ctx).then(
+        () => 'issued',
+        (e: { code?: string }) => e.code,
+      );
+    for (const bad of [[], 'urn:x:0', ['urn:x:1'], [''], [42]]) expect(await issue(bad)).toBe('ERR_USAGE_AKA_VCTS');
+    expect(await issue(['urn:x:0'])).toBe('issued');
+  });
+});

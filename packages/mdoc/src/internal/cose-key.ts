@@ -40,7 +40,8 @@ export function coseKeyToJwk(value: CborValue, what = 'COSE_Key'): Jwk {
 
 /** Encodes a public JWK (EC P-256/384/521 or Ed25519) as a COSE_Key map. @throws ComityError `ERR_MDOC_COSE_KEY_INVALID` */
 export function jwkToCoseKey(jwk: Jwk): CborMap {
-  const crv = typeof jwk.crv === 'string' ? JWK_TO_CRV[jwk.crv] : undefined;
+  // Own names only: a lookup of 'toString' or 'constructor' would find Object's members.
+  const crv = typeof jwk.crv === 'string' && Object.hasOwn(JWK_TO_CRV, jwk.crv) ? JWK_TO_CRV[jwk.crv] : undefined;
   if (crv === undefined || typeof jwk.x !== 'string') throw new ComityError('ERR_MDOC_COSE_KEY_INVALID', 'key has an unsupported curve');
   const m: CborMap = new Map();
   if (jwk.kty === 'EC') {
