@@ -126,6 +126,10 @@ describe('jwtVcIssuerMetadataKey over real HTTP on loopback', () => {
   });
 
   it('sd-jwt-vc-7.1-ssrf: refuses iss and jwks_uri values that name internal IP-literal hosts, before any request', async () => {
+    // A global IPv6 literal is not refused for being IPv6 (it fails later, unreachable here).
+    expect(await rejectionCode(jwtVcIssuerMetadataKey()({ header: { alg: 'ES256' }, payload: { iss: 'https://[2001:db8::1]/x' } }, createContext()))).not.toBe(
+      'ERR_FETCH_URL_NOT_ALLOWED',
+    );
     const strict = jwtVcIssuerMetadataKey();
     for (const internal of [
       'https://10.1.2.3/issuer',
@@ -135,6 +139,14 @@ describe('jwtVcIssuerMetadataKey over real HTTP on loopback', () => {
       'https://localhost/x',
       'https://0x7f.1/x',
       'https://[::ffff:192.168.0.1]/x',
+      // IPv6 forms that reach internal IPv4 or internal IPv6 ranges all the same.
+      'https://[::127.0.0.1]/x',
+      'https://[64:ff9b::a00:1]/x',
+      'https://[2002:c0a8:1::]/x',
+      'https://[fec0::1]/x',
+      'https://[fe80::1]/x',
+      'https://[ff02::1]/x',
+      'https://[::]/x',
     ]) {
       expect(await rejectionCode(strict({ header: { alg: 'ES256' }, payload: { iss: internal } }, ctx))).toBe('ERR_FETCH_URL_NOT_ALLOWED');
     }

@@ -35,20 +35,35 @@ function classify(hostname: string): 'loopback' | 'internal' | undefined {
   const v4 = ipv4(hostname);
   if (v4 !== undefined) return internalIpv4(v4);
   if (!hostname.startsWith('[')) return undefined;
-  const v6 = hostname.slice(1, -1).toLowerCase();
-  if (v6 === '::1') return 'loopback';
-  if (v6 === '::' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || v6.startsWith('ff')) return 'internal';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
-  if (mapped !== null) {
-    const parts = mapped[2] === undefined ? ipv4(mapped[1] as string) : [...hexPair(mapped[1] as string), ...hexPair(mapped[2])];
-    return parts === undefined ? 'internal' : (internalIpv4(parts) ?? undefined);
-  }
+  const h = hextets(hostname.slice(1, -1));
+  // Not an IPv6 literal WHATWG URL would produce: refuse rather than guess.
+  if (h === undefined) return 'internal';
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, last = 0] = h;
+  const embedded = (hi: number, lo: number) => internalIpv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+  if (h.every((x) => x === 0)) return 'internal';
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0 && g === 0 && last === 1) return 'loopback';
+  if ((a & 0xfe00) === 0xfc00) return 'internal'; // fc00::/7 unique local
+  if ((a & 0xff80) === 0xfe80) return 'internal'; // fe80::/10 link-local, fec0::/10 site-local
+  if ((a & 0xff00) === 0xff00) return 'internal'; // multicast
+  // IPv4 inside IPv6: mapped ::ffff:0:0/96, compatible ::/96, NAT64 64:ff9b::/96, 6to4 2002::/16.
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && (f === 0xffff || f === 0)) return embedded(g, last);
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return embedded(g, last);
+  if (a === 0x2002) return embedded(b, c);
   return undefined;
 }
 
-function hexPair(h: string): number[] {
-  const v = Number.parseInt(h, 16);
-  return [v >> 8, v & 0xff];
+/** The eight 16-bit groups of an IPv6 literal as URL serializes it (hex groups, one `::`), or undefined. */
+function hextets(text: string): number[] | undefined {
+  const halves = text.toLowerCase().split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (part: string | undefined) => (part === undefined || part === '' ? [] : part.split(':'));
+  const head = groups(halves[0]);
+  const tail = groups(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...new Array<string>(halves.length === 1 ? 0 : missing).fill('0'), ...tail];
+  if (!all.every((x) => /^[0-9a-f]{1,4}$/.test(x))) return undefined;
+  return all.map((x) => Number.parseInt(x, 16));
 }
 
 /**
