@@ -66,6 +66,26 @@ const pid = (issuer: Certificate, extra: Partial<TrustCredential> = {}): TrustCr
 
 // ---------- TS 119 612 XML builders (enveloped ECDSA signature, as xml-crypto produces it) ----------
 
+/** The EU PID LoTE listing `ca` as a German PID provider: issued 30 days ago, next update in 100 days. */
+function euPidLote(ca: Certificate): ReturnType<typeof createLoTE> {
+  return createLoTE({
+    sequence: 1,
+    type: PID_LIST,
+    operator: 'EC',
+    territory: 'EU',
+    issued: new Date(NOW.getTime() - 30 * DAY),
+    nextUpdate: new Date(NOW.getTime() + 100 * DAY),
+    entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca] }],
+  });
+}
+
+/** A registry of the French verifier holding `lote`, sealed by `seal` and loaded with its signature checked. */
+async function frRegistry(lote: ReturnType<typeof createLoTE>, seal: KeyedCert): Promise<TrustRegistry> {
+  const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
+  registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid' }));
+  return registry;
+}
+
 const TSL = 'http://uri.etsi.org/02231/v2#';
 const EUGENERIC = 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric';
 const LOTL_TYPE = 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUlistofthelists';
@@ -149,17 +169,7 @@ describe('review: decision cache', () => {
       keyUsage: KeyUsage.digitalSignature,
     });
     void privateJwk;
-    const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-    const lote = createLoTE({
-      sequence: 1,
-      type: PID_LIST,
-      operator: 'EC',
-      territory: 'EU',
-      issued: new Date(NOW.getTime() - 30 * DAY),
-      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-    });
-    registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid' }));
+    const registry = await frRegistry(euPidLote(ca.cert), seal);
     registry.addAgreementList(await agreementList(fr, [agreement()]));
     const early = await evaluateTrust(registry, pid(leaf), { now: new Date(NOW.getTime() - 2 * DAY) });
     expect(early.outcome).toBe('rejected');
@@ -185,17 +195,7 @@ describe('review: agreement status lists', () => {
     const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
     const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
     const uri = 'https://fr.example/agreements/status';
-    const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-    const lote = createLoTE({
-      sequence: 1,
-      type: PID_LIST,
-      operator: 'EC',
-      territory: 'EU',
-      issued: new Date(NOW.getTime() - 30 * DAY),
-      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-    });
-    registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid' }));
+    const registry = await frRegistry(euPidLote(ca.cert), seal);
     registry.addAgreementList(await agreementList(fr, [agreement({ status: { state: 'active', statusList: { uri, idx: 0 } } })]));
     const active = await statusListToken(fr, uri, NOW.getTime() - 10 * DAY, new Uint8Array([0]));
     const suspended = await statusListToken(fr, uri, NOW.getTime() - DAY, new Uint8Array([1]));
@@ -289,17 +289,8 @@ describe('review: agreement list signer', () => {
     const deRegistrar = await makeSigner('C=DE, CN=DE registrar');
     const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
     const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
-    const lote = createLoTE({
-      sequence: 1,
-      type: PID_LIST,
-      operator: 'EC',
-      territory: 'EU',
-      issued: new Date(NOW.getTime() - 30 * DAY),
-      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-    });
-    const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-    registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid' }));
+    const lote = euPidLote(ca.cert);
+    const registry = await frRegistry(lote, seal);
     // DE's registrar, pinned for DE's own list, signs a list that says it is FR's.
     const forged: AgreementList = { type: 'comity-agreement-list', issuer: 'FR', sequence: 99, issued: iso(-5 * DAY), agreements: [agreement()] };
     const jws = await signAgreementList(forged, deRegistrar.signer, [deRegistrar.cert]);
@@ -347,18 +338,9 @@ describe('review: closed lists', () => {
     const fr = await makeSigner('C=FR, CN=FR registrar');
     const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
     const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
-    const lote = createLoTE({
-      sequence: 1,
-      type: PID_LIST,
-      operator: 'EC',
-      territory: 'EU',
-      issued: new Date(NOW.getTime() - 30 * DAY),
-      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-    }) as { LoTE: { ListAndSchemeInformation: Record<string, unknown> } };
+    const lote = euPidLote(ca.cert) as { LoTE: { ListAndSchemeInformation: Record<string, unknown> } };
     delete lote.LoTE.ListAndSchemeInformation.NextUpdate;
-    const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-    registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid' }));
+    const registry = await frRegistry(lote, seal);
     registry.addAgreementList(await agreementList(fr, [agreement()]));
     const d = await evaluateTrust(registry, pid(issuer.cert), { now: NOW });
     expect(result(d, 'TRUST_LIST_FRESH')).toBe('unknown');
@@ -374,18 +356,9 @@ describe('review: status list signer', () => {
     const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
     const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
     const uri = 'https://fr.example/agreements/status';
-    const lote = createLoTE({
-      sequence: 1,
-      type: PID_LIST,
-      operator: 'EC',
-      territory: 'EU',
-      issued: new Date(NOW.getTime() - 30 * DAY),
-      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-    });
+    const lote = euPidLote(ca.cert);
     const build = async () => {
-      const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-      registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid' }));
+      const registry = await frRegistry(lote, seal);
       registry.addAgreementList(await agreementList(fr, [agreement({ status: { state: 'active', statusList: { uri, idx: 0 } } })]));
       return registry;
     };
@@ -435,8 +408,7 @@ describe('review: service status', () => {
     }) as { LoTE: { TrustedEntitiesList: { TrustedEntityServices: { ServiceInformation: Record<string, unknown> }[] }[] } };
     // The current status carries no StatusStartingTime (both are optional in the TS 119 602 schemas).
     delete lote.LoTE.TrustedEntitiesList[0]?.TrustedEntityServices[0]?.ServiceInformation.StatusStartingTime;
-    const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-    registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid' }));
+    const registry = await frRegistry(lote, seal);
     registry.addAgreementList(await agreementList(fr, [agreement()]));
     const now = await evaluateTrust(registry, pid(issuer.cert), { now: NOW });
     expect(result(now, 'TRUST_SERVICE_STATUS')).toBe('fail');
