@@ -1,8 +1,9 @@
 /**
  * File and key input for the CLI. Every failure here is a usage or I/O error (exit 2).
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { base64urlDecode, type Certificate, fromHex, type Jwk, parseCertificate, pemToDerList } from '@comity/core';
 import type { HandoverInput } from '@comity/mdoc';
 
@@ -11,22 +12,96 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
-/** Reads a file, or standard input for `-`. */
-export function readInput(path: string | undefined): string {
+/**
+ * The largest input file the CLI reads (credentials, keys, certificates, trust lists and
+ * configurations): above every library limit, so those still answer with their own codes, and
+ * small enough that an endless input (`/dev/zero`, a runaway pipe) ends in a usage error, not
+ * in a hang or an out-of-memory crash.
+ */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+class InputTooLarge extends Error {}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Reads at most MAX_INPUT_BYTES of a file, or of standard input for `-` (or no path). */
+function readBounded(path: string | undefined): Buffer {
+  const stdin = path === undefined || path === '-';
+  const fd = stdin ? 0 : openSync(path, 'r');
   try {
-    return readFileSync(path === undefined || path === '-' ? 0 : path, 'utf8');
-  } catch {
-    throw new CliUsageError(`cannot read ${path === undefined || path === '-' ? 'standard input' : path}`);
+    if (!stdin && fstatSync(fd).size > MAX_INPUT_BYTES) throw new InputTooLarge();
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        // A non-blocking standard input with nothing yet to read.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          sleepMs(5);
+          continue;
+        }
+        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw new InputTooLarge();
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (!stdin) closeSync(fd);
   }
 }
 
-/** Reads raw bytes of a file. */
-export function readBytes(path: string): Uint8Array {
+function readOrFail(path: string | undefined): Buffer {
+  const name = path === undefined || path === '-' ? 'standard input' : path;
   try {
-    return new Uint8Array(readFileSync(path));
-  } catch {
-    throw new CliUsageError(`cannot read ${path}`);
+    return readBounded(path);
+  } catch (e) {
+    if (e instanceof InputTooLarge) throw new CliUsageError(`${name} is larger than ${MAX_INPUT_BYTES} bytes`);
+    throw new CliUsageError(`cannot read ${name}`);
   }
+}
+
+/** Reads a file, or standard input for `-` (at most MAX_INPUT_BYTES). */
+export function readInput(path: string | undefined): string {
+  return readOrFail(path).toString('utf8');
+}
+
+/** Reads raw bytes of a file (at most MAX_INPUT_BYTES). */
+export function readBytes(path: string): Uint8Array {
+  return new Uint8Array(readOrFail(path));
+}
+
+/**
+ * `parseArgs` (strict), refusing a value-taking option given twice unless it is `multiple`:
+ * `--nonce a --nonce b` would otherwise silently keep `b`.
+ */
+export function parseCli<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  const parsed = parseArgs(config);
+  const { tokens } = parseArgs({ args: config.args ?? [], options: config.options ?? {}, allowPositionals: true, strict: false, tokens: true });
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const option = config.options?.[t.name];
+    if (option === undefined || option.type !== 'string' || option.multiple === true) continue;
+    if (seen.has(t.name)) throw new CliUsageError(`--${t.name} is given more than once`);
+    seen.add(t.name);
+  }
+  return parsed;
+}
+
+/** Parses a non-negative whole number of seconds (`--kb-max-age`, `--expires-in`): digits only. */
+export function parseSeconds(value: string, option: string): number {
+  const n = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw new CliUsageError(`${option} must be a whole number of seconds`);
+  return n;
 }
 
 /** Reads a public key: a JWK (JSON), a PEM public key, or a PEM certificate (its key). */
@@ -49,7 +124,9 @@ export function readPrivateKey(path: string): Jwk {
   const text = readInput(path).trim();
   try {
     const jwk = text.startsWith('{') ? (JSON.parse(text) as Jwk) : (createPrivateKey(text).export({ format: 'jwk' }) as Jwk);
-    if (typeof jwk.d !== 'string') throw new Error('no private part');
+    if (jwk === null || typeof jwk !== 'object' || typeof jwk.d !== 'string') throw new Error('no private part');
+    // A key that does not import is a usage error here, not a failure of the credential later.
+    createPrivateKey({ key: jwk as unknown as JsonWebKey, format: 'jwk' });
     return jwk;
   } catch {
     throw new CliUsageError(`${path} is not a private JWK or PEM private key`);
@@ -77,10 +154,27 @@ export async function readCertificates(paths: readonly string[]): Promise<Certif
   return out;
 }
 
-/** Parses `--now`: ISO 8601 or seconds since the epoch. */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * Parses `--now`: ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`, with an offset, or without one
+ * for local time) or seconds since the epoch. Anything else (`March 7`, `2026-02-31`) is a usage
+ * error, not whatever date `Date` makes of it.
+ */
 export function parseNow(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const date = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+  let date: Date;
+  if (/^\d+(\.\d+)?$/.test(value)) date = new Date(Number(value) * 1000);
+  else {
+    const m = ISO_8601.exec(value);
+    date = m === null ? new Date(Number.NaN) : new Date(value);
+    if (m !== null) {
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const day = new Date(0);
+      day.setUTCFullYear(y, mo - 1, d);
+      if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) date = new Date(Number.NaN);
+    }
+  }
   if (Number.isNaN(date.getTime())) throw new CliUsageError('--now must be ISO 8601 or seconds since the epoch');
   return date;
 }

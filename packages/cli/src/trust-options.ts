@@ -1,7 +1,6 @@
 /**
  * `--trust` / `--trust-list` handling shared by `verify` and `trust evaluate`.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ComityError, type CryptoProvider } from '@comity/core';
 import { loadTrustConfig, type TrustDecision, type TrustRegistry, trustListAsRegistry } from '@comity/trust-registry';
@@ -27,7 +26,7 @@ export async function loadTrustOption(
       throw new CliUsageError(`${values.trust} is not valid JSON`);
     }
     try {
-      return { registry: await loadTrustConfig(json, { baseDir: dirname(path), crypto, readFile: async (p) => new Uint8Array(await readFile(p)) }) };
+      return { registry: await loadTrustConfig(json, { baseDir: dirname(path), crypto, readFile: async (p) => readBytes(p) }) };
     } catch (e) {
       if (e instanceof ComityError && e.code === 'ERR_TRUST_CONFIG_INVALID') throw new CliUsageError(`${values.trust}: ${e.message}`);
       if (e instanceof ComityError) return { failure: { code: e.code, message: e.message } };

@@ -6,7 +6,7 @@
  */
 import { type Certificate, ComityError, type CryptoProvider, defaultCrypto, isPlainObject, parseCertificate, pemToDerList, utf8Decode } from '@comity/core';
 import { verifyAgreementList } from './agreements.js';
-import { isCategory, isLoa } from './internal/util.js';
+import { isCategory, isJurisdiction, isLoa } from './internal/util.js';
 import { loadLoTE } from './parse-lote.js';
 import { loadLoTEXml } from './parse-lote-xml.js';
 import { loadListOfTheLists, loadTrustedList } from './parse-trusted-list.js';
@@ -59,6 +59,21 @@ function bad(field: string): never {
   throw new ComityError('ERR_TRUST_CONFIG_INVALID', `trust configuration field ${field} is missing or invalid`, { details: { field } });
 }
 
+/** Largest file the default reader reads: above every list limit, and an endless file (`/dev/zero`) does not hang the load. */
+const MAX_CONFIG_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Reads a file named by the configuration; one that cannot be read is a configuration error, not a raw I/O exception. */
+async function readNamed(read: (p: string) => Promise<Uint8Array>, base: string, rel: string, field: string): Promise<Uint8Array> {
+  try {
+    return await read(resolvePath(base, rel));
+  } catch (cause) {
+    throw new ComityError('ERR_TRUST_CONFIG_INVALID', `trust configuration field ${field} names a file that cannot be read`, {
+      cause,
+      details: { field, reason: 'unreadable' },
+    });
+  }
+}
+
 function isXml(bytes: Uint8Array): boolean {
   for (const b of bytes) {
     if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf) continue;
@@ -69,7 +84,27 @@ function isXml(bytes: Uint8Array): boolean {
 
 async function defaultReadFile(path: string): Promise<Uint8Array> {
   const fs = await import('node:fs/promises');
-  return new Uint8Array(await fs.readFile(path));
+  const file = await fs.open(path, 'r');
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await file.read({ buffer: new Uint8Array(1 << 16) });
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > MAX_CONFIG_FILE_BYTES) throw new RangeError(`${path} is larger than ${MAX_CONFIG_FILE_BYTES} bytes`);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  } finally {
+    await file.close();
+  }
 }
 
 function resolvePath(base: string, rel: string): string {
@@ -83,7 +118,7 @@ async function readCerts(files: readonly string[] | undefined, read: (p: string)
   const out: Certificate[] = [];
   for (const f of files) {
     if (typeof f !== 'string') bad(field);
-    for (const der of pemToDerList(utf8Decode(await read(resolvePath(base, f)), 'PEM'))) out.push(await parseCertificate(der));
+    for (const der of pemToDerList(utf8Decode(await readNamed(read, base, f, field), 'PEM'))) out.push(await parseCertificate(der));
   }
   return out;
 }
@@ -98,7 +133,8 @@ async function readCerts(files: readonly string[] | undefined, read: (p: string)
  * ```ts
  * const registry = await loadTrustConfig(JSON.parse(text), { baseDir: dirname(configPath) });
  * ```
- * @throws ComityError `ERR_TRUST_CONFIG_INVALID` (malformed configuration), `ERR_X509_PARSE` (pinned PEM)
+ * @throws ComityError `ERR_TRUST_CONFIG_INVALID` (malformed configuration, or a file it names that cannot be read:
+ *   `details.field` names the entry, `details.reason` is `unreadable`), `ERR_X509_PARSE` (pinned PEM)
  * @see docs/trust-registry.md "Configuration file"
  */
 export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): Promise<TrustRegistry> {
@@ -108,11 +144,15 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
   const base = ctx.baseDir;
   const crypto = ctx.crypto ?? defaultCrypto;
   const v = isPlainObject(cfg.verifier) ? (cfg.verifier as Record<string, unknown>) : bad('verifier');
-  if (typeof v.jurisdiction !== 'string') bad('verifier.jurisdiction');
+  // The verifier's jurisdiction is matched against agreements' recognisers: the same form (`FR`, `EU`, `XX_REGION`).
+  if (!isJurisdiction(v.jurisdiction)) bad('verifier.jurisdiction');
+  // A purpose or community of the wrong type is an error, not "none": scopes and recognisers match on them.
+  if (v.purpose !== undefined && typeof v.purpose !== 'string') bad('verifier.purpose');
+  if (v.community !== undefined && typeof v.community !== 'string') bad('verifier.community');
   const verifier: VerifierProfile = {
     jurisdiction: v.jurisdiction,
-    purpose: typeof v.purpose === 'string' ? v.purpose : undefined,
-    community: typeof v.community === 'string' ? v.community : undefined,
+    purpose: v.purpose as string | undefined,
+    community: v.community as string | undefined,
   };
   const pol = cfg.policy === undefined ? {} : isPlainObject(cfg.policy) ? (cfg.policy as Record<string, unknown>) : bad('policy');
   if (pol.onStaleSource !== undefined && pol.onStaleSource !== 'reject' && pol.onStaleSource !== 'indeterminate') bad('policy.onStaleSource');
@@ -131,6 +171,7 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
     if (!Array.isArray(cfg.rules)) bad('rules');
     for (const [i, r] of cfg.rules.entries()) {
       if (!isPlainObject(r) || typeof r.id !== 'string' || r.logic === undefined) bad(`rules[${i}]`);
+      if (r.types !== undefined && !(Array.isArray(r.types) && r.types.every((t) => typeof t === 'string'))) bad(`rules[${i}].types`);
       rules.push({
         id: r.id,
         logic: r.logic,
@@ -154,8 +195,15 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
     if (typeof s.id !== 'string' || typeof s.file !== 'string') bad(`sources[${i}]`);
     if (s.category !== undefined && !isCategory(s.category)) bad(`sources[${i}].category`);
     if (s.loa !== undefined && !isLoa(s.loa)) bad(`sources[${i}].loa`);
+    if (!(['lote', 'trusted-list', 'lotl', 'vical', 'x509', 'jwks'] as unknown[]).includes(s.kind)) bad(`sources[${i}].kind`);
+    // A sequence that is not a whole number would switch the regression check off (`n < "abc"` is never true).
+    if (s.minSequence !== undefined && !(Number.isSafeInteger(s.minSequence) && s.minSequence >= 0)) bad(`sources[${i}].minSequence`);
+    // Anchors carry it as the issuer's jurisdiction, matched against agreements: same form as theirs (`DE`, not `de` or 49).
+    if (s.jurisdiction !== undefined && !isJurisdiction(s.jurisdiction)) bad(`sources[${i}].jurisdiction`);
+    if (s.issuerId !== undefined && typeof s.issuerId !== 'string') bad(`sources[${i}].issuerId`);
+    if (s.lists !== undefined && !(isPlainObject(s.lists) && Object.values(s.lists).every((f) => typeof f === 'string'))) bad(`sources[${i}].lists`);
     const opts = { id: s.id, category: s.category, jurisdiction: s.jurisdiction, loa: s.loa, minSequence: s.minSequence, crypto };
-    const bytes = await read(resolvePath(base, s.file));
+    const bytes = await readNamed(read, base, s.file, `sources[${i}].file`);
     const signed = s.kind !== 'x509' && s.kind !== 'jwks';
     const signers = signed ? await readCerts(s.signers, read, base, `sources[${i}].signers`) : [];
     try {
@@ -169,7 +217,7 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
           break;
         case 'lotl': {
           const lists: Record<string, Uint8Array> = {};
-          for (const [loc, f] of Object.entries(s.lists ?? {})) lists[loc] = await read(resolvePath(base, f));
+          for (const [loc, f] of Object.entries(s.lists ?? {})) lists[loc] = await readNamed(read, base, f, `sources[${i}].lists`);
           const r = await loadListOfTheLists(bytes, signers, lists, opts);
           loaded.push(r.lotl, ...r.lists);
           for (const f of r.failures) registry.addFailure({ id: `${s.id}:${f.location}`, kind: 'trusted-list', category: s.category, code: f.code });
@@ -199,8 +247,9 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
   for (const [i, l] of (Array.isArray(cfg.agreementLists) ? cfg.agreementLists : cfg.agreementLists === undefined ? [] : bad('agreementLists')).entries()) {
     if (!isPlainObject(l) || typeof l.file !== 'string') bad(`agreementLists[${i}]`);
     const signers = await readCerts(l.signers as string[], read, base, `agreementLists[${i}].signers`);
+    const bytes = await readNamed(read, base, l.file, `agreementLists[${i}].file`);
     try {
-      registry.addAgreementList(await verifyAgreementList(utf8Decode(await read(resolvePath(base, l.file)), 'agreement list'), signers, { crypto }));
+      registry.addAgreementList(await verifyAgreementList(utf8Decode(bytes, 'agreement list'), signers, { crypto }));
     } catch (e) {
       registry.addFailure({ id: l.file, kind: 'agreement-list', code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
     }
@@ -208,8 +257,9 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
   for (const [i, l] of (Array.isArray(cfg.statusLists) ? cfg.statusLists : cfg.statusLists === undefined ? [] : bad('statusLists')).entries()) {
     if (!isPlainObject(l) || typeof l.file !== 'string') bad(`statusLists[${i}]`);
     const signers = await readCerts(l.signers as string[], read, base, `statusLists[${i}].signers`);
+    const bytes = await readNamed(read, base, l.file, `statusLists[${i}].file`);
     try {
-      registry.addStatusList(await verifyStatusListJwt(utf8Decode(await read(resolvePath(base, l.file)), 'status list'), signers, { crypto }));
+      registry.addStatusList(await verifyStatusListJwt(utf8Decode(bytes, 'status list'), signers, { crypto }));
     } catch (e) {
       registry.addFailure({ id: l.file, kind: 'agreement-list', code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
     }

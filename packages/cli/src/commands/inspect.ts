@@ -1,13 +1,12 @@
-import { parseArgs } from 'node:util';
 import { createContext } from '@comity/core';
 import { inspectMdoc } from '@comity/mdoc';
 import { compactOfSdJwtJson, decodeSdJwt } from '@comity/sd-jwt-vc';
 import { detectFormat, mdocBytes } from '@comity/verifier';
-import { CliUsageError, readInput } from '../io.js';
+import { CliUsageError, parseCli, readInput } from '../io.js';
 
 /** Runs `comity inspect FILE`: decodes without verifying. */
 export async function inspectCommand(args: string[], out: (line: string) => void): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
+  const { positionals } = parseCli({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new CliUsageError('inspect takes one input file');
   const input = readInput(positionals[0]).trim();
   const format = detectFormat(input);

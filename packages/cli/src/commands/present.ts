@@ -1,13 +1,12 @@
-import { parseArgs } from 'node:util';
 import { createContext, localSigner } from '@comity/core';
 import { presentSdJwt } from '@comity/sd-jwt-vc';
-import { CliUsageError, parseClaimPath, readInput, readPrivateKey } from '../io.js';
+import { CliUsageError, parseClaimPath, parseCli, readInput, readPrivateKey } from '../io.js';
 
 export const PRESENT_USAGE = 'comity present FILE --disclose PATH... [--all] [--holder-key FILE --nonce S --aud S]';
 
 /** Runs `comity present`: selective disclosure plus a Key Binding JWT. */
 export async function presentCommand(args: string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCli({
     args,
     allowPositionals: true,
     strict: true,

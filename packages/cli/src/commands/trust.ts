@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { base64Decode, type Certificate, ComityError, createContext, localSigner, parseCertificate, pemToDerList } from '@comity/core';
 import { type AgreementList, evaluateTrust, inspectTrustFile, signAgreementList, type TrustCredential, verifyAgreementList } from '@comity/trust-registry';
-import { CliUsageError, parseNow, readBytes, readCertificates, readInput, readPrivateKey } from '../io.js';
+import { CliUsageError, parseCli, parseNow, readBytes, readCertificates, readInput, readPrivateKey } from '../io.js';
 import { failedSourceOutput, loadTrustOption, trustOutput } from '../trust-options.js';
 
 export const TRUST_USAGE = `comity trust inspect FILE
@@ -27,14 +26,14 @@ export async function trustCommand(args: string[], out: (line: string) => void):
 }
 
 async function inspect(args: string[], out: (line: string) => void): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+  const { positionals } = parseCli({ args, allowPositionals: true, strict: true, options: {} });
   if (positionals.length !== 1) throw new CliUsageError('trust inspect takes one file');
   out(JSON.stringify({ verified: false, ...(await inspectTrustFile(readBytes(positionals[0] as string))) }, null, 2));
   return 0;
 }
 
 async function sign(args: string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCli({
     args,
     allowPositionals: true,
     strict: true,
@@ -62,7 +61,7 @@ async function sign(args: string[], out: (line: string) => void): Promise<number
 }
 
 async function verify(args: string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { signer: { type: 'string', multiple: true } } });
+  const { values, positionals } = parseCli({ args, allowPositionals: true, strict: true, options: { signer: { type: 'string', multiple: true } } });
   if (positionals.length !== 1 || values.signer === undefined) throw new CliUsageError('trust verify takes FILE and --signer');
   const signers = await readCertificates(values.signer);
   try {
@@ -77,7 +76,7 @@ async function verify(args: string[], out: (line: string) => void): Promise<numb
 }
 
 async function evaluate(args: string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCli({
     args,
     allowPositionals: true,
     strict: true,

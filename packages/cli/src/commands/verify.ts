@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { createContext, type Issue } from '@comity/core';
 import { type CredentialFormat, createVerifier } from '@comity/verifier';
-import { CliUsageError, parseHandover, parseHex, parseNow, readCertificates, readInput, readPrivateKey, readPublicKey } from '../io.js';
+import { CliUsageError, parseCli, parseHandover, parseHex, parseNow, parseSeconds, readCertificates, readInput, readPrivateKey, readPublicKey } from '../io.js';
 import { failedSourceOutput, loadTrustOption, trustOutput } from '../trust-options.js';
 
 export const VERIFY_USAGE = `comity verify [FILE|-] --json [--format auto|sd-jwt|dc+sd-jwt|mso_mdoc] [--issuer-key FILE]... [--trust-anchor FILE]...
@@ -23,7 +22,7 @@ export interface VerifyOutput {
 
 /** Runs `comity verify`; returns the exit code (0 accepted, 1 rejected). */
 export async function verifyCommand(args: string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCli({
     args,
     allowPositionals: true,
     strict: true,
@@ -62,11 +61,7 @@ export async function verifyCommand(args: string[], out: (line: string) => void)
   const sessionTranscript = values['session-transcript-hex'] === undefined ? undefined : parseHex(values['session-transcript-hex'], '--session-transcript-hex');
   const handover = values.handover === undefined ? undefined : parseHandover(values.handover);
   const readerPrivateKey = values['reader-key'] === undefined ? undefined : readPrivateKey(values['reader-key']);
-  let kbMaxAge: number | undefined;
-  if (values['kb-max-age'] !== undefined) {
-    kbMaxAge = Number(values['kb-max-age']);
-    if (!Number.isFinite(kbMaxAge) || kbMaxAge < 0) throw new CliUsageError('--kb-max-age must be a number of seconds');
-  }
+  const kbMaxAge = values['kb-max-age'] === undefined ? undefined : parseSeconds(values['kb-max-age'], '--kb-max-age');
   const now = parseNow(values.now);
   const input = readInput(positionals[0]).trim();
   const issuerKeys = (values['issuer-key'] ?? []).map(readPublicKey);
