@@ -29,18 +29,39 @@ const RULES: Readonly<Record<string, (v: unknown) => boolean>> = {
 };
 
 /**
- * Refuses expectations the verifier could not honour.
+ * Refuses expectations the verifier could not honour, and returns the copy that was checked:
+ * every enumerable member, inherited ones included (a member read later but never checked, such
+ * as a `format` typo on a prototype, would switch the VC rules off).
  *
  * @throws ComityUsageError `ERR_USAGE_EXPECTATIONS` naming the member (never its value)
  */
-export function checkExpectations(expect: unknown): void {
+export function checkExpectations<T extends object>(expect: T): T {
   if (expect === null || typeof expect !== 'object' || Array.isArray(expect)) {
     throw new ComityUsageError('ERR_USAGE_EXPECTATIONS', 'the expectations must be an object');
   }
-  for (const [field, value] of Object.entries(expect)) {
+  const copy: Record<string, unknown> = {};
+  for (const field in expect) copy[field] = (expect as Record<string, unknown>)[field];
+  for (const [field, value] of Object.entries(copy)) {
     if (value === undefined) continue;
     const rule = RULES[field];
     if (rule === undefined) throw new ComityUsageError('ERR_USAGE_EXPECTATIONS', `unknown expectation "${field}"`);
     if (!rule(value)) throw new ComityUsageError('ERR_USAGE_EXPECTATIONS', `the expectation "${field}" is not valid`);
   }
+  // The plain SD-JWT rules have no vct: accepting vct values there would check nothing.
+  if (copy.format === 'sd-jwt' && copy.vctValues !== undefined) {
+    throw new ComityUsageError('ERR_USAGE_EXPECTATIONS', 'vctValues needs the SD-JWT VC rules, not format "sd-jwt"');
+  }
+  return copy as T;
+}
+
+const SD_JWT_MEMBERS = ['nonce', 'audience', 'keyBinding', 'kbMaxAgeSeconds', 'typ', 'vctValues'];
+const MDOC_MEMBERS = ['sessionTranscript', 'handover', 'readerPrivateKey', 'docType'];
+
+/**
+ * True when the (checked) expectations are only for an mdoc: then an SD-JWT must not be
+ * verified with none of its binding inputs (its KB-JWT nonce and audience would go unchecked).
+ */
+export function expectsOnlyMdoc(expect: object): boolean {
+  const given = (field: string) => (expect as Readonly<Record<string, unknown>>)[field] !== undefined;
+  return MDOC_MEMBERS.some(given) && !SD_JWT_MEMBERS.some(given);
 }

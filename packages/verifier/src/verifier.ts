@@ -9,6 +9,7 @@ import {
   type ComityContext,
   ComityUsageError,
   createContext,
+  type Issue,
   type Jwk,
   type SignatureAlgorithm,
   toIssue,
@@ -17,7 +18,7 @@ import {
 import { type IssuerKeyResolver, issuerKeyResolverFor, type SdJwtVerificationResult, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
 import type { TrustDecision, TrustRegistry, VerifierProfile } from '@comity/trust-registry';
 import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.js';
-import { checkExpectations } from './expectations.js';
+import { checkExpectations, expectsOnlyMdoc } from './expectations.js';
 import { type MdocExpectations, type MdocPresentationResult, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
 import { checkVerifierOptions } from './options-check.js';
@@ -90,7 +91,7 @@ export interface Verifier {
   /**
    * Verifies one presentation. Never throws on a bad presentation: failures are in `errors`.
    *
-   * @throws ComityUsageError `ERR_USAGE_EXPECTATIONS` for an expectation of the wrong type, an unknown one, or an unknown `format`
+   * @throws ComityUsageError `ERR_USAGE_EXPECTATIONS` for an expectation of the wrong type, an unknown one, an unknown `format`, or `vctValues` with `format: 'sd-jwt'`
    */
   verify(presentation: string | Uint8Array, expect?: PresentationExpectations): Promise<PresentationResult>;
 }
@@ -131,10 +132,14 @@ function withheld<R extends PresentationResult>(result: R): R {
  * const result = await verifier.verify(vpToken, { nonce: request.nonce, audience: request.client_id });
  * ```
  * @throws ComityUsageError `ERR_USAGE_STATUS_POLICY` for a status policy without keys, or with an unknown mode or format;
- *   `ERR_USAGE_VERIFIER` for a registry with agreements but no verifier jurisdiction
+ *   `ERR_USAGE_VERIFIER` for a registry with agreements but no verifier jurisdiction; `ERR_USAGE_VERIFIER_OPTION` for options
+ *   that are not an object, or an unusable mdoc or clock setting
  * @see OpenID4VP 1.0 §8.6 (verifying the presentation)
  */
 export function createVerifier(options: VerifierOptions = {}): Verifier {
+  // null (or a JSON array) from a configuration file would otherwise be a raw TypeError below.
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new ComityUsageError('ERR_USAGE_VERIFIER_OPTION', 'the verifier options must be an object');
   if (options.status !== undefined) checkStatusPolicy(options.status);
   checkVerifierOptions(options);
   const registryVerifier = options.verifierProfile ?? options.trustRegistry?.verifier;
@@ -170,25 +175,40 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     ...(options.documentSignerEkus === undefined ? {} : { documentSignerEkus: options.documentSignerEkus }),
     ...(options.mdocClockToleranceSeconds === undefined ? {} : { clockToleranceSeconds: options.mdocClockToleranceSeconds }),
   };
+  // A presentation refused before it could be verified: with a registry it carries, as every
+  // result does, the decision that no trust was evaluated.
+  const unread = (format: string, issue: Issue): PresentationResult => {
+    const refused = { valid: false, format, claims: {}, errors: [issue], warnings: [] };
+    return options.trustRegistry === undefined ? refused : { ...refused, trust: untrustedDecision(ctx.now()) };
+  };
   return {
-    async verify(presentation, expect = {}) {
-      checkExpectations(expect);
+    async verify(presentation, expectations = {}) {
+      const expect = checkExpectations(expectations);
+      // The presentation comes from the wire (a JSON vp_token may hold anything): no string or bytes is a bad presentation.
+      if (typeof presentation !== 'string' && !(presentation instanceof Uint8Array)) {
+        return unread('unknown', { code: 'ERR_FORMAT_UNKNOWN', message: 'the presentation is neither text nor bytes' });
+      }
       let format: CredentialFormat;
       try {
         format = expect.format === undefined || expect.format === 'auto' ? detectFormat(presentation) : expect.format;
       } catch (e) {
-        return { valid: false, format: 'unknown', claims: {}, errors: [toIssue(e)], warnings: [] };
+        return unread('unknown', toIssue(e));
       }
       // The presenter writes the typ: a verifier that names the vct values it accepts wants the
       // SD-JWT VC rules, whatever the header says (a plain SD-JWT then fails ERR_SDJWT_TYP_MISMATCH).
       if (format === 'sd-jwt' && expect.format !== 'sd-jwt' && expect.vctValues !== undefined) format = 'dc+sd-jwt';
       const registry = options.trustRegistry;
+      // A verifier that gave only mdoc inputs (its transcript, docType) expects an mdoc: an SD-JWT
+      // verified with none of its binding inputs would accept a replayed KB-JWT.
+      if (format !== 'mso_mdoc' && (expect.format ?? 'auto') === 'auto' && expectsOnlyMdoc(expect)) {
+        return unread(format, { code: 'ERR_FORMAT_UNKNOWN', message: 'an SD-JWT was presented, and the expectations are only for an mdoc' });
+      }
       if (format === 'mso_mdoc') {
         let bytes: Uint8Array;
         try {
           bytes = mdocBytes(presentation);
         } catch (e) {
-          return { valid: false, format, claims: {}, errors: [toIssue(e)], warnings: [] };
+          return unread(format, toIssue(e));
         }
         const verified = await verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
         if (!verified.valid) return registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) };
