@@ -3,55 +3,22 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '@comity/cli';
-import { createContext, localSigner } from '@comity/core';
-import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { createContext } from '@comity/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run, writePidFiles } from './fixtures.js';
 
 const ctx = createContext();
 const dir = mkdtempSync(join(tmpdir(), 'comity-cli-'));
 const files: Record<string, string> = {};
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
 beforeAll(async () => {
-  const issuer = await ctx.crypto.generateKeyPair('ES256');
-  const holder = await ctx.crypto.generateKeyPair('ES256');
-  const now = Math.floor(Date.now() / 1000);
-  const credential = await issueSdJwtVc(
-    {
-      vct: 'urn:eudi:pid:1',
-      issuer: 'https://pid.example',
-      holderKey: holder.publicJwk,
-      expiresAt: now + 3600,
-      claims: { given_name: 'Erika', age_over_18: true },
-      disclosable: [['given_name'], ['age_over_18']],
-      signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto),
-    },
-    ctx,
-  );
-  const vp = await presentSdJwt(
-    credential,
-    { disclose: [['age_over_18']], keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-42' } },
-    ctx,
-  );
+  await writePidFiles(dir);
   const other = await ctx.crypto.generateKeyPair('ES256');
   const put = (name: string, text: string) => {
     files[name] = join(dir, name);
     writeFileSync(files[name] as string, text);
   };
-  put('credential.txt', credential);
-  put('vp.txt', vp);
-  put('issuer.jwk', JSON.stringify(issuer.publicJwk));
+  for (const name of ['credential.txt', 'vp.txt', 'issuer.jwk']) files[name] = join(dir, name);
   put('other.jwk', JSON.stringify(other.publicJwk));
 });
 

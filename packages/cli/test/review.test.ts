@@ -7,29 +7,17 @@ import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '@comity/cli';
-import { type ComityError, createContext, derToPem, localSigner } from '@comity/core';
-import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
+import { type ComityError, createContext, derToPem } from '@comity/core';
 import { loadTrustConfig } from '@comity/trust-registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, trustConfig, type World } from '../../../examples/cross-border/src/world.js';
+import { run, writePidFiles } from './fixtures.js';
 
-const ctx = createContext();
+const _ctx = createContext();
 const dir = mkdtempSync(join(tmpdir(), 'comity-cli-review-'));
 const f = (name: string) => join(dir, name);
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 let world: World;
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** The real bin under node, killed after 20 s (a hang is a failure, not a stuck test run). */
 function runBin(args: string[], stdin?: number) {
@@ -41,29 +29,7 @@ function runBin(args: string[], stdin?: number) {
 }
 
 beforeAll(async () => {
-  const issuer = await ctx.crypto.generateKeyPair('ES256');
-  const holder = await ctx.crypto.generateKeyPair('ES256');
-  const now = Math.floor(Date.now() / 1000);
-  const credential = await issueSdJwtVc(
-    {
-      vct: 'urn:eudi:pid:1',
-      issuer: 'https://pid.example',
-      holderKey: holder.publicJwk,
-      expiresAt: now + 3600,
-      claims: { given_name: 'Erika', age_over_18: true },
-      disclosable: [['given_name'], ['age_over_18']],
-      signer: localSigner(issuer.privateJwk, 'ES256', ctx.crypto),
-    },
-    ctx,
-  );
-  const vp = await presentSdJwt(
-    credential,
-    { disclose: [['age_over_18']], keyBinding: { signer: localSigner(holder.privateJwk, 'ES256', ctx.crypto), audience: 'https://rp.example', nonce: 'n-42' } },
-    ctx,
-  );
-  writeFileSync(f('credential.txt'), credential);
-  writeFileSync(f('vp.txt'), vp);
-  writeFileSync(f('issuer.jwk'), JSON.stringify(issuer.publicJwk));
+  const { holder } = await writePidFiles(dir);
   writeFileSync(f('holder.jwk'), JSON.stringify(holder.privateJwk));
   // A private JWK whose coordinates are not on the curve: it parses as JSON but cannot be imported.
   writeFileSync(f('broken-holder.jwk'), JSON.stringify({ ...holder.privateJwk, x: holder.privateJwk.y }));
