@@ -32,6 +32,9 @@ export interface Jwk {
 
 const EC_COORD_LENGTH: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
 
+/** JWK members only a private key has (RFC 7518 §6.2.2, §6.3.2); a symmetric `oct` key is refused by its kty. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+
 /**
  * Checks an untrusted public JWK: known key type and curve, coordinates of the right
  * length, no private members. Returns a clean, frozen copy holding only the key material and `kid`.
@@ -41,7 +44,7 @@ const EC_COORD_LENGTH: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-5
 export function parsePublicJwk(value: unknown, what = 'key'): Jwk {
   if (!isPlainObject(value)) throw new ComityError('ERR_KEY_INVALID', `${what} is not a JWK object`);
   const jwk = value as Record<string, unknown>;
-  if ('d' in jwk || 'p' in jwk || 'q' in jwk) throw new ComityError('ERR_KEY_PRIVATE_MEMBER', `${what} contains private key material`);
+  if (PRIVATE_MEMBERS.some((m) => m in jwk)) throw new ComityError('ERR_KEY_PRIVATE_MEMBER', `${what} contains private key material`);
   const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
   const str = (m: string): string => {
     const v = jwk[m];

@@ -128,6 +128,8 @@ describe('crypto providers', () => {
   it('refuses private or malformed public JWKs', async () => {
     const { privateJwk, publicJwk } = await defaultCrypto.generateKeyPair('ES256');
     expect(await code(() => parsePublicJwk(privateJwk))).toBe('ERR_KEY_PRIVATE_MEMBER');
+    // Any RSA private member alone (CRT parameters, other primes) marks private material too.
+    for (const m of ['dp', 'dq', 'qi', 'oth']) expect(await code(() => parsePublicJwk({ ...publicJwk, [m]: 'AAAA' }))).toBe('ERR_KEY_PRIVATE_MEMBER');
     expect(await code(() => parsePublicJwk({ ...publicJwk, x: 'AAAA' }))).toBe('ERR_KEY_INVALID');
     expect(await code(() => parsePublicJwk({ kty: 'oct', k: 'AAAA' }))).toBe('ERR_KEY_INVALID');
     expect(parsePublicJwk(publicJwk)).toEqual({ kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y });

@@ -21,7 +21,6 @@ import { issueMdoc, type MsoDigestAlgorithm } from '@comity/mdoc';
 import { issueSdJwtVc } from '@comity/sd-jwt-vc';
 import {
   checkDecoys,
-  checkDigestAlgorithm,
   checkHolderKey,
   checkOptions,
   checkStatus,
@@ -166,7 +165,6 @@ export function createIssuer(options: IssuerOptions): Issuer {
     const signed = ctx.now();
     const now = Math.floor(signed.getTime() / 1000);
     const { notBefore, expiresAt } = checkValidity(request.validity, now, 'mso_mdoc');
-    const digestAlgorithm = checkDigestAlgorithm(request.digestAlgorithm);
     const keyAuthorizations = copyKeyAuthorizations(request.keyAuthorizations);
     const status = checkStatus(request.status);
     const bytes = await issueMdoc({
@@ -176,7 +174,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
       signer,
       certificateChain,
       validity: { signed, validFrom: notBefore === undefined ? signed : new Date(notBefore * 1000), validUntil: new Date(expiresAt * 1000) },
-      ...(digestAlgorithm === undefined ? {} : { digestAlgorithm }),
+      ...(request.digestAlgorithm === undefined ? {} : { digestAlgorithm: request.digestAlgorithm }),
       ...(keyAuthorizations === undefined ? {} : { keyAuthorizations }),
       ...(status === undefined ? {} : { status }),
       ctx,
