@@ -169,6 +169,12 @@ describe('presentations given as bytes', () => {
     expect(result.claims.age_over_18).toBe(true);
   });
 
+  it('the VC typ is recognised as a media type, as the verifier and the wallet compare it', () => {
+    const header = (typ: string) => Buffer.from(JSON.stringify({ alg: 'ES256', typ })).toString('base64url');
+    for (const typ of ['dc+sd-jwt', 'application/dc+sd-jwt', 'DC+SD-JWT', 'vc+sd-jwt']) expect(detectFormat(`${header(typ)}.e30.c2ln~`)).toBe('dc+sd-jwt');
+    expect(detectFormat(`${header('example+sd-jwt')}.e30.c2ln~`)).toBe('sd-jwt');
+  });
+
   it('bytes that start with a CBOR map are an mdoc DeviceResponse', () => {
     expect(detectFormat(new Uint8Array([0xa3, 0x67]))).toBe('mso_mdoc');
   });

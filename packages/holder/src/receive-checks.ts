@@ -18,7 +18,7 @@ import {
   verifyJwsSignature,
 } from '@comity/core';
 import { verifyIssuerSigned } from '@comity/mdoc';
-import { type DecodedSdJwt, type IssuerKeyResolver, x5cIssuerKey } from '@comity/sd-jwt-vc';
+import { type DecodedSdJwt, type IssuerKeyResolver, SD_JWT_VC_TYPES, typMatches, x5cIssuerKey } from '@comity/sd-jwt-vc';
 
 /**
  * What a wallet can check of an mdoc on receipt without the verifier's trust anchors: the
@@ -46,9 +46,6 @@ export async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): 
 const VERIFIER_POLICY_CODES =
   /^(ERR_MDOC_DS_|ERR_X509_|ERR_MDOC_CHAIN_PROFILE$|ERR_MDOC_IACA_PROFILE$|ERR_MDOC_COUNTRY_MISMATCH$|ERR_MDOC_SIGNED_OUTSIDE_CERT_VALIDITY$|ERR_MDOC_NOT_YET_VALID$)/;
 
-/** `typ` values of an SD-JWT VC: `dc+sd-jwt`, and `vc+sd-jwt` of the drafts before it. */
-const VC_TYPES = ['application/dc+sd-jwt', 'application/vc+sd-jwt'];
-
 /**
  * What the protected header must say whether or not the signature can be checked here: an SD-JWT
  * VC `typ` (a media type: case-insensitive, `application/` optional) and an `alg` of the default
@@ -58,9 +55,7 @@ const VC_TYPES = ['application/dc+sd-jwt', 'application/vc+sd-jwt'];
  * @throws ComityError `ERR_SDJWT_TYP_MISMATCH`, `ERR_SDJWT_ALG_NOT_ALLOWED`
  */
 export function checkReceivedHeader(decoded: DecodedSdJwt): void {
-  const typ = decoded.header.typ;
-  const media = typeof typ !== 'string' ? undefined : typ.includes('/') ? typ.toLowerCase() : `application/${typ.toLowerCase()}`;
-  if (media === undefined || !VC_TYPES.includes(media)) throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not an SD-JWT VC type');
+  if (!typMatches(decoded.header.typ, SD_JWT_VC_TYPES)) throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not an SD-JWT VC type');
   checkAlgorithm(decoded.header.alg, DEFAULT_SIGNATURE_ALGORITHMS, 'issuer-signed JWT', 'ERR_SDJWT');
 }
 

@@ -5,6 +5,7 @@
  */
 export { isClaimPath, pathMatches } from './claim-path.js';
 export * from './decode.js';
+export { SD_JWT_VC_TYPES, typMatches } from './internal/typ.js';
 export * from './issue.js';
 export * from './issuer-key/index.js';
 export * from './json-serialization.js';

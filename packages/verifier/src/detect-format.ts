@@ -1,14 +1,11 @@
 import { base64urlDecode, ComityError, decodeJsonSegment, fromHex } from '@comity/core';
-import { parseSdJwtJson } from '@comity/sd-jwt-vc';
+import { parseSdJwtJson, SD_JWT_VC_TYPES, typMatches } from '@comity/sd-jwt-vc';
 
 /** Credential formats the verifier understands. */
 export type CredentialFormat = 'sd-jwt' | 'dc+sd-jwt' | 'mso_mdoc';
 
 /** First bytes of text given as bytes ('e', '{', space, tab, LF, CR): never the first byte of a CBOR map. */
 const SD_JWT_FIRST_BYTES = new Set([0x65, 0x7b, 0x20, 0x09, 0x0a, 0x0d]);
-
-/** SD-JWT `typ` values that select the SD-JWT VC rules. */
-const VC_TYPES = ['dc+sd-jwt', 'vc+sd-jwt'];
 
 /**
  * Tells the format of a presentation from its form: an SD-JWT (compact with `~`, or a JWS
@@ -34,7 +31,7 @@ export function detectFormat(input: string | Uint8Array): CredentialFormat {
     try {
       const jwt = (parseSdJwtJson(text).signed[0] as { jwt: string }).jwt;
       const header = decodeJsonSegment(jwt.slice(0, jwt.indexOf('.')), 'issuer-signed JWT header');
-      return typeof header.typ === 'string' && VC_TYPES.includes(header.typ) ? 'dc+sd-jwt' : 'sd-jwt';
+      return typMatches(header.typ, SD_JWT_VC_TYPES) ? 'dc+sd-jwt' : 'sd-jwt';
     } catch {
       return 'sd-jwt';
     }
@@ -42,7 +39,7 @@ export function detectFormat(input: string | Uint8Array): CredentialFormat {
   if (text.includes('~')) {
     try {
       const header = decodeJsonSegment(text.slice(0, text.indexOf('.')), 'issuer-signed JWT header');
-      return typeof header.typ === 'string' && VC_TYPES.includes(header.typ) ? 'dc+sd-jwt' : 'sd-jwt';
+      return typMatches(header.typ, SD_JWT_VC_TYPES) ? 'dc+sd-jwt' : 'sd-jwt';
     } catch {
       return 'sd-jwt';
     }

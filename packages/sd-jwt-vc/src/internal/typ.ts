@@ -16,3 +16,6 @@ export function typMatches(typ: unknown, expected: readonly string[]): boolean {
   const actual = mediaType(typ);
   return expected.some((e) => mediaType(e) === actual);
 }
+
+/** `typ` values of an SD-JWT VC: `dc+sd-jwt`, and `vc+sd-jwt` of the drafts before it. */
+export const SD_JWT_VC_TYPES: readonly string[] = ['dc+sd-jwt', 'vc+sd-jwt'];
