@@ -1,12 +1,14 @@
 /**
- * Bounded network reads through the injected fetch: HTTPS only (loopback HTTP on
- * request, for tests and local services), a timeout, a size limit, no redirects.
+ * Bounded network reads through the injected fetch: HTTPS only, never to an internal or
+ * loopback IP literal (loopback, over HTTP too, on request for tests and local services), a
+ * timeout, a size limit, redirects only on request and each hop checked like the first.
  *
  * @module
  */
 import type { ComityContext } from './context.js';
 import { concatBytes, type JsonValue, parseJson, utf8Decode } from './encoding.js';
 import { ComityError } from './errors.js';
+import { hostScope } from './host-scope.js';
 
 /** Limits of a fetch. */
 export interface FetchOptions {
@@ -14,7 +16,7 @@ export interface FetchOptions {
   maxBytes?: number;
   /** Timeout in milliseconds (default 5000). */
   timeoutMs?: number;
-  /** Allow `http:` to 127.0.0.0/8, `localhost` and `[::1]` (default false). */
+  /** Allow loopback hosts (127.0.0.0/8, `localhost`, `[::1]`), over `http:` too (default false). */
   allowLoopbackHttp?: boolean;
   /** `Accept` header. */
   accept?: string;
@@ -25,9 +27,14 @@ export interface FetchOptions {
   maxRedirects?: number;
 }
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/;
-
-/** Checks a URL before any request. @throws ComityError `ERR_FETCH_URL_NOT_ALLOWED` */
+/**
+ * Checks a URL before any request: `https:` (or `http:` to loopback when allowed), no
+ * credentials, and no IP-literal host in an internal range (RFC 6890) or on the loopback
+ * unless allowed. URLs come from credentials and documents an attacker can write; a DNS name
+ * that resolves to an internal address can only be refused by the injected fetch.
+ *
+ * @throws ComityError `ERR_FETCH_URL_NOT_ALLOWED` (`details.reason` is `internal-address` for a refused host)
+ */
 export function checkFetchUrl(url: string, allowLoopbackHttp = false): URL {
   let parsed: URL;
   try {
@@ -35,9 +42,14 @@ export function checkFetchUrl(url: string, allowLoopbackHttp = false): URL {
   } catch {
     throw new ComityError('ERR_FETCH_URL_NOT_ALLOWED', 'URL is not valid');
   }
-  const ok = parsed.protocol === 'https:' || (allowLoopbackHttp && parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname));
+  const scope = hostScope(parsed.hostname);
+  const loopbackOk = allowLoopbackHttp && scope === 'loopback';
+  const ok = parsed.protocol === 'https:' || (loopbackOk && parsed.protocol === 'http:');
   if (!ok || parsed.username !== '' || parsed.password !== '') {
     throw new ComityError('ERR_FETCH_URL_NOT_ALLOWED', 'only https URLs may be fetched', { details: { protocol: parsed.protocol } });
+  }
+  if (scope !== 'public' && !loopbackOk) {
+    throw new ComityError('ERR_FETCH_URL_NOT_ALLOWED', 'URL points to an internal address', { details: { reason: 'internal-address' } });
   }
   return parsed;
 }

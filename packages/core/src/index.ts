@@ -13,6 +13,7 @@ export * from './crypto/types.js';
 export * from './encoding.js';
 export * from './errors.js';
 export * from './fetch.js';
+export * from './host-scope.js';
 export * from './jwk.js';
 export * from './jws.js';
 export * from './result.js';

@@ -57,6 +57,11 @@ beforeAll(async () => {
     const path = req.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const body = routes.get(path);
+    // A status list "moved" to the cloud metadata service: the redirect must not be followed.
+    if (path === '/lists/to-metadata') {
+      res.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data/iam' }).end();
+      return;
+    }
     if (body === undefined) {
       res.writeHead(404).end();
       return;
@@ -108,6 +113,25 @@ describe('review: cache and fetch policy', () => {
     // The entry still serves the caller it was fetched for.
     expect((await checkStatus(ref, options({ cache }))).label).toBe('INVALID');
     expect(hits.get('/lists/shared')).toBe(1);
+  });
+});
+
+describe('review: outbound URL policy', () => {
+  it('status-list-8.2-redirect-internal: a redirect to an internal address is refused before any request goes there', async () => {
+    const asked: string[] = [];
+    const recording = createContext({
+      now: ctx.now,
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
+        asked.push(String(input));
+        return globalThis.fetch(input, init);
+      },
+    });
+    const ref = { idx: 7, uri: url('/lists/to-metadata') };
+    expect(await codeOf(checkStatus(ref, options({ ctx: recording })))).toBe('ERR_STATUS_FETCH_URL_NOT_ALLOWED');
+    expect(asked).toEqual([url('/lists/to-metadata')]);
+    // Named directly by a credential, the same address is refused without a request.
+    expect(await codeOf(checkStatus({ idx: 7, uri: 'https://10.1.2.3/lists/1' }, options({ ctx: recording })))).toBe('ERR_STATUS_FETCH_URL_NOT_ALLOWED');
+    expect(asked).toHaveLength(1);
   });
 });
 
