@@ -4,7 +4,10 @@
  * TypeError), and an SD-JWT is not accepted without its binding inputs when the verifier
  * asked only for an mdoc.
  */
-import { createContext, type Jwk, localSigner } from '@comity/core';
+import { base64Encode, createContext, type Jwk, localSigner } from '@comity/core';
+import { createWallet } from '@comity/holder';
+import { createIssuer } from '@comity/issuer';
+import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { TrustRegistry, x509AnchorSource } from '@comity/trust-registry';
 import { createVerifier } from '@comity/verifier';
@@ -134,5 +137,50 @@ describe('with a trust registry, every result carries a decision', () => {
       expect(result.trust?.outcome).toBe('rejected');
       expect(result.trust?.checks.map((c) => [c.code, c.result])).toEqual([['TRUST_CREDENTIAL_VERIFIED', 'fail']]);
     }
+  });
+});
+
+describe('a refused result does not carry the holder key', () => {
+  // The same public key travels in every presentation of a credential: a relying party that
+  // logs refusals must not be handed a handle that links them to one citizen.
+  it('an SD-JWT VC refused by the trust registry has no keyBinding; an accepted one has', async () => {
+    const { root, leaf, leafKeys } = await issuerPki();
+    const vp = await presentPid(localSigner(leafKeys.privateJwk, 'ES256', ctx.crypto), { x5c: [base64Encode(leaf.der)] });
+    const other = await issuerPki();
+    const registry = new TrustRegistry({ verifier: { jurisdiction: 'DE' } });
+    registry.addSource(await x509AnchorSource([other.root], { id: 'de-pid', category: 'pid', jurisdiction: 'DE', loa: 'high' }));
+    const refused = await createVerifier({ trustRegistry: registry, ctx }).verify(vp, binding);
+    expect(refused.valid).toBe(false);
+    expect(codes(refused)).toContain('ERR_TRUST_REJECTED');
+    expect(refused.keyBinding).toBeUndefined();
+    expect(JSON.stringify(refused)).not.toContain(holderKeys.publicJwk.x as string);
+    const accepted = await createVerifier({ trustAnchors: [root], ctx }).verify(vp, binding);
+    expect(codes(accepted)).toEqual([]);
+    expect(accepted.keyBinding?.jwk.x).toBe(holderKeys.publicJwk.x);
+  });
+
+  it('an mdoc refused for its document signer has no deviceKey, at the top or per document; an accepted one has', async () => {
+    const iaca = await createTestIaca({ ctx, country: 'DE' });
+    const pidEku = '1.3.6.1.4.1.99999.18013.1';
+    const ds = await createTestDocumentSigner({ ctx, iaca, extKeyUsage: [pidEku] });
+    const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
+    const { credential } = await issuer.issue({
+      format: 'mso_mdoc',
+      docType: 'eu.europa.ec.eudi.pid.1',
+      nameSpaces: { 'eu.europa.ec.eudi.pid.1': { age_over_18: true } },
+      holderKey: holderKeys.publicJwk,
+    });
+    const wallet = createWallet({ keyBindingSigner: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const stored = await wallet.receive(credential);
+    const claim = ['eu.europa.ec.eudi.pid.1', 'age_over_18'];
+    const vp = await wallet.present(stored.id, { verifier: handover.clientId, nonce: handover.nonce, handover, claims: [claim] }, [claim]);
+    const refused = await createVerifier({ trustAnchors: [iaca.certificate], ctx }).verify(vp, { handover });
+    expect(codes(refused)).toContain('ERR_MDOC_DS_PROFILE_EKU');
+    expect(refused.deviceKey).toBeUndefined();
+    expect(refused.documents?.every((d) => d.deviceKey === undefined)).toBe(true);
+    expect(JSON.stringify(refused)).not.toContain(holderKeys.publicJwk.x as string);
+    const accepted = await createVerifier({ trustAnchors: [iaca.certificate], documentSignerEkus: [pidEku], ctx }).verify(vp, { handover });
+    expect(codes(accepted)).toEqual([]);
+    expect(accepted.deviceKey?.x).toBe(holderKeys.publicJwk.x);
   });
 });

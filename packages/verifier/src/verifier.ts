@@ -116,10 +116,13 @@ function withTrust<R extends VerificationResult>(result: R, trust: TrustDecision
 /**
  * A refused presentation releases no credential value anywhere in its result: not as claims,
  * not mapped by an agreement (an indeterminate decision still carries its mapping), not per
- * mdoc document or as device-signed values.
+ * mdoc document or as device-signed values. Nor the holder's public key (`keyBinding.jwk`,
+ * an mdoc `deviceKey`): the same key in every presentation of a credential would let a
+ * relying party that logs refusals link them to one citizen.
  */
 function withheld<R extends PresentationResult>(result: R): R {
-  const refused = { ...result, valid: false, claims: {}, ...(result.trust === undefined ? {} : { trust: { ...result.trust, mappedClaims: {} } }) };
+  const { keyBinding: _kb, deviceKey: _dk, ...rest } = result;
+  const refused = { ...rest, valid: false, claims: {}, ...(result.trust === undefined ? {} : { trust: { ...result.trust, mappedClaims: {} } }) } as R;
   return 'documents' in refused ? (withholdMdocClaims(refused as unknown as MdocPresentationResult) as unknown as R) : refused;
 }
 
@@ -211,7 +214,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
           return unread(format, toIssue(e));
         }
         const verified = await verifyMdocPresentation(bytes, mdocConfig, expect, ctx);
-        if (!verified.valid) return registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) };
+        if (!verified.valid) return withheld(registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) });
         let trusted: MdocPresentationResult & PresentationResult = verified;
         if (registry !== undefined) {
           const { decision, decisions, profileErrors, profileWarnings } = await decideMdocTrust(
@@ -239,7 +242,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       }
       const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
       const verified = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
-      if (!verified.valid) return registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) };
+      if (!verified.valid) return withheld(registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) });
       let trusted: PresentationResult = verified;
       if (registry !== undefined) {
         const iat = verified.claims.iat;

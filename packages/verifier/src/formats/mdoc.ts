@@ -98,7 +98,7 @@ export async function verifyMdocPresentation(
 
 /** The same result with every claim withheld: merged, device-signed and per document. */
 export function withholdMdocClaims(result: MdocPresentationResult): MdocPresentationResult {
-  const withheld = (d: MdocDocumentResult): MdocDocumentResult => ({
+  const withheld = ({ deviceKey: _dk, ...d }: MdocDocumentResult): MdocDocumentResult => ({
     ...d,
     valid: false,
     claims: {},
