@@ -3,7 +3,18 @@
  * the rule it enforces. Real keys and signed tokens, a real HTTP server on 127.0.0.1.
  */
 import { createServer, type Server } from 'node:http';
-import { type ComityContext, ComityError, ComityUsageError, createContext, defaultCrypto, type Jwk, localSigner, type Signer } from '@comity/core';
+import {
+  type ComityContext,
+  ComityError,
+  ComityUsageError,
+  createContext,
+  decodeCompactJws,
+  defaultCrypto,
+  type Jwk,
+  localSigner,
+  type Signer,
+  signCompactJws,
+} from '@comity/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CheckStatusOptions,
@@ -150,6 +161,16 @@ describe('review: time options are caller input, never a silent opt-out', () => 
   it('status-list-8.3-4c-expired-control: the expired token is refused with sane options', async () => {
     const jwt = await signStatusListJwt({ list, uri, ...expiredAt, signer });
     expect(await codeOf(verifyStatusListJwt(jwt, { ctx, keys: [statusKey], uri }))).toBe('ERR_STATUS_TOKEN_EXPIRED');
+  });
+
+  it('status-list-8.4-historical-nbf: a token not yet valid at the requested time is refused for it, as one issued after it is', async () => {
+    // A real token, re-signed with nbf: valid from NOW - 10 000 (issued NOW - 20 000, never expiring).
+    const plain = await signStatusListJwt({ list, uri, iat: NOW - 20_000, signer, header: { kid: 'status-1' } });
+    const { header, payload } = decodeCompactJws(plain);
+    const jwt = await signCompactJws(header, { ...payload, nbf: NOW - 10_000 }, signer);
+    const at = (historicalTime: number) => verifyStatusListJwt(jwt, { ctx, keys: [statusKey], uri, historicalTime });
+    expect(await codeOf(at(NOW - 15_000))).toBe('ERR_STATUS_TOKEN_HISTORICAL_MISMATCH');
+    expect((await at(NOW - 5_000)).list.get(7)).toBe(1);
   });
 
   for (const [name, extra] of badOptions) {

@@ -100,7 +100,7 @@ export async function verifyWithKeys(
  * §8.3 step 4: `sub` equals the reference `uri`, `exp` not passed, `iat` and `nbf` not in
  * the future, and `iat` within `maxAgeSeconds` when the caller sets it.
  *
- * With `historicalTime` (§8.4), `iat <= historicalTime < exp` replaces the expiry and age checks.
+ * With `historicalTime` (§8.4), `iat, nbf <= historicalTime < exp` replaces the expiry and age checks.
  *
  * @throws ComityError `ERR_STATUS_SUB_MISMATCH`, `ERR_STATUS_TOKEN_EXPIRED`, `ERR_STATUS_TOKEN_NOT_YET_VALID`, `ERR_STATUS_TOKEN_STALE`,
  * `ERR_STATUS_TOKEN_HISTORICAL_MISMATCH`
@@ -113,8 +113,8 @@ export function checkTokenClaims(claims: TokenClaims, options: TokenCheckOptions
   if (claims.nbf !== undefined && claims.nbf > now + skew) throw statusError('ERR_STATUS_TOKEN_NOT_YET_VALID', 'the status list token is not yet valid');
   const at = options.historicalTime;
   if (at !== undefined) {
-    // §8.4: the requested time must lie within the token's validity, whatever the server answered.
-    if (claims.iat > at + skew || (claims.exp !== undefined && at >= claims.exp + skew)) {
+    // §8.4: the requested time must lie within the token's validity (nbf included), whatever the server answered.
+    if (claims.iat > at + skew || (claims.nbf !== undefined && claims.nbf > at + skew) || (claims.exp !== undefined && at >= claims.exp + skew)) {
       throw statusError('ERR_STATUS_TOKEN_HISTORICAL_MISMATCH', 'the status list token was not valid at the requested time');
     }
     return;
