@@ -111,6 +111,7 @@ const SD_JWT_ROWS: readonly Row[] = [
   ['decoys NaN', (k) => sd(k, { decoys: Number.NaN }), REQUEST],
   ['decoys fractional', (k) => sd(k, { decoys: 1.5 }), REQUEST],
   ['decoys a string', (k) => sd(k, { decoys: '2' }), REQUEST],
+  ['decoys above the bound', (k) => sd(k, { decoys: 1001 }), REQUEST],
   ['decoys a per-path list', (k) => sd(k, { decoys: [{ path: [], count: 1 }] }), REQUEST],
   // 9. vctIntegrity and status
   ['vctIntegrity not SRI', (k) => sd(k, { vctIntegrity: 'not-an-integrity' }), REQUEST],

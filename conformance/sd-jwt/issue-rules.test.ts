@@ -41,3 +41,42 @@ describe('issueSdJwt claim names', () => {
     expect(Object.getPrototypeOf(result.claims.b)).toBe(Object.prototype);
   });
 });
+
+describe('issueSdJwt decoys', () => {
+  const claims = { items: Array.from({ length: 600 }, (_, i) => ({ n: i })), a: 1 };
+  it.each([
+    ['negative', -1],
+    ['fractional', 1.5],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a string', '2'],
+    ['above the bound', 1001],
+    ['a per-path count that is not whole', [{ path: ['a'], count: 0.5 }]],
+    ['a per-path entry without a claim path', [{ path: 'items', count: 1 }]],
+    // 2 decoys in each of 600 objects: 1,200 in all, placed by one pattern.
+    ['a pattern that multiplies past the bound', [{ path: ['items', null], count: 2 }]],
+  ])('rfc9901-4.2.5-decoys %s is ERR_USAGE_DECOYS, never silently none or a runaway issuance', async (_, decoys) => {
+    const k = await testKeys();
+    const signer = localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto);
+    expect(usageCode(await issueSdJwt({ claims, decoys: decoys as never, signer }, ctx).catch((e) => e))).toBe('ERR_USAGE_DECOYS');
+  });
+
+  it('decoys up to the bound are issued: the limit refuses only what is above it', async () => {
+    const k = await testKeys();
+    const signer = localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto);
+    const credential = await issueSdJwt(
+      {
+        claims,
+        decoys: [
+          { path: ['items', null], count: 1 },
+          { path: [], count: 400 },
+        ],
+        signer,
+      },
+      ctx,
+    );
+    const { payload } = await decodeSdJwt(credential, ctx);
+    expect((payload._sd as unknown[]).length).toBe(400);
+    expect(((payload.items as Array<{ _sd: unknown[] }>)[0] as { _sd: unknown[] })._sd.length).toBe(1);
+  });
+});

@@ -49,19 +49,29 @@ export interface IssueSdJwtInput {
  * const sdJwt = await issueSdJwt({ claims, disclosable: [['given_name'], ['address', 'locality']], signer }, ctx);
  * ```
  * @throws ComityUsageError `ERR_USAGE_SD_PATH` when a path is malformed or names no claim; `ERR_USAGE_RESERVED_CLAIM` for a claim named
- *   `_sd`, `...` or `_sd_alg`, or a claim named `__proto__` that is not selectively disclosable
+ *   `_sd`, `...` or `_sd_alg`, or a claim named `__proto__` that is not selectively disclosable; `ERR_USAGE_DECOYS` for decoys that
+ *   are not whole numbers, or more than {@link MAX_DECOYS} in all
  * @see RFC 9901 §4.2
  */
 export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Promise<string> {
   const hashAlg = input.hashAlg ?? 'sha-256';
   const patterns = input.disclosable ?? [];
   for (const p of patterns) if (!isClaimPath(p)) throw new ComityUsageError('ERR_USAGE_SD_PATH', 'a disclosable path is not a valid claim path');
+  checkDecoys(input.decoys);
   // The payload is built in one synchronous pass with a slot (an index into `slots`) wherever a
   // digest goes. The slots are then hashed in creation order, which is children before parents:
   // by the time a disclosure is serialized, the digests inside its value are written in. With a
   // synchronous digest (node:crypto) an issuance awaits only its signature.
   const random = randomPool(ctx);
-  const state: IssueState = { patterns, matched: new Uint8Array(patterns.length), decoys: input.decoys, slots: [], random, salt: saltSource(random) };
+  const state: IssueState = {
+    patterns,
+    matched: new Uint8Array(patterns.length),
+    decoys: input.decoys,
+    decoyCount: 0,
+    slots: [],
+    random,
+    salt: saltSource(random),
+  };
   const payload = encode(state, structuredClone(input.claims), []) as Record<string, unknown>;
   const missing = state.matched.indexOf(0);
   if (missing !== -1) throw new ComityUsageError('ERR_USAGE_SD_PATH', `disclosable path ${JSON.stringify(patterns[missing])} names no claim`);
@@ -88,6 +98,8 @@ interface IssueState {
   /** Which patterns named a claim (each must). */
   readonly matched: Uint8Array;
   readonly decoys: IssueSdJwtInput['decoys'];
+  /** Decoys placed so far: a path pattern such as `['items', null]` may place its count many times. */
+  decoyCount: number;
   readonly slots: Slot[];
   readonly random: Random;
   readonly salt: () => string;
@@ -141,12 +153,36 @@ function isDisclosable(state: IssueState, path: ClaimPath): boolean {
   return hit;
 }
 
+/**
+ * Most decoy digests one credential may carry. Decoys hide how many claims there are; a few
+ * per object do that. Without a bound, `decoys: 1e9` (or a pattern matching every element of a
+ * long array) would spin the issuer out of memory.
+ */
+export const MAX_DECOYS = 1000;
+
+/** Decoys are a whole number, or a list of `{ path, count }` with claim paths and whole counts. */
+function checkDecoys(decoys: unknown): void {
+  if (decoys === undefined) return;
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= MAX_DECOYS;
+  const ok =
+    typeof decoys === 'number'
+      ? count(decoys)
+      : Array.isArray(decoys) && decoys.every((d) => typeof d === 'object' && d !== null && (isTopLevel(d.path) || isClaimPath(d.path)) && count(d.count));
+  if (!ok)
+    throw new ComityUsageError('ERR_USAGE_DECOYS', `decoys must be a whole number from 0 to ${MAX_DECOYS}, or a list of { path, count } with such counts`);
+}
+
+// Decoys may go into the top-level object, which no claim path names.
+const isTopLevel = (path: unknown): boolean => Array.isArray(path) && path.length === 0;
+
 function decoysAt(state: IssueState, path: ClaimPath): number {
   const decoys = state.decoys;
   if (decoys === undefined) return 0;
-  if (typeof decoys === 'number') return path.length === 0 ? decoys : 0;
   let n = 0;
-  for (const d of decoys) if (pathMatches(d.path, path)) n += d.count;
+  if (typeof decoys === 'number') n = path.length === 0 ? decoys : 0;
+  else for (const d of decoys) if (pathMatches(d.path, path)) n += d.count;
+  state.decoyCount += n;
+  if (state.decoyCount > MAX_DECOYS) throw new ComityUsageError('ERR_USAGE_DECOYS', `a credential may carry at most ${MAX_DECOYS} decoy digests`);
   return n;
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Certificate, type ClaimPath, ComityError, ComityUsageError, isPlainObject, type Jwk, parsePublicJwk, type Signer } from '@comity/core';
-import { isClaimPath } from '@comity/sd-jwt-vc';
+import { isClaimPath, MAX_DECOYS } from '@comity/sd-jwt-vc';
 import { parseStatusReference } from '@comity/status-list';
 
 function refuse(message: string): never {
@@ -174,10 +174,10 @@ export function copyDisclosable(value: unknown): ClaimPath[] | undefined {
   });
 }
 
-/** Top-level decoy digests: a non-negative whole number. */
+/** Top-level decoy digests: a whole number from 0 to the format's bound. */
 export function checkDecoys(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || (value as number) < 0) refuse('decoys must be a non-negative whole number');
+  if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > MAX_DECOYS) refuse(`decoys must be a whole number from 0 to ${MAX_DECOYS}`);
   return value as number;
 }
 
