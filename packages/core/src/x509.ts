@@ -11,10 +11,10 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import { defaultCrypto } from './context.js';
 import { BoundedCache } from './crypto/key-check.js';
-import type { SignatureAlgorithm } from './crypto/types.js';
+import type { HashAlgorithm, SignatureAlgorithm } from './crypto/types.js';
 import { base64Decode, base64Encode, base64urlDecode, base64urlEncode, toHex } from './encoding.js';
 import { ComityError, ComityUsageError } from './errors.js';
-import { derToRawEcdsa, isSingleDerItem } from './internal/der.js';
+import { derToRawEcdsa, isSingleDerItem, validityTimes } from './internal/der.js';
 import type { Jwk } from './jwk.js';
 
 /** Key usage bits (RFC 5280 §4.2.1.3) as flags. */
@@ -63,7 +63,7 @@ export interface Certificate {
 /** What signature checks need, kept out of the public shape. */
 interface Internals {
   readonly tbs: Uint8Array;
-  readonly signatureAlgorithm: SignatureAlgorithm | undefined;
+  readonly signatureAlgorithm: CertificateSignatureAlgorithm | undefined;
   readonly signature: Uint8Array;
   /** Subject and issuer names with attribute types and string types: names chain exactly, not by their rendering. */
   readonly subjectName: string;
@@ -121,7 +121,8 @@ export function derToPem(der: Uint8Array): string {
 /**
  * Parses a DER certificate. Results are cached by the DER bytes. Refused: bytes around or
  * after the certificate, a BER outer length, an extension present twice (RFC 5280 §4.2),
- * a signed signature algorithm that differs from the outer one (§4.1.1.2).
+ * a signed signature algorithm that differs from the outer one (§4.1.1.2), a validity time
+ * that is not `YYMMDDHHMMSSZ` UTCTime or `YYYYMMDDHHMMSSZ` GeneralizedTime (§4.1.2.5).
  *
  * @throws ComityError `ERR_X509_PARSE`, `ERR_X509_UNSUPPORTED_KEY`
  */
@@ -166,14 +167,17 @@ async function parseUncached(der: Uint8Array): Promise<Certificate> {
     const basic = bc === undefined ? undefined : AsnConvert.parse(bc.extnValue, asn.BasicConstraints);
     const akiValue = aki === undefined ? undefined : AsnConvert.parse(aki.extnValue, asn.AuthorityKeyIdentifier).keyIdentifier;
     if (cert.tbsCertificateRaw === undefined) throw new Error('no raw TBSCertificate');
+    const tbsRaw = new Uint8Array(cert.tbsCertificateRaw);
+    // From the signed bytes: the schema library reads a malformed time as some date (1899, or month 13 as next January).
+    const { notBefore, notAfter } = validityTimes(tbsRaw);
     const result: Certificate = {
       der,
       sha256: toHex(await defaultCrypto.digest('sha-256', der)),
       subject: renderName(tbs.subject),
       issuer: renderName(tbs.issuer),
       serialNumber: toHex(new Uint8Array(tbs.serialNumber)),
-      notBefore: tbs.validity.notBefore.getTime(),
-      notAfter: tbs.validity.notAfter.getTime(),
+      notBefore,
+      notAfter,
       isCA: basic === undefined ? undefined : basic.cA,
       pathLength: basic?.pathLenConstraint,
       keyUsage: ku === undefined ? undefined : AsnConvert.parse(ku.extnValue, asn.KeyUsage).toNumber(),
@@ -186,7 +190,7 @@ async function parseUncached(der: Uint8Array): Promise<Certificate> {
       publicJwk: spkiToJwk(tbs.subjectPublicKeyInfo),
     };
     internals.set(result, {
-      tbs: new Uint8Array(cert.tbsCertificateRaw),
+      tbs: tbsRaw,
       signatureAlgorithm: signatureAlgorithmOf(cert.signatureAlgorithm),
       signature: new Uint8Array(cert.signatureValue),
       subjectName: nameKey(tbs.subject),
@@ -344,10 +348,19 @@ function spkiToJwk(spki: asn.SubjectPublicKeyInfo): Jwk {
   throw unsupportedKey(oid);
 }
 
+/**
+ * A certificate's signature algorithm. ECDSA names only the hash (RFC 5758 §3.2): the curve
+ * is the issuer key's, and any of P-256/384/521 may sign with any of SHA-256/384/512
+ * (ISO 18013-5 IACA profiles do), which a JOSE name cannot say.
+ */
+type CertificateSignatureAlgorithm = { readonly ecdsaHash: HashAlgorithm } | { readonly alg: SignatureAlgorithm };
+
+const ECDSA_HASHES: Record<string, HashAlgorithm> = {
+  '1.2.840.10045.4.3.2': 'sha-256',
+  '1.2.840.10045.4.3.3': 'sha-384',
+  '1.2.840.10045.4.3.4': 'sha-512',
+};
 const SIGNATURE_ALGORITHMS: Record<string, SignatureAlgorithm> = {
-  '1.2.840.10045.4.3.2': 'ES256',
-  '1.2.840.10045.4.3.3': 'ES384',
-  '1.2.840.10045.4.3.4': 'ES512',
   '1.3.101.112': 'EdDSA',
   '1.2.840.113549.1.1.11': 'RS256',
   '1.2.840.113549.1.1.12': 'RS384',
@@ -359,15 +372,17 @@ const PSS_HASHES: Record<string, SignatureAlgorithm> = {
   '2.16.840.1.101.3.4.2.3': 'PS512',
 };
 
-function signatureAlgorithmOf(id: asn.AlgorithmIdentifier): SignatureAlgorithm | undefined {
+function signatureAlgorithmOf(id: asn.AlgorithmIdentifier): CertificateSignatureAlgorithm | undefined {
+  const ecdsaHash = ECDSA_HASHES[id.algorithm];
+  if (ecdsaHash !== undefined) return { ecdsaHash };
   const direct = SIGNATURE_ALGORITHMS[id.algorithm];
-  if (direct !== undefined) return direct;
+  if (direct !== undefined) return { alg: direct };
   if (id.algorithm === '1.2.840.113549.1.1.10' && id.parameters !== undefined && id.parameters !== null) {
     const params = AsnConvert.parse(id.parameters, RsaSaPssParams);
     const alg = PSS_HASHES[params.hashAlgorithm.algorithm];
     // The provider's PSS uses the hash length as salt length, as the RFC 8017 profile does.
     const saltLength = alg === 'PS256' ? 32 : alg === 'PS384' ? 48 : 64;
-    return alg !== undefined && params.saltLength === saltLength ? alg : undefined;
+    return alg !== undefined && params.saltLength === saltLength ? { alg } : undefined;
   }
   return undefined;
 }
@@ -400,7 +415,8 @@ export interface ValidatedChain {
  * const { anchor } = await validateCertificateChain(chain, { now: new Date(), anchors });
  * ```
  * @throws ComityError `ERR_X509_CHAIN_EMPTY`, `ERR_X509_CHAIN_TOO_LONG`, `ERR_X509_NOT_YET_VALID`, `ERR_X509_EXPIRED`, `ERR_X509_UNKNOWN_CRITICAL_EXTENSION`,
- *   `ERR_X509_UNSUPPORTED_KEY`, `ERR_X509_NOT_CA`, `ERR_X509_KEY_USAGE`, `ERR_X509_PATH_LENGTH`, `ERR_X509_SIGNATURE_INVALID`, `ERR_X509_CHAIN_UNANCHORED`
+ *   `ERR_X509_UNSUPPORTED_KEY`, `ERR_X509_NOT_CA`, `ERR_X509_KEY_USAGE`, `ERR_X509_PATH_LENGTH`, `ERR_X509_SIGNATURE_INVALID`, `ERR_X509_CHAIN_UNANCHORED`,
+ *   `ERR_CRYPTO_UNAVAILABLE`
  * @throws ComityUsageError `ERR_USAGE_DATE` when `now` is not a valid Date
  */
 export async function validateCertificateChain(chain: readonly Certificate[], options: ChainValidationOptions): Promise<ValidatedChain> {
@@ -503,23 +519,63 @@ function issuedBy(cert: Certificate, issuer: Certificate): boolean {
   return a !== undefined && b !== undefined ? a.issuerName === b.subjectName : cert.issuer === issuer.subject;
 }
 
-/** True if `issuer`'s key verifies `cert`'s signature (cached). */
+/**
+ * True if `issuer`'s key verifies `cert`'s signature (cached). ECDSA uses the hash the
+ * certificate names over the issuer key's curve, whichever pair of P-256/384/521 and
+ * SHA-256/384/512 it is; SHA-1, MD5 and unknown algorithms verify nothing.
+ *
+ * @throws ComityError `ERR_CRYPTO_UNAVAILABLE` when the runtime has no WebCrypto
+ * @see RFC 5758 §3.2
+ */
 export async function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
   const id = `${issuer.sha256}|${cert.sha256}`;
   const known = signatureChecks.get(id);
   if (known !== undefined) return known;
   const inner = internals.get(cert);
+  const named = inner?.signatureAlgorithm;
   let ok = false;
-  if (inner?.signatureAlgorithm !== undefined) {
+  if (inner !== undefined && named !== undefined) {
     try {
-      const alg = inner.signatureAlgorithm;
-      const size = issuer.publicJwk.crv === 'P-256' ? 32 : issuer.publicJwk.crv === 'P-384' ? 48 : 66;
-      const signature = alg.startsWith('ES') ? derToRawEcdsa(inner.signature, size) : inner.signature;
-      ok = await defaultCrypto.verify(alg, issuer.publicJwk, inner.tbs, signature);
-    } catch {
+      if ('alg' in named) ok = await defaultCrypto.verify(named.alg, issuer.publicJwk, inner.tbs, inner.signature);
+      else ok = await verifyEcdsa(named.ecdsaHash, issuer.publicJwk, inner.tbs, inner.signature);
+    } catch (cause) {
+      // A runtime without crypto says so and is not remembered as a bad signature.
+      if (cause instanceof ComityError && cause.code === 'ERR_CRYPTO_UNAVAILABLE') throw cause;
       ok = false;
     }
   }
   signatureChecks.set(id, ok);
   return ok;
+}
+
+// The JOSE algorithm of each curve with its own hash, and the curve's scalar size.
+const EC_CURVES: Record<string, { alg: SignatureAlgorithm; hash: HashAlgorithm; size: number }> = {
+  'P-256': { alg: 'ES256', hash: 'sha-256', size: 32 },
+  'P-384': { alg: 'ES384', hash: 'sha-384', size: 48 },
+  'P-521': { alg: 'ES512', hash: 'sha-512', size: 66 },
+};
+const WEB_HASH: Record<HashAlgorithm, string> = { 'sha-256': 'SHA-256', 'sha-384': 'SHA-384', 'sha-512': 'SHA-512' };
+const mixedKeys = new BoundedCache<Promise<CryptoKey>>(256);
+
+/**
+ * ECDSA with the certificate's hash over the issuer key's curve. The curve's own hash goes
+ * through the crypto provider (cached keys, node:crypto on Node); another hash, which the
+ * provider's JOSE names cannot express, goes to WebCrypto, present on every runtime comity
+ * supports (Node >= 19, browsers, Deno) and able to pair any curve with any hash.
+ */
+async function verifyEcdsa(hash: HashAlgorithm, key: Jwk, data: Uint8Array, der: Uint8Array): Promise<boolean> {
+  const curve = key.kty === 'EC' && typeof key.crv === 'string' ? EC_CURVES[key.crv] : undefined;
+  if (curve === undefined) return false;
+  const signature = derToRawEcdsa(der, curve.size);
+  if (hash === curve.hash) return defaultCrypto.verify(curve.alg, key, data, signature);
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) throw new ComityError('ERR_CRYPTO_UNAVAILABLE', 'WebCrypto is not available in this runtime');
+  const id = `${key.crv}|${key.x}|${key.y}`;
+  let imported = mixedKeys.get(id);
+  if (imported === undefined) {
+    imported = subtle.importKey('jwk', { kty: 'EC', crv: key.crv, x: key.x, y: key.y }, { name: 'ECDSA', namedCurve: key.crv as string }, false, ['verify']);
+    mixedKeys.set(id, imported);
+    imported.catch(() => mixedKeys.delete(id));
+  }
+  return subtle.verify({ name: 'ECDSA', hash: WEB_HASH[hash] }, await imported, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
 }

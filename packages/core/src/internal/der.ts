@@ -1,7 +1,8 @@
 /**
  * The little DER the certificate code needs beside the ASN.1 schema library: ECDSA
  * signature conversion between DER (X.509) and raw `r || s` (the crypto provider's form),
- * and the length check a schema parse skips.
+ * the length check a schema parse skips, and the validity times read from the signed bytes
+ * (the schema library turns a malformed time into a date instead of refusing it).
  */
 import { ComityError } from '../errors.js';
 
@@ -34,6 +35,75 @@ export function isSingleDerItem(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/** One TLV with a single-byte tag: its tag and the bounds of its contents. */
+function readTlv(bytes: Uint8Array, at: number): { tag: number; start: number; end: number } {
+  const tag = bytes[at];
+  if (tag === undefined || (tag & 0x1f) === 0x1f) throw new ComityError('ERR_X509_PARSE', 'truncated DER or unsupported tag');
+  const { length, next } = readLength(bytes, at + 1);
+  if (next + length > bytes.length) throw new ComityError('ERR_X509_PARSE', 'truncated DER');
+  return { tag, start: next, end: next + length };
+}
+
+const UTC_TIME = 0x17;
+const GENERALIZED_TIME = 0x18;
+const UTC_FORM = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+const GENERALIZED_FORM = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A validity Time in the only forms RFC 5280 §4.1.2.5 allows: UTCTime `YYMMDDHHMMSSZ`
+ * (YY below 50 is 20YY) and GeneralizedTime `YYYYMMDDHHMMSSZ`, every field in range.
+ * GeneralizedTime for a year before 2050 is accepted although §4.1.2.5 says CAs MUST use
+ * UTCTime there: real CAs issue such certificates, the time is unambiguous, and OpenSSL and
+ * Go accept it.
+ */
+function parseTime(bytes: Uint8Array, at: number): { time: Date; next: number } {
+  const { tag, start, end } = readTlv(bytes, at);
+  // Both forms are 13 or 15 characters: anything longer is refused before it becomes a string.
+  if (end - start > 15) throw new ComityError('ERR_X509_PARSE', 'certificate validity time is not a UTCTime or GeneralizedTime of the RFC 5280 form');
+  const text = String.fromCharCode(...bytes.subarray(start, end));
+  const m = tag === UTC_TIME ? UTC_FORM.exec(text) : tag === GENERALIZED_TIME ? GENERALIZED_FORM.exec(text) : null;
+  if (m === null) throw new ComityError('ERR_X509_PARSE', 'certificate validity time is not a UTCTime or GeneralizedTime of the RFC 5280 form');
+  const [first, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const year = tag === GENERALIZED_TIME ? first : first < 50 ? 2000 + first : 1900 + first;
+  const monthDays = (MONTH_DAYS[month - 1] ?? 0) + (month === 2 && isLeapYear(year) ? 1 : 0);
+  if (day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59)
+    throw new ComityError('ERR_X509_PARSE', 'certificate validity time is out of range');
+  // setUTCFullYear: Date.UTC reads years 0-99 as 1900-1999.
+  const time = new Date(0);
+  time.setUTCFullYear(year, month - 1, day);
+  time.setUTCHours(hour, minute, second, 0);
+  return { time, next: end };
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/**
+ * notBefore and notAfter of a DER TBSCertificate, read from the bytes as signed.
+ *
+ * @throws ComityError `ERR_X509_PARSE` for a time that is not of the RFC 5280 §4.1.2.5 form
+ */
+export function validityTimes(tbs: Uint8Array): { notBefore: Date; notAfter: Date } {
+  const outer = readTlv(tbs, 0);
+  if (outer.tag !== 0x30) throw new ComityError('ERR_X509_PARSE', 'TBSCertificate is not a SEQUENCE');
+  let at = outer.start;
+  if (tbs[at] === 0xa0) at = readTlv(tbs, at).end; // version
+  for (const tag of [0x02, 0x30, 0x30]) {
+    // serialNumber, signature, issuer
+    const item = readTlv(tbs, at);
+    if (item.tag !== tag) throw new ComityError('ERR_X509_PARSE', 'TBSCertificate fields are out of order');
+    at = item.end;
+  }
+  const validity = readTlv(tbs, at);
+  if (validity.tag !== 0x30 || validity.end > outer.end) throw new ComityError('ERR_X509_PARSE', 'TBSCertificate validity is not a SEQUENCE');
+  const notBefore = parseTime(tbs, validity.start);
+  const notAfter = parseTime(tbs, notBefore.next);
+  if (notAfter.next !== validity.end) throw new ComityError('ERR_X509_PARSE', 'TBSCertificate validity has extra fields');
+  return { notBefore: notBefore.time, notAfter: notAfter.time };
 }
 
 function readInteger(bytes: Uint8Array, at: number): { value: Uint8Array; next: number } {
