@@ -28,6 +28,7 @@ import {
   type SdJwtJsonSignature,
   toJsonSerialization,
 } from '@comity/sd-jwt-vc';
+import { msoFactsOf, plainClaimsOf } from './internal/always-sent.js';
 import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond } from './internal/reveal.js';
 import { checkBoundToSigner, checkReceivedHeader, checkReceivedMdoc, checkReceivedNotExpired, checkReceivedSignature } from './receive-checks.js';
 import { checkHandoverBinding, checkMdocRequest, checkRequest } from './request-check.js';
@@ -72,6 +73,8 @@ export interface PresentationRequestView {
     /** Every other claim that the disclosures sent with this one reveal (SD-JWT VC, stored-claim paths). */
     readonly alsoReveals?: readonly ClaimPath[];
   }>;
+  /** What every presentation of this credential sends, whatever the consent: as {@link PresentationLogEntry.alwaysSent}. */
+  readonly alwaysSent: readonly ClaimPath[];
 }
 
 /** One entry of the citizen's presentation log. */
@@ -82,13 +85,31 @@ export interface PresentationLogEntry {
   readonly credentialId: string;
   readonly credentialType: string;
   /**
-   * What the verifier received: the requested paths it can read, then every other claim the sent
-   * disclosures revealed with them (parents of a nested claim). Plain claims nobody asked for
-   * (`iss`, `vct`, `cnf`...) go with every SD-JWT VC presentation and are not listed.
+   * What the verifier received of what was requested: the requested paths it can read, then every
+   * other claim the sent disclosures revealed with them (parents of a nested claim).
    */
   readonly disclosed: readonly ClaimPath[];
   /** The requested paths the verifier did not receive. */
   readonly withheld: readonly ClaimPath[];
+  /**
+   * What the verifier received without any disclosure, asked for or not; the same for every
+   * presentation of the credential, and the same list `describeRequest` showed before consent.
+   *
+   * SD-JWT VC: the leaf path of every plain claim of the issuer-signed payload, nested ones and
+   * array elements included (concrete indices into the stored claims, as in `disclosed`), in
+   * payload order: technical claims (`iss`, `iat`, `exp`, `vct`, `cnf`, `status`...) as well as
+   * personal ones the issuer did not make disclosable. A container whose members are all
+   * disclosable is named itself (its existence is sent). A claim inside a disclosure is not here:
+   * it is sent only with that disclosure, and then listed in `disclosed`. A requested plain claim
+   * is in both lists.
+   *
+   * mdoc: no element is sent without consent, but the MSO always is; listed are its facts as paths
+   * into the MSO (not `[namespace, element]`): `['docType']`, `['validityInfo', 'signed' |
+   * 'validFrom' | 'validUntil' | 'expectedUpdate']`, `['deviceKeyInfo', 'deviceKey']` (the
+   * holder's key, a correlation handle like `cnf`), `['deviceKeyInfo', 'keyAuthorizations']` and
+   * the `status` leaves when present. Digests and the digest algorithm are not listed.
+   */
+  readonly alwaysSent: readonly ClaimPath[];
 }
 
 /** A verifier's request as the wallet receives it. */
@@ -115,7 +136,10 @@ export interface Wallet {
   receive(credential: string): Promise<StoredCredential>;
   /** The stored credentials, in the order received (frozen: the wallet's state cannot be changed through them). */
   credentials(): readonly StoredCredential[];
-  /** What a request asks of one credential, for the consent screen. */
+  /**
+   * What a request asks of one credential, for the consent screen: each requested claim, and what
+   * any presentation of the credential sends anyway (`alwaysSent`, as the log will record it).
+   */
   describeRequest(credentialId: string, request: { verifier: string; purpose?: string; claims: readonly ClaimPath[] }): PresentationRequestView;
   /**
    * Presents a credential: discloses the requested claims the citizen consented to, signs key
@@ -150,7 +174,15 @@ export function createWallet(options: {
   const ctx = options.ctx ?? createContext();
   // `json`: the credential came in the JWS JSON Serialization (RFC 9901 §8) and is presented in it.
   type JsonForm = { form: 'flattened' | 'general'; header: Record<string, unknown>; otherSignatures: SdJwtJsonSignature[] };
-  type Entry = { stored: StoredCredential; raw: string; decoded?: DecodedSdJwt; issuerSigned?: Uint8Array; json?: JsonForm };
+  // `alwaysSent`: worked out once on receipt, so the consent screen and the log cannot disagree.
+  type Entry = {
+    stored: StoredCredential;
+    raw: string;
+    alwaysSent: readonly ClaimPath[];
+    decoded?: DecodedSdJwt;
+    issuerSigned?: Uint8Array;
+    json?: JsonForm;
+  };
   const store = new Map<string, Entry>();
   const entries: PresentationLogEntry[] = [];
   const get = (id: string) => {
@@ -199,7 +231,7 @@ export function createWallet(options: {
           receivedAt: ctx.now().toISOString(),
           issuerSignature: 'verified',
         });
-        store.set(id, { stored, raw: text, issuerSigned: bytes });
+        store.set(id, { stored, raw: text, alwaysSent: deepFreeze(msoFactsOf(parsed.mso)), issuerSigned: bytes });
         return stored;
       }
       const decoded = await receiveSdJwt(text, ctx);
@@ -220,7 +252,7 @@ export function createWallet(options: {
         receivedAt: ctx.now().toISOString(),
         issuerSignature,
       });
-      store.set(id, { stored, raw: text, decoded, ...(json === undefined ? {} : { json }) });
+      store.set(id, { stored, raw: text, alwaysSent: deepFreeze(plainClaimsOf(decoded)), decoded, ...(json === undefined ? {} : { json }) });
       return stored;
     },
     credentials() {
@@ -228,7 +260,7 @@ export function createWallet(options: {
     },
     describeRequest(credentialId, request) {
       checkRequest(request, false);
-      const { decoded, stored } = get(credentialId);
+      const { decoded, stored, alwaysSent } = get(credentialId);
       if (decoded === undefined) {
         checkMdocRequest(request.claims);
         // Every mdoc element is disclosed on its own.
@@ -236,6 +268,7 @@ export function createWallet(options: {
           verifier: request.verifier,
           ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
           claims: request.claims.map((path) => ({ path, available: reach(stored.claims, path), selectivelyDisclosable: true })),
+          alwaysSent,
         };
       }
       return {
@@ -257,13 +290,14 @@ export function createWallet(options: {
             ...(also.length === 0 ? {} : { alsoReveals: also }),
           };
         }),
+        alwaysSent,
       };
     },
     async present(credentialId, request, consent) {
       checkRequest(request, true);
       if (!Array.isArray(consent) || !consent.every(isClaimPath))
         throw new ComityUsageError('ERR_USAGE_CONSENT', 'consent is the list of claim paths the citizen agreed to share');
-      const { stored, raw, decoded, issuerSigned, json } = get(credentialId);
+      const { stored, raw, decoded, issuerSigned, json, alwaysSent } = get(credentialId);
       // Copied: the log must not change when the caller reuses its arrays.
       const requested = request.claims.map((p) => [...p]);
       const key = (p: ClaimPath) => JSON.stringify(p);
@@ -297,6 +331,7 @@ export function createWallet(options: {
           credentialType: stored.type,
           disclosed,
           withheld: requested.filter((p) => !sent.has(key(p))),
+          alwaysSent,
         }),
       );
       return presentation;
