@@ -83,11 +83,15 @@ for (const c of view.claims) {
     `     ${JSON.stringify(c.path).padEnd(26)} ${c.available ? 'in the credential' : 'not in the credential'}${c.selectivelyDisclosable ? ', optional to share' : ''}${reveals}`,
   );
 }
+// What goes with every presentation whatever the consent: the plain (not selectively disclosable) claims.
+say(`   Sent with any answer: ${[...new Set(view.alwaysSent.map((p) => String(p[0])))].join(', ')} (cnf is the wallet's public key)`);
 const consent = [['given_name'], ['family_name'], ['age_over_18']];
 say(`   The citizen agrees to share ${consent.map((c) => c.join('.')).join(', ')} and withholds address.locality (it would reveal the whole address).`);
 const presentation = await wallet.present(stored.id, request, consent);
 const entry = wallet.log().at(-1);
-say(`   Wallet log: shared ${entry?.disclosed.length} claims with ${entry?.verifier}, withheld ${entry?.withheld.length}.`);
+say(
+  `   Wallet log: shared ${entry?.disclosed.length} requested claims with ${entry?.verifier}, withheld ${entry?.withheld.length}, and sent the plain claims above with them (${entry?.alwaysSent.length} values).`,
+);
 
 // 4. The service verifies, with the nonce and audience of the request it sent, and checks the
 // PID's entry in the provider's status list (here the network is a function serving that list).
