@@ -1,8 +1,13 @@
 /**
  * Test data shared by the role tests: a real two-level X.509 PKI for SD-JWT VC issuers,
- * self-signed certificates, and the outcome of a call as a stable code.
+ * self-signed certificates, an mdoc PID presented by a wallet, and the outcome of a call as a
+ * stable code.
  */
-import { type Certificate, ComityError, ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage } from '@comity/core';
+import { type Certificate, ComityError, ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner } from '@comity/core';
+import { createWallet } from '@comity/holder';
+import { createIssuer } from '@comity/issuer';
+import { createTestDocumentSigner, createTestIaca, type HandoverInput } from '@comity/mdoc';
+import { createVerifier } from '@comity/verifier';
 
 const ctx = createContext();
 const day = 86_400_000;
@@ -56,4 +61,59 @@ export async function codeOf(call: () => unknown): Promise<string> {
     if (e instanceof ComityUsageError) return `usage:${e.code}`;
     return `other: ${e instanceof Error ? e.name : typeof e}`;
   }
+}
+
+/** The extended key usage of the test PID document signer: an example OID, not the mDL one. */
+export const PID_DS_EKU = '1.3.6.1.4.1.99999.18013.1';
+
+/**
+ * An mdoc PID (`age_over_18` only) issued under a fresh German test IACA by a document signer
+ * with {@link PID_DS_EKU}, received by a wallet holding `holderKeys` and presented for `handover`.
+ */
+export async function presentedPidMdoc(
+  holderKeys: { privateJwk: Jwk; publicJwk: Jwk },
+  handover: HandoverInput & { clientId: string; nonce: string },
+): Promise<{ iaca: Certificate; vp: string }> {
+  const iaca = await createTestIaca({ ctx, country: 'DE' });
+  const ds = await createTestDocumentSigner({ ctx, iaca, extKeyUsage: [PID_DS_EKU] });
+  const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
+  const { credential } = await issuer.issue({
+    format: 'mso_mdoc',
+    docType: 'eu.europa.ec.eudi.pid.1',
+    nameSpaces: { 'eu.europa.ec.eudi.pid.1': { age_over_18: true } },
+    holderKey: holderKeys.publicJwk,
+  });
+  const wallet = createWallet({ keyBindingSigner: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+  const stored = await wallet.receive(credential);
+  const claim = ['eu.europa.ec.eudi.pid.1', 'age_over_18'];
+  const vp = await wallet.present(stored.id, { verifier: handover.clientId, nonce: handover.nonce, handover, claims: [claim] }, [claim]);
+  return { iaca: iaca.certificate, vp };
+}
+
+/**
+ * A wallet holding a Greek test mDL (`family_name`, `age_over_18`, and `status` when given),
+ * the OpenID4VP handover of a request from `x509_san_dns:shop.example`, and a verifier that
+ * trusts the IACA.
+ */
+export async function mdocWallet(extra: { status?: { status_list: { idx: number; uri: string } } } = {}) {
+  const iaca = await createTestIaca({ ctx, country: 'GR' });
+  const ds = await createTestDocumentSigner({ ctx, iaca });
+  const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+  const { credential } = await createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx }).issue({
+    format: 'mso_mdoc',
+    docType: 'org.iso.18013.5.1.mDL',
+    nameSpaces: { 'org.iso.18013.5.1': { family_name: 'Papadopoulou', age_over_18: true } },
+    holderKey: walletKeys.publicJwk,
+    ...extra,
+  });
+  const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+  const stored = await wallet.receive(credential);
+  const handover = {
+    type: 'openid4vp',
+    clientId: 'x509_san_dns:shop.example',
+    nonce: 'n-1',
+    responseUri: 'https://shop.example/cb',
+    jwkThumbprint: null,
+  } as const;
+  return { wallet, stored, ds, handover, verifier: createVerifier({ trustAnchors: [iaca.certificate], ctx }) };
 }

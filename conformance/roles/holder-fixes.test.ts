@@ -10,7 +10,7 @@ import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { issueSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier } from '@comity/verifier';
 import { describe, expect, it } from 'vitest';
-import { codeOf } from './helpers.js';
+import { codeOf, mdocWallet } from './helpers.js';
 
 const ctx = createContext();
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
@@ -30,28 +30,6 @@ async function sdJwtWallet(claims: Record<string, unknown>, disclosable?: readon
   const stored = await wallet.receive(credential);
   const verify = (vp: string, nonce: string, audience: string) => createVerifier({ issuerKeys: [issuerKeys.publicJwk], ctx }).verify(vp, { nonce, audience });
   return { wallet, stored, verify, walletKeys };
-}
-
-async function mdocWallet() {
-  const iaca = await createTestIaca({ ctx, country: 'GR' });
-  const ds = await createTestDocumentSigner({ ctx, iaca });
-  const walletKeys = await ctx.crypto.generateKeyPair('ES256');
-  const { credential } = await createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx }).issue({
-    format: 'mso_mdoc',
-    docType: 'org.iso.18013.5.1.mDL',
-    nameSpaces: { 'org.iso.18013.5.1': { family_name: 'Papadopoulou', age_over_18: true } },
-    holderKey: walletKeys.publicJwk,
-  });
-  const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
-  const stored = await wallet.receive(credential);
-  const handover = {
-    type: 'openid4vp',
-    clientId: 'x509_san_dns:shop.example',
-    nonce: 'n-1',
-    responseUri: 'https://shop.example/cb',
-    jwkThumbprint: null,
-  } as const;
-  return { wallet, stored, ds, handover, verifier: createVerifier({ trustAnchors: [iaca.certificate], ctx }) };
 }
 
 describe('describeRequest and present agree', () => {

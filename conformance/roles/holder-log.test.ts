@@ -5,10 +5,10 @@
 import { type ClaimPath, createContext, localSigner } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
-import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { issueSdJwtVc } from '@comity/sd-jwt-vc';
 import { createVerifier } from '@comity/verifier';
 import { describe, expect, it } from 'vitest';
+import { mdocWallet } from './helpers.js';
 
 const ctx = createContext();
 const verifierId = 'x509_san_dns:rp.example';
@@ -150,20 +150,8 @@ describe('alwaysSent: what every presentation sends without a disclosure', () =>
   });
 
   it('holder-always-sent-mdoc: an mdoc sends no element unasked, but always its MSO facts (type, validity, device key, status)', async () => {
-    const iaca = await createTestIaca({ ctx, country: 'GR' });
-    const ds = await createTestDocumentSigner({ ctx, iaca });
-    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
-    const { credential } = await createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx }).issue({
-      format: 'mso_mdoc',
-      docType: 'org.iso.18013.5.1.mDL',
-      nameSpaces: { 'org.iso.18013.5.1': { family_name: 'Papadopoulou', age_over_18: true } },
-      holderKey: walletKeys.publicJwk,
-      status,
-    });
-    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
-    const stored = await wallet.receive(credential);
-    const handover = { type: 'openid4vp', clientId: verifierId, nonce: 'n-1', responseUri: 'https://rp.example/cb', jwkThumbprint: null } as const;
-    const request = { verifier: verifierId, nonce: 'n-1', handover, claims: [['org.iso.18013.5.1', 'age_over_18']] };
+    const { wallet, stored, handover } = await mdocWallet({ status });
+    const request = { verifier: handover.clientId, nonce: handover.nonce, handover, claims: [['org.iso.18013.5.1', 'age_over_18']] };
     const expected: ClaimPath[] = [
       ['docType'],
       ['validityInfo', 'signed'],

@@ -5,14 +5,11 @@
  * asked only for an mdoc.
  */
 import { base64Encode, createContext, type Jwk, localSigner } from '@comity/core';
-import { createWallet } from '@comity/holder';
-import { createIssuer } from '@comity/issuer';
-import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { TrustRegistry, x509AnchorSource } from '@comity/trust-registry';
 import { createVerifier } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, issuerPki } from './helpers.js';
+import { codeOf, issuerPki, PID_DS_EKU, presentedPidMdoc } from './helpers.js';
 
 const ctx = createContext();
 const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
@@ -160,26 +157,13 @@ describe('a refused result does not carry the holder key', () => {
   });
 
   it('an mdoc refused for its document signer has no deviceKey, at the top or per document; an accepted one has', async () => {
-    const iaca = await createTestIaca({ ctx, country: 'DE' });
-    const pidEku = '1.3.6.1.4.1.99999.18013.1';
-    const ds = await createTestDocumentSigner({ ctx, iaca, extKeyUsage: [pidEku] });
-    const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
-    const { credential } = await issuer.issue({
-      format: 'mso_mdoc',
-      docType: 'eu.europa.ec.eudi.pid.1',
-      nameSpaces: { 'eu.europa.ec.eudi.pid.1': { age_over_18: true } },
-      holderKey: holderKeys.publicJwk,
-    });
-    const wallet = createWallet({ keyBindingSigner: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ctx });
-    const stored = await wallet.receive(credential);
-    const claim = ['eu.europa.ec.eudi.pid.1', 'age_over_18'];
-    const vp = await wallet.present(stored.id, { verifier: handover.clientId, nonce: handover.nonce, handover, claims: [claim] }, [claim]);
-    const refused = await createVerifier({ trustAnchors: [iaca.certificate], ctx }).verify(vp, { handover });
+    const { iaca, vp } = await presentedPidMdoc(holderKeys, handover);
+    const refused = await createVerifier({ trustAnchors: [iaca], ctx }).verify(vp, { handover });
     expect(codes(refused)).toContain('ERR_MDOC_DS_PROFILE_EKU');
     expect(refused.deviceKey).toBeUndefined();
     expect(refused.documents?.every((d) => d.deviceKey === undefined)).toBe(true);
     expect(JSON.stringify(refused)).not.toContain(holderKeys.publicJwk.x as string);
-    const accepted = await createVerifier({ trustAnchors: [iaca.certificate], documentSignerEkus: [pidEku], ctx }).verify(vp, { handover });
+    const accepted = await createVerifier({ trustAnchors: [iaca], documentSignerEkus: [PID_DS_EKU], ctx }).verify(vp, { handover });
     expect(codes(accepted)).toEqual([]);
     expect(accepted.deviceKey?.x).toBe(holderKeys.publicJwk.x);
   });

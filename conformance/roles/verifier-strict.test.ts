@@ -5,13 +5,10 @@
  * the header kid names a pinned key.
  */
 import { base64Encode, type ComityUsageError, createContext, type Jwk, localSigner } from '@comity/core';
-import { createWallet } from '@comity/holder';
-import { createIssuer } from '@comity/issuer';
-import { createTestDocumentSigner, createTestIaca } from '@comity/mdoc';
 import { type IssueSdJwtVcInput, issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selfSignedCertificate } from './helpers.js';
+import { PID_DS_EKU, presentedPidMdoc, selfSignedCertificate } from './helpers.js';
 
 const ctx = createContext();
 const _day = 86_400_000;
@@ -182,24 +179,11 @@ describe('presentations given as bytes', () => {
 
 describe('mdoc and clock settings of the role', () => {
   it('documentSignerEkus admits an mdoc PID whose document signer is not an mDL signer; the default refuses it', async () => {
-    const iaca = await createTestIaca({ ctx, country: 'DE' });
-    const pidEku = '1.3.6.1.4.1.99999.18013.1'; // an example OID, not the mDL one
-    const ds = await createTestDocumentSigner({ ctx, iaca, extKeyUsage: [pidEku] });
-    const issuer = createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx });
-    const { credential } = await issuer.issue({
-      format: 'mso_mdoc',
-      docType: 'eu.europa.ec.eudi.pid.1',
-      nameSpaces: { 'eu.europa.ec.eudi.pid.1': { age_over_18: true } },
-      holderKey: holderKeys.publicJwk,
-    });
-    const wallet = createWallet({ keyBindingSigner: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ctx });
-    const stored = await wallet.receive(credential);
     const handover = { type: 'openid4vp' as const, clientId: 'x509_san_dns:rp.example', nonce: 'n-pid', responseUri: 'https://rp.example/response' };
-    const claim = ['eu.europa.ec.eudi.pid.1', 'age_over_18'];
-    const vp = await wallet.present(stored.id, { verifier: 'x509_san_dns:rp.example', nonce: 'n-pid', handover, claims: [claim] }, [claim]);
-    const strict = await createVerifier({ trustAnchors: [iaca.certificate], ctx }).verify(vp, { handover });
+    const { iaca, vp } = await presentedPidMdoc(holderKeys, handover);
+    const strict = await createVerifier({ trustAnchors: [iaca], ctx }).verify(vp, { handover });
     expect(codes(strict)).toContain('ERR_MDOC_DS_PROFILE_EKU');
-    const pid = await createVerifier({ trustAnchors: [iaca.certificate], documentSignerEkus: [pidEku], ctx }).verify(vp, { handover });
+    const pid = await createVerifier({ trustAnchors: [iaca], documentSignerEkus: [PID_DS_EKU], ctx }).verify(vp, { handover });
     expect(codes(pid)).toEqual([]);
     expect(pid.claims).toEqual({ 'eu.europa.ec.eudi.pid.1': { age_over_18: true } });
   });
