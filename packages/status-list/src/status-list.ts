@@ -109,7 +109,7 @@ export class StatusList {
 
   /**
    * The status at `index`. The index usually comes from a credential, so a bad one is a
-   * {@link ComityError}, not a usage error.
+   * `ComityError`, not a usage error.
    *
    * @throws ComityError `ERR_STATUS_INDEX_OUT_OF_RANGE`
    * @see draft-ietf-oauth-status-list-20 §8.3 step 6
