@@ -126,8 +126,9 @@ async function readCerts(files: readonly string[] | undefined, read: (p: string)
 /**
  * Loads a trust-registry configuration: verifies every source with its pinned signers
  * (a source that fails is recorded, and decisions needing its category then fail on
- * `TRUST_LIST_SIGNATURE`), verifies agreement lists and status lists, and returns the
- * registry snapshot.
+ * `TRUST_LIST_SIGNATURE`; a national list a `lotl` source points to that is missing or fails
+ * is scoped to its pointer's territory and only makes decisions about issuers anchored nowhere
+ * indeterminate), verifies agreement lists and status lists, and returns the registry snapshot.
  *
  * @example
  * ```ts
@@ -220,7 +221,9 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
           for (const [loc, f] of Object.entries(s.lists ?? {})) lists[loc] = await readNamed(read, base, f, `sources[${i}].lists`);
           const r = await loadListOfTheLists(bytes, signers, lists, opts);
           loaded.push(r.lotl, ...r.lists);
-          for (const f of r.failures) registry.addFailure({ id: `${s.id}:${f.location}`, kind: 'trusted-list', category: s.category, code: f.code });
+          // Scoped to the pointer's territory: one missing national list does not stop the others.
+          for (const f of r.failures)
+            registry.addFailure({ id: `${s.id}:${f.location}`, kind: 'trusted-list', category: s.category, territory: f.territory, code: f.code });
           break;
         }
         case 'vical':

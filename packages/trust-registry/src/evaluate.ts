@@ -1,16 +1,18 @@
 /**
  * The trust decision: anchoring (per category), recognition (agreements, never transitive),
- * acceptance rules; every check recorded, only a list signature failure stops early.
+ * acceptance rules; every check recorded, only a failed list stops early (a top-level list:
+ * rejected; a LOTL-pointed list, when the issuer is anchored nowhere else: indeterminate).
  *
  * @module
  */
 import { type Certificate, type ClaimPath, ComityUsageError } from '@comity/core';
 import { evaluateCertLogic, truthy } from './certlogic.js';
+import { likeliestFailure, mayHold, NOT_FOUND_CODES, notConsulted, relevantFailures } from './internal/failures.js';
 import { check } from './internal/messages.js';
 import { statusAt } from './internal/source-common.js';
 import { leafPaths, loaAtLeast } from './internal/util.js';
 import { mapClaims, TECHNICAL_CLAIMS } from './mapping.js';
-import type { AnchorResult, CompiledAgreement, TrustRegistry } from './registry.js';
+import type { AnchorResult, CompiledAgreement, SourceFailure, TrustRegistry } from './registry.js';
 import { statusAtIndex } from './status.js';
 import type {
   AcceptanceRule,
@@ -95,6 +97,13 @@ function agreementAdmitsSource(a: CompiledAgreement, source: TrustSource | undef
  * `accepted | rejected | indeterminate` with one record per check (stable code, result,
  * English and French message, evidence), the agreement and list versions used, the claims
  * mapped into the recogniser's schema and the dropped ones.
+ *
+ * A failed source without a territory (configured list, LOTL, agreement list) rejects every
+ * decision of its category (`TRUST_LIST_SIGNATURE` fail). A failed list a LOTL pointed to is
+ * scoped to the pointer's territory: an issuer anchored in another list is decided as usual
+ * (`TRUST_LIST_SIGNATURE` pass, evidence `notConsulted`); an issuer anchored nowhere is
+ * `indeterminate` with `TRUST_LIST_SIGNATURE` and `TRUST_ISSUER_ANCHORED` `unknown`, their
+ * evidence `error` the failure's code (e.g. `ERR_TRUST_LIST_MISSING`).
  *
  * Check codes: `TRUST_LIST_SIGNATURE` (fatal), `TRUST_ISSUER_ANCHORED`, `TRUST_CATEGORY_MATCH`,
  * `TRUST_SERVICE_STATUS`, `TRUST_LIST_FRESH`, `TRUST_AGREEMENT_FOUND`, `TRUST_NOT_TRANSITIVE`,
@@ -199,18 +208,21 @@ async function computeCore(
   const allLeaves = (): ClaimPath[] => leafPaths(claims, TECHNICAL_CLAIMS);
   const breakpoints: number[] = [];
 
-  // 1. List signatures (checked at load): a failed list of a relevant category is fatal.
-  const failed = registry.failures.find((f) => f.category === undefined || categories.length === 0 || categories.includes(f.category));
+  // 1. List signatures (checked at load): a failed top-level list of a relevant category is
+  // fatal. A failed LOTL-pointed list is scoped to its territory: it contributed no anchors, so
+  // it is only named as not consulted (and matters below if nothing anchors the issuer).
+  const { fatal: failed, scoped } = relevantFailures(registry.failures, categories);
   if (failed !== undefined) {
     checks.push(check('TRUST_LIST_SIGNATURE', 'fail', { source: failed.id, error: failed.code }, { source: failed.id, error: failed.code }));
     return { outcome: 'rejected', evaluatedAt, sources: [], checks, mappedClaims: {}, droppedClaims: allLeaves() };
   }
+  const skipped = notConsulted(scoped);
   checks.push(
     check(
       'TRUST_LIST_SIGNATURE',
       'pass',
-      { sources: String(registry.sources.size) },
-      { sources: String(registry.sources.size), agreementLists: String(registry.agreementLists.size) },
+      { sources: String(registry.sources.size), ...skipped },
+      { sources: String(registry.sources.size), agreementLists: String(registry.agreementLists.size), ...skipped },
     ),
   );
 
@@ -226,6 +238,8 @@ async function computeCore(
   let anchorCert: Certificate | undefined;
   let category: TrustCategory | undefined;
   let firstError = 'ERR_X509_CHAIN_UNANCHORED';
+  // Stores in which no anchor matched at all: a failed list of that category may have held one.
+  const notFoundIn: TrustCategory[] = [];
   for (const c of categories) {
     const r = await anchorIn(c);
     if (r.ok && r.anchor.docTypes !== undefined && !r.anchor.docTypes.includes(type)) {
@@ -241,6 +255,15 @@ async function computeCore(
       break;
     }
     if (c === categories[0]) firstError = r.code;
+    if (NOT_FOUND_CODES.has(r.code)) notFoundIn.push(c);
+  }
+  if (anchor === undefined && scoped.length > 0) {
+    // Anchored nowhere while a list that could have listed the issuer failed: not evidence of
+    // an untrusted issuer. Indeterminate with the failure's code, so the caller can retry once
+    // the list loads; never cached (only a core with an anchor is).
+    const hidden = scoped.filter((f) => notFoundIn.some((c) => mayHold(f, c)));
+    const f = likeliestFailure(hidden, chain[0]?.subjectAttributes.C?.[0]?.toUpperCase());
+    if (f !== undefined) return failedListDecision(f, skipped, categories[0], chain, firstError, evaluatedAt, allLeaves());
   }
   let foundElsewhere: TrustAnchor | undefined;
   if (anchor === undefined) {
@@ -474,6 +497,29 @@ async function computeCore(
   // time-independent anchoring failures).
   const cacheable = anchor !== undefined && anchor.statuses.length === 1 && anchor.statuses[0]?.start === undefined;
   return { kind: 'core', checks, anchor, anchorCert, source, category: category ?? wanted, chosen, scope, cacheable, from, to };
+}
+
+/** The indeterminate decision for an issuer anchored nowhere while a scoped list that may have listed it failed to load. */
+function failedListDecision(
+  f: SourceFailure,
+  skipped: Record<string, string>,
+  category: TrustCategory | undefined,
+  chain: readonly Certificate[],
+  anchoringError: string,
+  evaluatedAt: string,
+  droppedClaims: ClaimPath[],
+): TrustDecision {
+  const territory = f.territory ?? '-';
+  const checks = [
+    check('TRUST_LIST_SIGNATURE', 'unknown', { source: f.id, territory, error: f.code }, { source: f.id, territory, error: f.code, ...skipped }),
+    check(
+      'TRUST_ISSUER_ANCHORED',
+      'unknown',
+      { category: category ?? 'any', source: f.id, error: f.code },
+      { leafThumbprint: chain[0]?.sha256 ?? '-', category: category ?? '-', error: f.code, anchoringError },
+    ),
+  ];
+  return { outcome: 'indeterminate', evaluatedAt, category, sources: [], checks, mappedClaims: {}, droppedClaims };
 }
 
 // Decisions made within the same millisecond share their timestamp text: formatting it was a

@@ -205,8 +205,8 @@ export async function loadTrustedList(
 export interface LotlResult {
   readonly lotl: ParsedTrustedList;
   readonly lists: readonly ParsedTrustedList[];
-  /** Pointers whose list was missing or failed (code per location). */
-  readonly failures: ReadonlyArray<{ readonly location: string; readonly code: string }>;
+  /** Pointers whose list was missing or failed (code per location, and the territory the pointer names). */
+  readonly failures: ReadonlyArray<{ readonly location: string; readonly territory?: string | undefined; readonly code: string }>;
 }
 
 /**
@@ -215,7 +215,7 @@ export interface LotlResult {
  * pointer pins. The list's `SchemeTerritory` (and `TSLType`, when the pointer names one) must
  * be the pointer's: a list that claims another territory is a failure
  * (`ERR_TRUST_LIST_POINTER_MISMATCH`). Offline: nothing is fetched; missing lists are reported
- * as failures.
+ * as failures, with the territory their pointer names.
  *
  * @example
  * ```ts
@@ -233,11 +233,11 @@ export async function loadListOfTheLists(
   const lotl = await loadTrustedList(lotlInput, ojeuCertificates, options);
   if (lotl.kind !== 'lotl') throw new ComityError('ERR_TRUST_LIST_MALFORMED', 'the list is not a list of the lists');
   const out: ParsedTrustedList[] = [];
-  const failures: { location: string; code: string }[] = [];
+  const failures: { location: string; territory?: string | undefined; code: string }[] = [];
   for (const p of lotl.pointers ?? []) {
     const bytes = Object.hasOwn(lists, p.location) ? lists[p.location] : undefined;
     if (bytes === undefined) {
-      failures.push({ location: p.location, code: 'ERR_TRUST_LIST_MISSING' });
+      failures.push({ location: p.location, territory: p.territory, code: 'ERR_TRUST_LIST_MISSING' });
       continue;
     }
     try {
@@ -252,7 +252,9 @@ export async function loadListOfTheLists(
       }
       out.push(tl);
     } catch (e) {
-      failures.push({ location: p.location, code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
+      // The pointer's territory, never the list's own claim: a list claiming another country is
+      // scoped to the country whose pointer it came through.
+      failures.push({ location: p.location, territory: p.territory, code: e instanceof ComityError ? e.code : 'ERR_INTERNAL' });
     }
   }
   return { lotl, lists: out, failures };

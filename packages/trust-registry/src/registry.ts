@@ -56,11 +56,21 @@ export interface CompiledAgreement {
   readonly sourceIds?: ReadonlyMap<string, readonly string[] | undefined> | undefined;
 }
 
-/** A source that failed to load (kept so decisions can report the signature failure). */
+/**
+ * A source that failed to load (kept so decisions can report it). It never contributes anchors.
+ * Without `territory` it is fatal to every decision of its category (all categories when it has
+ * none). With `territory` (a list a list of the lists pointed to) it only makes a decision
+ * whose issuer is anchored nowhere indeterminate.
+ */
 export interface SourceFailure {
   readonly id: string;
   readonly kind: TrustSourceKind | 'agreement-list';
   readonly category?: TrustCategory | undefined;
+  /**
+   * SchemeTerritory of the LOTL pointer to the failed list (the Commission-signed LOTL says
+   * whose list it is, not the list itself). Set only for pointed lists.
+   */
+  readonly territory?: string | undefined;
   readonly code: string;
 }
 
@@ -178,7 +188,11 @@ export class TrustRegistry {
     this.#decisionCache = new WeakMap();
   }
 
-  /** Records a source that failed to load (for example a tampered list): decisions that need its category fail on `TRUST_LIST_SIGNATURE`. */
+  /**
+   * Records a source that failed to load (for example a tampered list): decisions that need its
+   * category fail on `TRUST_LIST_SIGNATURE`; for a failure with a `territory`, only decisions
+   * whose issuer is anchored nowhere, and they are indeterminate (see {@link SourceFailure}).
+   */
   addFailure(failure: SourceFailure): void {
     this.#failures.push(failure);
     this.#decisionCache = new WeakMap();

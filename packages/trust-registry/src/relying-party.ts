@@ -6,6 +6,7 @@
  * @module
  */
 import type { Certificate } from '@comity/core';
+import { likeliestFailure, NOT_FOUND_CODES, notConsulted, relevantFailures } from './internal/failures.js';
 import { check } from './internal/messages.js';
 import { statusAt } from './internal/source-common.js';
 import type { TrustRegistry } from './registry.js';
@@ -41,15 +42,37 @@ export async function authenticateRelyingParty(
 ): Promise<RelyingPartyAuthentication> {
   const now = options.now ?? new Date();
   const checks: TrustCheck[] = [];
-  const failed = registry.failures.find((f) => f.category === undefined || f.category === 'access-ca');
+  // Same rule as evaluateTrust: a failed top-level list is fatal, a failed LOTL-pointed list only
+  // matters when the chain is anchored nowhere.
+  const { fatal: failed, scoped } = relevantFailures(registry.failures, ['access-ca']);
   if (failed !== undefined) {
     checks.push(check('TRUST_LIST_SIGNATURE', 'fail', { source: failed.id, error: failed.code }, { source: failed.id, error: failed.code }));
     return { outcome: 'rejected', checks };
   }
-  checks.push(check('TRUST_LIST_SIGNATURE', 'pass', { sources: String(registry.sources.size) }));
+  const skipped = notConsulted(scoped);
+  checks.push(check('TRUST_LIST_SIGNATURE', 'pass', { sources: String(registry.sources.size), ...skipped }, scoped.length === 0 ? undefined : skipped));
   const r = await registry.anchorChain('access-ca', chain, now);
   const leaf = chain[0];
   const relyingParty = leaf === undefined ? undefined : { subject: leaf.subject, country: leaf.subjectAttributes.C?.[0] };
+  const hidden = !r.ok && NOT_FOUND_CODES.has(r.code) ? likeliestFailure(scoped, leaf?.subjectAttributes.C?.[0]?.toUpperCase()) : undefined;
+  if (hidden !== undefined) {
+    const territory = hidden.territory ?? '-';
+    checks[0] = check(
+      'TRUST_LIST_SIGNATURE',
+      'unknown',
+      { source: hidden.id, territory, error: hidden.code },
+      { source: hidden.id, territory, error: hidden.code, ...skipped },
+    );
+    checks.push(
+      check(
+        'TRUST_ISSUER_ANCHORED',
+        'unknown',
+        { category: 'access-ca', source: hidden.id, error: hidden.code },
+        { leafThumbprint: leaf?.sha256 ?? '-', category: 'access-ca', error: hidden.code },
+      ),
+    );
+    return { outcome: 'indeterminate', checks, relyingParty };
+  }
   if (!r.ok) {
     checks.push(
       check(

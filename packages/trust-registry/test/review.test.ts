@@ -1,4 +1,3 @@
-import { createPrivateKey } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { base64urlEncode, type Certificate, ComityError, createCertificate, defaultCrypto, KeyUsage, signCompactJws } from '@comity/core';
 import { describe, expect, it } from 'vitest';
@@ -19,8 +18,8 @@ import {
   verifyStatusListJwt,
   x509AnchorSource,
 } from '../src/index.js';
-import { comitySignedXml } from '../src/internal/xmldsig.js';
 import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOT_AFTER, NOW, PID_ISSUANCE, PID_LIST, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
+import { lotl, nationalTl, signXml } from './tl-xml.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
@@ -86,47 +85,6 @@ async function frRegistry(lote: ReturnType<typeof createLoTE>, seal: KeyedCert):
   return registry;
 }
 
-const TSL = 'http://uri.etsi.org/02231/v2#';
-const EUGENERIC = 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric';
-const LOTL_TYPE = 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUlistofthelists';
-const QEAA = 'http://uri.etsi.org/TrstSvc/Svctype/EAA/Q';
-const GRANTED = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted';
-
-function schemeInfo(seq: number, type: string, territory: string, pointers = '', closed = false): string {
-  const next = closed ? '<NextUpdate/>' : `<NextUpdate><dateTime>${iso(100 * DAY)}</dateTime></NextUpdate>`;
-  return `<SchemeInformation><TSLVersionIdentifier>6</TSLVersionIdentifier><TSLSequenceNumber>${seq}</TSLSequenceNumber><TSLType>${type}</TSLType><SchemeTerritory>${territory}</SchemeTerritory>${pointers}<ListIssueDateTime>${iso(-DAY)}</ListIssueDateTime>${next}</SchemeInformation>`;
-}
-
-function nationalTl(territory: string, ca: Certificate, closed = false): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><TrustServiceStatusList xmlns="${TSL}" Id="tsl">${schemeInfo(5, EUGENERIC, territory, '', closed)}<TrustServiceProviderList><TrustServiceProvider><TSPInformation><TSPName><Name xml:lang="en">QTSP</Name></TSPName></TSPInformation><TSPServices><TSPService><ServiceInformation><ServiceTypeIdentifier>${QEAA}</ServiceTypeIdentifier><ServiceName><Name xml:lang="en">QEAA</Name></ServiceName><ServiceDigitalIdentity><DigitalId><X509Certificate>${b64(ca)}</X509Certificate></DigitalId></ServiceDigitalIdentity><ServiceStatus>${GRANTED}</ServiceStatus><StatusStartingTime>${iso(-300 * DAY)}</StatusStartingTime></ServiceInformation></TSPService></TSPServices></TrustServiceProvider></TrustServiceProviderList></TrustServiceStatusList>`;
-}
-
-function lotl(pointers: { location: string; territory: string; signer: Certificate }[]): string {
-  const ptrs = pointers
-    .map(
-      (p) =>
-        `<OtherTSLPointer><ServiceDigitalIdentities><ServiceDigitalIdentity><DigitalId><X509Certificate>${b64(p.signer)}</X509Certificate></DigitalId></ServiceDigitalIdentity></ServiceDigitalIdentities><TSLLocation>${p.location}</TSLLocation><AdditionalInformation><OtherInformation><TSLType>${EUGENERIC}</TSLType></OtherInformation><OtherInformation><SchemeTerritory>${p.territory}</SchemeTerritory></OtherInformation></AdditionalInformation></OtherTSLPointer>`,
-    )
-    .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?><TrustServiceStatusList xmlns="${TSL}" Id="lotl">${schemeInfo(3, LOTL_TYPE, 'EU', `<PointersToOtherTSL>${ptrs}</PointersToOtherTSL>`)}</TrustServiceStatusList>`;
-}
-
-function signXml(xml: string, signer: KeyedCert): string {
-  const privateKey = createPrivateKey({ key: signer.privateJwk as never, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' });
-  const sx = comitySignedXml({ privateKey, publicCert: undefined });
-  sx.signatureAlgorithm = 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256';
-  sx.canonicalizationAlgorithm = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-  const root = "/*[local-name()='TrustServiceStatusList']";
-  sx.addReference({
-    xpath: root,
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-  });
-  sx.getKeyInfoContent = () => `<X509Data><X509Certificate>${b64(signer.cert)}</X509Certificate></X509Data>`;
-  sx.computeSignature(xml, { location: { reference: root, action: 'append' } });
-  return sx.getSignedXml();
-}
-
 describe('review: LOTL pointers', () => {
   it('119612-5.3.13-pointer-territory: a national list claiming another territory than its LOTL pointer is refused', async () => {
     const ojeu = await makeSigner('C=BE, CN=OJEU');
@@ -146,7 +104,7 @@ describe('review: LOTL pointers', () => {
       'https://ee.example/tl.xml': signXml(nationalTl('DE', eeCa.cert), eeSigner),
       'https://de.example/tl.xml': signXml(nationalTl('DE', deCa.cert), deSigner),
     });
-    expect(r.failures).toEqual([{ location: 'https://ee.example/tl.xml', code: 'ERR_TRUST_LIST_POINTER_MISMATCH' }]);
+    expect(r.failures).toEqual([{ location: 'https://ee.example/tl.xml', territory: 'EE', code: 'ERR_TRUST_LIST_POINTER_MISMATCH' }]);
     expect(r.lists.map((l) => l.territory)).toEqual(['DE']);
     expect(r.lists[0]?.anchors.map((a) => a.thumbprint)).toEqual([deCa.cert.sha256]);
   });

@@ -87,7 +87,7 @@ describe('ETSI TS 119 612 vectors', () => {
     const signer = await lotlSigner();
     const r = await loadListOfTheLists(LOTL, [signer], { 'https://open-eid.github.io/test-TL/EE_T.xml': NATIONAL });
     expect(r.lists).toHaveLength(0);
-    expect(r.failures).toEqual([{ location: 'https://open-eid.github.io/test-TL/EE_T.xml', code: 'ERR_TRUST_LIST_UNSIGNED' }]);
+    expect(r.failures).toEqual([{ location: 'https://open-eid.github.io/test-TL/EE_T.xml', territory: 'EE_T', code: 'ERR_TRUST_LIST_UNSIGNED' }]);
   });
 
   it('119612-5.5-national-excerpt-parses-with-history', async () => {

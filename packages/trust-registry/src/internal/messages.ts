@@ -9,12 +9,21 @@ const g = (p: P, k: string): string => p[k] ?? '?';
 const T: Record<string, Templates> = {
   TRUST_LIST_SIGNATURE: {
     pass: {
-      en: (p) => `Signatures of the trust lists used were verified at load (${g(p, 'sources')}).`,
-      fr: (p) => `Les signatures des listes de confiance utilisées ont été vérifiées au chargement (${g(p, 'sources')}).`,
+      en: (p) =>
+        `Signatures of the trust lists used were verified at load (${g(p, 'sources')}).` +
+        (p.notConsulted === undefined ? '' : ` Lists of other territories that failed at load were not consulted: ${p.notConsulted}.`),
+      fr: (p) =>
+        `Les signatures des listes de confiance utilisées ont été vérifiées au chargement (${g(p, 'sources')}).` +
+        (p.notConsulted === undefined ? '' : ` Les listes d'autres territoires en échec au chargement n'ont pas été consultées : ${p.notConsulted}.`),
     },
     fail: {
       en: (p) => `Trust list ${g(p, 'source')} failed its signature check (${g(p, 'error')}).`,
       fr: (p) => `La liste de confiance ${g(p, 'source')} a échoué au contrôle de signature (${g(p, 'error')}).`,
+    },
+    unknown: {
+      en: (p) => `Trust list ${g(p, 'source')} (territory ${g(p, 'territory')}) failed at load (${g(p, 'error')}); retry once it loads.`,
+      fr: (p) =>
+        `La liste de confiance ${g(p, 'source')} (territoire ${g(p, 'territory')}) a échoué au chargement (${g(p, 'error')}) ; réessayer une fois chargée.`,
     },
   },
   TRUST_CATEGORY_MATCH: {
@@ -37,6 +46,12 @@ const T: Record<string, Templates> = {
     fail: {
       en: (p) => `The issuer does not chain to any active ${g(p, 'category')} anchor (${g(p, 'error')}).`,
       fr: (p) => `L'émetteur ne se rattache à aucune ancre ${g(p, 'category')} active (${g(p, 'error')}).`,
+    },
+    unknown: {
+      en: (p) =>
+        `The issuer chains to no ${g(p, 'category')} anchor of the lists loaded; it may be listed in ${g(p, 'source')}, which failed (${g(p, 'error')}).`,
+      fr: (p) =>
+        `L'émetteur ne se rattache à aucune ancre ${g(p, 'category')} des listes chargées ; il est peut-être inscrit dans ${g(p, 'source')}, en échec (${g(p, 'error')}).`,
     },
   },
   TRUST_SERVICE_STATUS: {
