@@ -42,9 +42,9 @@ export async function checkReceivedMdoc(bytes: Uint8Array, ctx: ComityContext): 
   return result.issuer?.id;
 }
 
-// Document-signer profile, certificate and country rules, and a validity that starts later.
+// Document-signer profile, certificate, country and jurisdiction rules, and a validity that starts later.
 const VERIFIER_POLICY_CODES =
-  /^(ERR_MDOC_DS_|ERR_X509_|ERR_MDOC_CHAIN_PROFILE$|ERR_MDOC_IACA_PROFILE$|ERR_MDOC_COUNTRY_MISMATCH$|ERR_MDOC_SIGNED_OUTSIDE_CERT_VALIDITY$|ERR_MDOC_NOT_YET_VALID$)/;
+  /^(ERR_MDOC_DS_|ERR_X509_|ERR_MDOC_CHAIN_PROFILE$|ERR_MDOC_IACA_PROFILE$|ERR_MDOC_COUNTRY_MISMATCH$|ERR_MDOC_ISSUING_JURISDICTION_MISMATCH$|ERR_MDOC_SIGNED_OUTSIDE_CERT_VALIDITY$|ERR_MDOC_NOT_YET_VALID$)/;
 
 /**
  * What the protected header must say whether or not the signature can be checked here: an SD-JWT

@@ -35,6 +35,7 @@ export { createTestDocumentSigner, createTestIaca, type TestCertificate, type Te
 export { FullDate, formatTdate, type ParsedTdate, readTdate, toJsonValue } from './values.js';
 export {
   type MdocClaims,
+  type MdocDocumentError,
   type MdocVerificationResult,
   type VerifyDeviceResponseOptions,
   type VerifyIssuerSignedOptions,

@@ -31,6 +31,8 @@ export interface TestIacaOptions {
   readonly ctx: ComityContext;
   /** ISO 3166-1 alpha-2 country (default `UT`, "Utopia"). */
   readonly country?: string;
+  /** ISO 3166-2 subdivision as subject `ST` (e.g. `US-CA`), matched against `issuing_jurisdiction`; none by default. */
+  readonly stateOrProvinceName?: string;
   readonly commonName?: string;
   readonly alg?: SignatureAlgorithm;
   readonly notBefore?: Date;
@@ -47,6 +49,13 @@ function issuerAltNameUri(uri: string): Uint8Array {
   const text = new TextEncoder().encode(uri);
   if (text.length > 120 || !/^[\x21-\x7e]+$/.test(uri)) throw new ComityUsageError('ERR_USAGE_CERTIFICATE', 'issuerAlternativeName must be a short ASCII URI');
   return Uint8Array.of(0x30, text.length + 2, 0x86, text.length, ...text);
+}
+
+/** The `ST=...` name part, or nothing; the value is the caller's, so a separator in it is refused. */
+function stateOf(state: string | undefined): string {
+  if (state === undefined) return '';
+  if (state.length === 0 || /[,\\=]/.test(state)) throw new ComityUsageError('ERR_USAGE_CERTIFICATE', 'stateOrProvinceName must be a plain subdivision code');
+  return `ST=${state}, `;
 }
 
 /**
@@ -66,7 +75,7 @@ export async function createTestIaca(options: TestIacaOptions): Promise<TestCert
   const now = ctx.now();
   const country = options.country ?? 'UT';
   const certificate = await createCertificate({
-    subject: `C=${country}, CN=${options.commonName ?? `Test IACA ${country}`}`,
+    subject: `C=${country}, ${stateOf(options.stateOrProvinceName)}CN=${options.commonName ?? `Test IACA ${country}`}`,
     publicJwk,
     signingKey: privateJwk,
     notBefore: options.notBefore ?? new Date(now.getTime() - DAY),
@@ -91,7 +100,7 @@ export interface TestDocumentSignerOptions extends TestIacaOptions {
 
 /**
  * Creates a document signer certificate issued by an IACA: no CA, keyUsage digitalSignature,
- * EKU `1.0.18013.5.1.2`, the IACA's IssuerAlternativeName, the IACA's country unless another is given.
+ * EKU `1.0.18013.5.1.2`, the IACA's IssuerAlternativeName, the IACA's country and `ST` unless others are given.
  *
  * @example
  * ```ts
@@ -106,8 +115,9 @@ export async function createTestDocumentSigner(options: TestDocumentSignerOption
   const { privateJwk, publicJwk } = await ctx.crypto.generateKeyPair(alg);
   const now = ctx.now();
   const country = options.country ?? iaca.certificate.subjectAttributes.C?.[0] ?? 'UT';
+  const state = options.stateOrProvinceName ?? iaca.certificate.subjectAttributes.ST?.[0];
   const certificate = await createCertificate({
-    subject: `C=${country}, CN=${options.commonName ?? `Test Document Signer ${country}`}`,
+    subject: `C=${country}, ${stateOf(state)}CN=${options.commonName ?? `Test Document Signer ${country}`}`,
     publicJwk,
     issuer: iaca.certificate,
     signingKey: iaca.privateJwk,

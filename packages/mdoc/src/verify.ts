@@ -33,6 +33,15 @@ import { toJsonValue } from './values.js';
 /** Claims of an mdoc: `{ namespace: { elementIdentifier: value } }` with JSON-friendly values (see {@link toJsonValue}). */
 export type MdocClaims = Record<string, Record<string, unknown>>;
 
+/**
+ * One entry of a DeviceResponse's `documentErrors`: a docType the wallet did not return, and
+ * its ErrorCode (0: data not returned; other values are not defined by ISO 18013-5).
+ */
+export interface MdocDocumentError {
+  readonly docType: string;
+  readonly code: number;
+}
+
 /** The result for one mdoc document. */
 export interface MdocVerificationResult extends VerificationResult<MdocClaims> {
   readonly format: 'mso_mdoc';
@@ -46,6 +55,17 @@ export interface MdocVerificationResult extends VerificationResult<MdocClaims> {
   readonly status?: unknown;
   /** The device key from the MSO. */
   readonly deviceKey?: Jwk | undefined;
+  /**
+   * The response's `documentErrors`, in order: what the wallet reports it did not return.
+   * Response-level, so the same on every result of one DeviceResponse; absent when the response
+   * carried none (and from {@link verifyIssuerSigned}).
+   */
+  readonly documentErrors?: readonly MdocDocumentError[] | undefined;
+  /**
+   * The response's `status` when it is not 0 (10 general error, 11 CBOR decoding error, 12 CBOR
+   * validation error), reported with `ERR_MDOC_RESPONSE_STATUS`; absent when 0 or unreadable.
+   */
+  readonly responseStatus?: number | undefined;
 }
 
 /** Options of {@link verifyIssuerSigned}. */
@@ -95,6 +115,12 @@ export function x5chainCertificatesOf(issuer: IssuerInfo): readonly Certificate[
   return presentedChains.get(issuer);
 }
 const COUNTRY_ELEMENTS = ['issuing_country'];
+/** The mDL namespace, whose `issuing_jurisdiction` the DS `ST` must match (ISO 18013-5 §9.3.1). */
+const MDL_NAMESPACE = 'org.iso.18013.5.1';
+
+/** Bounds on `documentErrors`: a reader asks for a handful of docTypes, so more is hostile. */
+const MAX_DOCUMENT_ERRORS = 64;
+const MAX_DOCTYPE_LENGTH = 256;
 
 /**
  * The clock tolerance in milliseconds. A NaN, infinite, negative or non-number tolerance would
@@ -161,6 +187,7 @@ async function checkIssuerSigned(
   // Issuer signature and chain.
   let issuer: IssuerInfo | undefined;
   let dsCountry: string | undefined;
+  let dsState: string | undefined;
   if (issuerAuth.x5chain === undefined) {
     errors.push({ code: 'ERR_MDOC_X5CHAIN_MISSING', message: 'issuerAuth carries no x5chain', path: ['issuerAuth'] });
   } else if (issuerAuth.x5chainSingleArray) {
@@ -200,6 +227,7 @@ async function checkIssuerSigned(
         errors.push(toIssue(e));
       }
       dsCountry = ds.subjectAttributes.C?.[0];
+      dsState = ds.subjectAttributes.ST?.[0];
       issuer = { id: ds.subject, keyMethod: 'x5chain', jwk: ds.publicJwk, certificateChain: chainShas, anchor, country: dsCountry };
       presentedChains.set(issuer, chain);
     } catch (e) {
@@ -237,6 +265,14 @@ async function checkIssuerSigned(
           errors.push({
             code: 'ERR_MDOC_COUNTRY_MISMATCH',
             message: 'issuing_country differs from the document signer country',
+            path: [ns, item.elementIdentifier],
+          });
+        }
+        // Only required when the DS names a stateOrProvinceName; a non-text value never matches.
+        if (ns === MDL_NAMESPACE && item.elementIdentifier === 'issuing_jurisdiction' && dsState !== undefined && item.elementValue !== dsState) {
+          errors.push({
+            code: 'ERR_MDOC_ISSUING_JURISDICTION_MISMATCH',
+            message: 'issuing_jurisdiction differs from the document signer stateOrProvinceName',
             path: [ns, item.elementIdentifier],
           });
         }
@@ -416,7 +452,10 @@ async function checkDeviceAuth(
 
 /**
  * Verifies a DeviceResponse, returning one result per document (in order). A response that
- * cannot be read at all, or has no documents, gives a single invalid result.
+ * cannot be read at all, has a non-zero `status` (`ERR_MDOC_RESPONSE_STATUS`, with
+ * `responseStatus`), or has no documents (`ERR_MDOC_NO_DOCUMENTS`), gives a single invalid result.
+ * The response's `documentErrors` (docTypes the wallet did not return, and why) are on every
+ * result, including that single invalid one.
  *
  * Claims hold only issuer-signed elements whose digests verified, and only when the whole
  * document is valid; byte strings are base64url text, full-dates and tdates their text.
@@ -440,21 +479,31 @@ export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDev
   const notes: DecodeNotes = { notPreferred: false };
   let documents: CborValue[];
   const topWarnings: Issue[] = [];
+  // Response-level facts, copied onto every result (also the invalid ones) once read.
+  let response: { documentErrors?: MdocDocumentError[]; responseStatus?: number } = {};
   try {
     const top = asMap(decodeCbor(bytes, {}, notes), 'DeviceResponse', []);
     const version = asText(required(top, 'version', 'version', ['version']), 'version', ['version']);
     if (version !== '1.0') fail('ERR_MDOC_VERSION_UNSUPPORTED', 'DeviceResponse version is not 1.0', ['version']);
     const status = asUint(required(top, 'status', 'status', ['status']), 'status', ['status']);
-    if (status !== 0) fail('ERR_MDOC_RESPONSE_STATUS', 'DeviceResponse status is not OK', ['status']);
     const docs = top.get('documents');
     documents = docs === undefined ? [] : asArray(docs, 'documents', ['documents']);
+    // Read before status and documents are judged, so a refusal still says what the wallet reported.
+    const errorsValue = top.get('documentErrors');
+    if (errorsValue !== undefined || top.has('documentErrors')) response = { documentErrors: parseDocumentErrors(errorsValue) };
+    if (status !== 0) {
+      response = { ...response, responseStatus: status };
+      fail('ERR_MDOC_RESPONSE_STATUS', 'DeviceResponse status is not OK', ['status']);
+    }
+    // Only documentErrors (the wallet returned nothing asked for) is "nothing presented" too.
     if (documents.length === 0) fail('ERR_MDOC_NO_DOCUMENTS', 'DeviceResponse holds no documents', ['documents']);
   } catch (e) {
-    return [invalid([toIssue(e)])];
+    return [{ ...invalid([toIssue(e)]), ...response }];
   }
   if (notes.notPreferred) topWarnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
 
   const results: MdocVerificationResult[] = [];
+  const push = (result: MdocVerificationResult) => results.push(response.documentErrors === undefined ? result : { ...result, ...response });
   for (const docValue of documents) {
     let doc: CborMap;
     let docType: string;
@@ -462,30 +511,54 @@ export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDev
       doc = asMap(docValue, 'Document', ['documents']);
       docType = asText(required(doc, 'docType', 'docType', ['docType']), 'docType', ['docType']);
     } catch (e) {
-      results.push(invalid([toIssue(e)], [...topWarnings]));
+      push(invalid([toIssue(e)], [...topWarnings]));
       continue;
     }
     const issuerSignedValue = doc.get('issuerSigned');
     if (issuerSignedValue === undefined) {
-      results.push(invalid([{ code: 'ERR_MDOC_STRUCTURE', message: 'document has no issuerSigned', path: ['issuerSigned'] }], [...topWarnings], docType));
+      push(invalid([{ code: 'ERR_MDOC_STRUCTURE', message: 'document has no issuerSigned', path: ['issuerSigned'] }], [...topWarnings], docType));
       continue;
     }
     try {
       const part = await checkIssuerSigned(issuerSignedValue, docType, options, now, tolerance);
       part.warnings.unshift(...topWarnings);
       if (part.issuerSigned === undefined) {
-        results.push(finish(part, docType, [], {}));
+        push(finish(part, docType, [], {}));
         continue;
       }
       const device = await checkDeviceAuth(doc, docType, part.issuerSigned, transcript, options, algorithms);
       part.warnings.push(...device.warnings);
-      results.push(finish(part, docType, device.errors, device.deviceClaims));
+      push(finish(part, docType, device.errors, device.deviceClaims));
     } catch (e) {
       // Safety net: every expected failure is already an issue; anything else must still not escape.
-      results.push(invalid([toIssue(e)], [...topWarnings], docType));
+      push(invalid([toIssue(e)], [...topWarnings], docType));
     }
   }
   return results;
+}
+
+/**
+ * Strict `documentErrors`: `[+ { + DocType => ErrorCode(int) }]`, bounded in count and docType
+ * length; anything else is a malformed response.
+ */
+function parseDocumentErrors(value: CborValue): MdocDocumentError[] {
+  const list = asArray(value, 'documentErrors', ['documentErrors']);
+  if (list.length === 0) fail('ERR_MDOC_STRUCTURE', 'documentErrors is empty', ['documentErrors']);
+  if (list.length > MAX_DOCUMENT_ERRORS) fail('ERR_MDOC_STRUCTURE', 'documentErrors has too many entries', ['documentErrors']);
+  const out: MdocDocumentError[] = [];
+  list.forEach((entry, i) => {
+    const map = asMap(entry, 'DocumentError', ['documentErrors', i]);
+    if (map.size === 0) fail('ERR_MDOC_STRUCTURE', 'DocumentError is empty', ['documentErrors', i]);
+    for (const [key, code] of map) {
+      const docType = asText(key, 'DocumentError docType', ['documentErrors', i]);
+      if (docType.length > MAX_DOCTYPE_LENGTH) fail('ERR_MDOC_STRUCTURE', 'DocumentError docType is too long', ['documentErrors', i]);
+      // Floats decode as CborFloat and integers beyond 2^53 as bigint: neither is a usable ErrorCode.
+      if (typeof code !== 'number' || !Number.isSafeInteger(code)) fail('ERR_MDOC_STRUCTURE', 'DocumentError code is not an integer', ['documentErrors', i]);
+      if (out.length === MAX_DOCUMENT_ERRORS) fail('ERR_MDOC_STRUCTURE', 'documentErrors has too many entries', ['documentErrors']);
+      out.push({ docType, code });
+    }
+  });
+  return out;
 }
 
 /**
@@ -496,15 +569,22 @@ export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDev
  * ```ts
  * const [mdl] = await verifyDeviceResponseOrThrow(bytes, { trustAnchors, sessionTranscript, ctx });
  * ```
- * @throws ComityError with the first failing rule's code; `details.codes` lists them all
+ * @throws ComityError with the first failing rule's code; `details.codes` lists them all, and
+ *   `details.documentErrors` holds the response's `documentErrors` when it had some
  */
 export async function verifyDeviceResponseOrThrow(bytes: Uint8Array, options: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
   const results = await verifyDeviceResponse(bytes, options);
   const errors = results.flatMap((r) => r.errors);
   const first = errors[0];
   if (first !== undefined) {
+    const documentErrors = results[0]?.documentErrors;
     throw new ComityError(first.code, first.message, {
-      details: { codes: errors.map((e) => e.code), ...(first.path === undefined ? {} : { path: first.path }) },
+      details: {
+        codes: errors.map((e) => e.code),
+        ...(first.path === undefined ? {} : { path: first.path }),
+        // What the wallet said it did not return: docTypes and ErrorCodes, never credential values.
+        ...(documentErrors === undefined ? {} : { documentErrors }),
+      },
     });
   }
   return results;
