@@ -178,6 +178,17 @@ export async function parseTrustedList(input: string | Uint8Array, options: Sour
 }
 
 /**
+ * Whether a LOTL pointer names a list to load: not the PDF rendering of a national list (the EU
+ * LOTL points to each list twice, XML and PDF), and not a list of the lists (the EU LOTL points
+ * to itself, to publish its own signer certificates). Otherwise every decision would meet a
+ * "missing list" that no configuration can supply.
+ */
+function isNationalXmlList(p: TrustListPointer): boolean {
+  if (p.mimeType !== undefined && !/(^|[/+])xml$/i.test(p.mimeType.trim())) return false;
+  return p.listType === undefined || !p.listType.endsWith(LOTL_TYPE_SUFFIX);
+}
+
+/**
  * Verifies and loads a TS 119 612 trusted list (or LOTL) signed with an enveloped XAdES
  * signature by one of the pinned certificates. The signed reference must cover the document
  * element (URI "" or its Id) with the enveloped-signature transform; the list is then read
@@ -215,7 +226,8 @@ export interface LotlResult {
  * pointer pins. The list's `SchemeTerritory` (and `TSLType`, when the pointer names one) must
  * be the pointer's: a list that claims another territory is a failure
  * (`ERR_TRUST_LIST_POINTER_MISMATCH`). Offline: nothing is fetched; missing lists are reported
- * as failures, with the territory their pointer names.
+ * as failures, with the territory their pointer names. Pointers to a non-XML rendering
+ * (`MimeType` such as `application/pdf`) or to a list of the lists are not followed.
  *
  * @example
  * ```ts
@@ -235,6 +247,7 @@ export async function loadListOfTheLists(
   const out: ParsedTrustedList[] = [];
   const failures: { location: string; territory?: string | undefined; code: string }[] = [];
   for (const p of lotl.pointers ?? []) {
+    if (!isNationalXmlList(p)) continue;
     const bytes = Object.hasOwn(lists, p.location) ? lists[p.location] : undefined;
     if (bytes === undefined) {
       failures.push({ location: p.location, territory: p.territory, code: 'ERR_TRUST_LIST_MISSING' });

@@ -110,6 +110,28 @@ describe('review: LOTL pointers', () => {
   });
 });
 
+describe('review: LOTL pointers that are not national XML lists', () => {
+  it('119612-5.3.13-pointer-kinds: the PDF rendering of a list and the LOTL pointing to itself are not followed, so never missing', async () => {
+    const ojeu = await makeSigner('C=BE, CN=OJEU');
+    const deSigner = await makeSigner('C=DE, CN=DE TL signer');
+    const deCa = await makeCa('C=DE, O=D-Trust, CN=DE QEAA CA');
+    // The EU LOTL's shape: itself first, then each country as XML and as PDF.
+    const lotlXml = signXml(
+      lotl([
+        { location: 'https://eu.example/eu-lotl.xml', territory: 'EU', signer: ojeu.cert, mimeType: 'application/vnd.etsi.tsl+xml', lotlType: true },
+        { location: 'https://de.example/tl.xml', territory: 'DE', signer: deSigner.cert, mimeType: 'application/vnd.etsi.tsl+xml' },
+        { location: 'https://de.example/tl.pdf', territory: 'DE', signer: deSigner.cert, mimeType: 'application/pdf' },
+        { location: 'https://fr.example/tl.xml', territory: 'FR', signer: deSigner.cert, mimeType: 'application/vnd.etsi.tsl+xml' },
+      ]),
+      ojeu,
+    );
+    const r = await loadListOfTheLists(lotlXml, [ojeu.cert], { 'https://de.example/tl.xml': signXml(nationalTl('DE', deCa.cert), deSigner) });
+    // Only France's XML list is missing: the PDF and the self-pointer were never lists to load.
+    expect(r.failures).toEqual([{ location: 'https://fr.example/tl.xml', territory: 'FR', code: 'ERR_TRUST_LIST_MISSING' }]);
+    expect(r.lists.map((l) => l.territory)).toEqual(['DE']);
+  });
+});
+
 describe('review: decision cache', () => {
   it('decision-cache-time-dependent-anchoring-failure: a chain refused as not yet valid is accepted once it is valid', async () => {
     const seal = await makeSigner('C=BE, CN=EC seal');

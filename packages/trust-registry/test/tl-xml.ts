@@ -24,12 +24,17 @@ export function nationalTl(territory: string, ca: Certificate, closed = false): 
   return `<?xml version="1.0" encoding="UTF-8"?><TrustServiceStatusList xmlns="${TSL}" Id="tsl">${schemeInfo(5, EUGENERIC, territory, '', closed)}<TrustServiceProviderList><TrustServiceProvider><TSPInformation><TSPName><Name xml:lang="en">QTSP</Name></TSPName></TSPInformation><TSPServices><TSPService><ServiceInformation><ServiceTypeIdentifier>${QEAA}</ServiceTypeIdentifier><ServiceName><Name xml:lang="en">QEAA</Name></ServiceName><ServiceDigitalIdentity><DigitalId><X509Certificate>${b64(ca)}</X509Certificate></DigitalId></ServiceDigitalIdentity><ServiceStatus>${GRANTED}</ServiceStatus><StatusStartingTime>${iso(-300 * DAY)}</StatusStartingTime></ServiceInformation></TSPService></TSPServices></TrustServiceProvider></TrustServiceProviderList></TrustServiceStatusList>`;
 }
 
-/** A LOTL (sequence 3) with one EUgeneric pointer per entry; `territory` undefined leaves SchemeTerritory out. */
-export function lotl(pointers: { location: string; territory?: string; signer: Certificate }[]): string {
+/**
+ * A LOTL (sequence 3) with one pointer per entry: EUgeneric unless `lotlType` (the LOTL pointing
+ * to itself, as the EU LOTL does); `territory` undefined leaves SchemeTerritory out, `mimeType`
+ * undefined leaves MimeType out.
+ */
+export function lotl(pointers: { location: string; territory?: string; signer: Certificate; mimeType?: string; lotlType?: boolean }[]): string {
+  const info = (name: string, value: string | undefined) => (value === undefined ? '' : `<OtherInformation><${name}>${value}</${name}></OtherInformation>`);
   const ptrs = pointers
     .map(
       (p) =>
-        `<OtherTSLPointer><ServiceDigitalIdentities><ServiceDigitalIdentity><DigitalId><X509Certificate>${b64(p.signer)}</X509Certificate></DigitalId></ServiceDigitalIdentity></ServiceDigitalIdentities><TSLLocation>${p.location}</TSLLocation><AdditionalInformation><OtherInformation><TSLType>${EUGENERIC}</TSLType></OtherInformation>${p.territory === undefined ? '' : `<OtherInformation><SchemeTerritory>${p.territory}</SchemeTerritory></OtherInformation>`}</AdditionalInformation></OtherTSLPointer>`,
+        `<OtherTSLPointer><ServiceDigitalIdentities><ServiceDigitalIdentity><DigitalId><X509Certificate>${b64(p.signer)}</X509Certificate></DigitalId></ServiceDigitalIdentity></ServiceDigitalIdentities><TSLLocation>${p.location}</TSLLocation><AdditionalInformation>${info('TSLType', p.lotlType === true ? LOTL_TYPE : EUGENERIC)}${info('SchemeTerritory', p.territory)}${info('MimeType', p.mimeType)}</AdditionalInformation></OtherTSLPointer>`,
     )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><TrustServiceStatusList xmlns="${TSL}" Id="lotl">${schemeInfo(3, LOTL_TYPE, 'EU', `<PointersToOtherTSL>${ptrs}</PointersToOtherTSL>`)}</TrustServiceStatusList>`;
