@@ -210,6 +210,23 @@ describe('review: trust configuration loader', () => {
     }
   });
 
+  it('trust-config-bad-signer-pem: a pinned signer file without a usable certificate is ERR_TRUST_CONFIG_INVALID (exit 2), not a list failure (exit 1)', async () => {
+    writeFileSync(join(dir, 'not-a-cert.pem'), 'this is not PEM\n');
+    writeFileSync(join(dir, 'bad-cert.pem'), '-----BEGIN CERTIFICATE-----\nMIIBAA==\n-----END CERTIFICATE-----\n');
+    const cases: Array<[string, (c: Record<string, unknown> & { sources: Array<Record<string, unknown>> }) => void]> = [
+      ['sources[0].signers', (c) => Object.assign(c.sources[0] as object, { signers: ['not-a-cert.pem'] })],
+      ['sources[0].signers', (c) => Object.assign(c.sources[0] as object, { signers: ['bad-cert.pem'] })],
+      ['agreementLists[0].signers', (c) => Object.assign((c.agreementLists as object[])[0] as object, { signers: ['bad-cert.pem'] })],
+    ];
+    for (const [i, [field, mutate]] of cases.entries()) {
+      const config = writeConfig(`bad-pem-${i}.json`, mutate);
+      const e = await configError(JSON.parse(readFileSync(config, 'utf8')));
+      expect({ i, code: e.code, details: e.details }).toEqual({ i, code: 'ERR_TRUST_CONFIG_INVALID', details: { field, reason: 'certificate' } });
+      const r = await evaluate(config);
+      expect({ i, code: r.code, out: r.out }).toEqual({ i, code: 2, out: '' });
+    }
+  });
+
   it('trust-config-endless-file: a configuration naming /dev/zero ends in exit 2, not a hang', () => {
     const config = writeConfig('dev-zero.json', (c) => Object.assign(c.sources[3] as object, { file: '/dev/zero' }));
     const r = runBin(['trust', 'evaluate', f('credential.json'), '--trust', config]);

@@ -118,7 +118,16 @@ async function readCerts(files: readonly string[] | undefined, read: (p: string)
   const out: Certificate[] = [];
   for (const f of files) {
     if (typeof f !== 'string') bad(field);
-    for (const der of pemToDerList(utf8Decode(await readNamed(read, base, f, field), 'PEM'))) out.push(await parseCertificate(der));
+    const bytes = await readNamed(read, base, f, field);
+    try {
+      for (const der of pemToDerList(utf8Decode(bytes, 'PEM'))) out.push(await parseCertificate(der));
+    } catch (cause) {
+      // A pinned signer the configuration names is the operator's input: an unusable one is a configuration error, not a list failure.
+      throw new ComityError('ERR_TRUST_CONFIG_INVALID', `trust configuration field ${field} names a file without usable PEM certificates`, {
+        cause,
+        details: { field, reason: 'certificate' },
+      });
+    }
   }
   return out;
 }
