@@ -184,6 +184,7 @@ describe('review: trust configuration loader', () => {
       ['verifier.community', (c) => Object.assign(c.verifier as object, { community: ['fr-banks'] })],
       ['sources[0].lists', (c) => Object.assign(c.sources[0] as object, { lists: { 'https://x.example/tl.xml': 5 } })],
       ['rules[0].types', (c) => Object.assign(c, { rules: [{ id: 'R', types: 'urn:eudi:pid:de:1', logic: true }] })],
+      ['policy.serviceStatusAt', (c) => Object.assign(c, { policy: { serviceStatusAt: 'now' } })],
     ];
     for (const [i, [field, mutate]] of cases.entries()) {
       const config = writeConfig(`juris-${i}.json`, mutate);

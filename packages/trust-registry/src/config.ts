@@ -166,6 +166,7 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
   };
   const pol = cfg.policy === undefined ? {} : isPlainObject(cfg.policy) ? (cfg.policy as Record<string, unknown>) : bad('policy');
   if (pol.onStaleSource !== undefined && pol.onStaleSource !== 'reject' && pol.onStaleSource !== 'indeterminate') bad('policy.onStaleSource');
+  if (pol.serviceStatusAt !== undefined && pol.serviceStatusAt !== 'signing-time' && pol.serviceStatusAt !== 'evaluation-time') bad('policy.serviceStatusAt');
   if (
     pol.maxChainLength !== undefined &&
     !(Number.isInteger(pol.maxChainLength) && (pol.maxChainLength as number) >= 1 && (pol.maxChainLength as number) <= 10)
@@ -192,7 +193,11 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
   }
   const registry = new TrustRegistry({
     verifier,
-    policy: { onStaleSource: pol.onStaleSource as TrustPolicy['onStaleSource'], maxChainLength: pol.maxChainLength as number | undefined },
+    policy: {
+      onStaleSource: pol.onStaleSource as TrustPolicy['onStaleSource'],
+      maxChainLength: pol.maxChainLength as number | undefined,
+      serviceStatusAt: pol.serviceStatusAt as TrustPolicy['serviceStatusAt'],
+    },
     rules,
     classifications,
     crypto,

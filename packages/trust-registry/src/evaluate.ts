@@ -319,9 +319,9 @@ async function computeCore(
     }
   }
 
-  // 3. Service status at signing time (ServiceHistory).
+  // 3. Service status at signing time (ServiceHistory), or now when the policy says so.
   if (anchor !== undefined) {
-    const at = credential.signedAt ?? now;
+    const at = registry.policy.serviceStatusAt === 'evaluation-time' ? now : (credential.signedAt ?? now);
     const st = statusAt(anchor.statuses, at);
     const ok = st?.active === true;
     const label = st?.status.split('/').pop() ?? 'unlisted';

@@ -9,6 +9,7 @@
 import {
   type Certificate,
   ComityError,
+  ComityUsageError,
   type CryptoProvider,
   defaultCrypto,
   type Jwk,
@@ -160,6 +161,10 @@ export class TrustRegistry {
   constructor(options: TrustRegistryOptions = {}) {
     this.verifier = options.verifier;
     this.policy = options.policy ?? {};
+    // A misspelt value would silently keep the weaker default.
+    const at = this.policy.serviceStatusAt;
+    if (at !== undefined && at !== 'signing-time' && at !== 'evaluation-time')
+      throw new ComityUsageError('ERR_USAGE_TRUST_POLICY', "policy.serviceStatusAt is 'signing-time' or 'evaluation-time'");
     this.mode = options.mode ?? 'agreements';
     this.crypto = options.crypto ?? defaultCrypto;
     for (const c of TRUST_CATEGORIES) this.#stores.set(c, { byThumbprint: new Map(), bySki: new Map(), bySubject: new Map(), count: 0 });

@@ -276,4 +276,12 @@ export interface TrustPolicy {
   readonly onStaleSource?: 'reject' | 'indeterminate' | undefined;
   /** Longest certificate path including the anchor (default 5). */
   readonly maxChainLength?: number | undefined;
+  /**
+   * When the listed service must have been active for `TRUST_SERVICE_STATUS`:
+   * `signing-time` (default; ETSI TS 119 612: a service withdrawn later does not undo what it
+   * signed while granted) judges it at the credential's `signedAt`, which the issuer writes
+   * itself; `evaluation-time` judges it now, so that a withdrawal (say, after a key compromise)
+   * also refuses credentials whose issuer dates them before it.
+   */
+  readonly serviceStatusAt?: 'signing-time' | 'evaluation-time' | undefined;
 }

@@ -11,6 +11,7 @@ import {
   signLoTE,
   summariseDecision,
   type TrustCredential,
+  type TrustPolicy,
   TrustRegistry,
   verifyAgreementList,
   verifyStatusListJwt,
@@ -59,14 +60,14 @@ interface Fixture {
 
 async function fixture(
   agreements: RecognitionAgreement[],
-  opts: { history?: { status: string; start: string }[]; status?: string; listIssued?: number } = {},
+  opts: { history?: { status: string; start: string }[]; status?: string; listIssued?: number; policy?: TrustPolicy } = {},
 ): Promise<Fixture> {
   const seal = await makeSigner('C=BE, CN=EC seal');
   const deCa = await makeCa('C=DE, O=BD, CN=DE PID CA');
   const deIssuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', deCa);
   const accessCa = await makeCa('C=DE, O=DT, CN=DE Access CA');
   const frRegistrar = await makeSigner('C=FR, CN=FR registrar');
-  const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
+  const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' }, policy: opts.policy });
   const pid = createLoTE({
     sequence: 3,
     type: PID_LIST,
@@ -235,6 +236,27 @@ describe('evaluateTrust', () => {
     const after = await evaluateTrust(f.registry, pid(f.deIssuer, { signedAt: new Date(NOW.getTime() - DAY) }), { now: NOW });
     expect(result(after, 'TRUST_SERVICE_STATUS')).toBe('fail');
     expect(after.outcome).toBe('rejected');
+  });
+
+  it('119612-service-status-at-evaluation-time: the policy judges the service now, so a backdated signedAt does not pass a withdrawal', async () => {
+    const withdrawn = 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/withdrawn';
+    const notified = 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/notified';
+    const history = [{ status: notified, start: iso(-400 * DAY) }];
+    // Withdrawn ten days ago; the credential says it was signed twenty days ago.
+    const backdated = (f: Awaited<ReturnType<typeof fixture>>) => pid(f.deIssuer, { signedAt: new Date(NOW.getTime() - 20 * DAY) });
+    const strict = await fixture([agreement()], { status: withdrawn, history, policy: { serviceStatusAt: 'evaluation-time' } });
+    const d = await evaluateTrust(strict.registry, backdated(strict), { now: NOW });
+    expect(result(d, 'TRUST_SERVICE_STATUS')).toBe('fail');
+    expect(d.outcome).toBe('rejected');
+    const byDefault = await fixture([agreement()], { status: withdrawn, history });
+    expect(result(await evaluateTrust(byDefault.registry, backdated(byDefault), { now: NOW }), 'TRUST_SERVICE_STATUS')).toBe('pass');
+    // Judged now, a granted service with an old signedAt still passes.
+    const granted = await fixture([agreement()], { status: notified, history, policy: { serviceStatusAt: 'evaluation-time' } });
+    expect(result(await evaluateTrust(granted.registry, backdated(granted), { now: NOW }), 'TRUST_SERVICE_STATUS')).toBe('pass');
+    // A misspelt policy is a usage error, not the weaker default.
+    expect(() => new TrustRegistry({ policy: { serviceStatusAt: 'evaluation_time' as never } })).toThrow(
+      expect.objectContaining({ code: 'ERR_USAGE_TRUST_POLICY' }),
+    );
   });
 
   it('category-store-separation', async () => {
