@@ -37,6 +37,8 @@ export interface CertificateTemplate {
   readonly keyUsage?: number;
   /** Extended key usage OIDs. */
   readonly extKeyUsage?: readonly string[];
+  /** subjectAltName entries (non-critical): DNS names and URIs (e.g. an issuer's `iss`). */
+  readonly subjectAltName?: { readonly dns?: readonly string[]; readonly uri?: readonly string[] };
   /** Further extensions: OID, criticality and DER-encoded value. */
   readonly extensions?: ReadonlyArray<{ oid: string; critical: boolean; value: Uint8Array }>;
 }
@@ -165,6 +167,11 @@ export async function createCertificate(t: CertificateTemplate): Promise<Certifi
   extensions.push(
     extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(buffer(authorityKeyId)) })),
   );
+  const san = [
+    ...(t.subjectAltName?.dns ?? []).map((dNSName) => new asn.GeneralName({ dNSName })),
+    ...(t.subjectAltName?.uri ?? []).map((uniformResourceIdentifier) => new asn.GeneralName({ uniformResourceIdentifier })),
+  ];
+  if (san.length > 0) extensions.push(extension(asn.id_ce_subjectAltName, false, new asn.SubjectAlternativeName(san)));
   for (const e of t.extensions ?? []) extensions.push(new asn.Extension({ extnID: e.oid, critical: e.critical, extnValue: new OctetString(buffer(e.value)) }));
 
   const serial = t.serialNumber ?? `01${toHex(defaultCrypto.randomBytes(15))}`;

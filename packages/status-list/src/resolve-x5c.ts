@@ -5,7 +5,16 @@
  *
  * @module
  */
-import { base64urlDecode, type Certificate, type ComityContext, ComityUsageError, KeyUsage, parseCertificate, validateCertificateChain } from '@comity/core';
+import {
+  base64urlDecode,
+  type Certificate,
+  type ComityContext,
+  ComityUsageError,
+  KeyUsage,
+  parseCertificate,
+  subjectAltNames,
+  validateCertificateChain,
+} from '@comity/core';
 import { statusError } from './errors.js';
 import type { StatusKeyResolver } from './verify-jwt.js';
 
@@ -22,6 +31,35 @@ export interface X5cStatusKeyResolverOptions {
   readonly requiredExtKeyUsage?: string;
   /** Longest chain accepted, anchor included (default 4). */
   readonly maxChainLength?: number;
+  /**
+   * Whether the signer certificate must name the status list it signs: `san` requires a
+   * subjectAltName URI equal to the reference `uri`, or a dNSName equal to its host;
+   * `san-if-present` (default) requires it when the certificate has a subjectAltName;
+   * `unverified` never does. Without it, any signer certified under a shared status-list anchor
+   * could sign another issuer's list, and serving it at that issuer's URI would be enough.
+   */
+  readonly uriBinding?: 'san-if-present' | 'san' | 'unverified';
+}
+
+const SUBJECT_ALT_NAME = '2.5.29.17';
+
+/** The leaf names the status list: a SAN URI equal to `uri`, or a SAN dNSName equal to its host. */
+function namesUri(leaf: Certificate, uri: string): boolean {
+  let san: ReturnType<typeof subjectAltNames>;
+  try {
+    san = subjectAltNames(leaf);
+  } catch (cause) {
+    throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'the status list signer certificate has a malformed subjectAltName', { reason: 'uri-binding' }, cause);
+  }
+  if (san === undefined) return false;
+  if (san.uris.includes(uri)) return true;
+  let host: string;
+  try {
+    host = new URL(uri).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host !== '' && san.dnsNames.some((name) => name.toLowerCase() === host);
 }
 
 const MAX_CERTS = 8;
@@ -40,8 +78,9 @@ function decodeStandardBase64(text: unknown): Uint8Array {
 /**
  * A {@link StatusKeyResolver} that takes the signer key from the token's certificate chain
  * (`x5c`; a CWT's `x5chain` arrives in the same form) after validating the chain to the
- * status-list anchors at the context's time. The leaf must allow digital signatures and,
- * when `requiredExtKeyUsage` is set, carry that extended key usage.
+ * status-list anchors at the context's time. The leaf must allow digital signatures, carry
+ * `requiredExtKeyUsage` when set, and name the status list's URI or host in its
+ * subjectAltName when it has one (see `uriBinding`).
  *
  * @example
  * ```ts
@@ -56,8 +95,12 @@ export function x5cStatusKeyResolver(options: X5cStatusKeyResolverOptions): Stat
   if (options?.ctx === undefined || !Array.isArray(options.anchors) || options.anchors.length === 0) {
     throw new ComityUsageError('ERR_USAGE_STATUS_KEYS', 'x5cStatusKeyResolver needs a context and at least one anchor');
   }
+  const uriBinding = options.uriBinding ?? 'san-if-present';
+  if (uriBinding !== 'san-if-present' && uriBinding !== 'san' && uriBinding !== 'unverified') {
+    throw new ComityUsageError('ERR_USAGE_STATUS_KEYS', "uriBinding must be 'san-if-present', 'san' or 'unverified'");
+  }
   const { ctx, anchors } = options;
-  return async ({ header }) => {
+  return async ({ header, uri }) => {
     const x5c = header.x5c;
     if (x5c === undefined) throw statusError('ERR_STATUS_TOKEN_KEY_UNKNOWN', 'the status list token carries no certificate chain');
     if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_CERTS) {
@@ -74,6 +117,10 @@ export function x5cStatusKeyResolver(options: X5cStatusKeyResolverOptions): Stat
       throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'the status list signer certificate lacks the required extended key usage', {
         reason: 'ext-key-usage',
       });
+    }
+    const hasSan = leaf.extensions.some((e) => e.oid === SUBJECT_ALT_NAME);
+    if ((uriBinding === 'san' || (uriBinding === 'san-if-present' && hasSan)) && !namesUri(leaf, uri)) {
+      throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'the status list signer certificate does not name this status list', { reason: 'uri-binding' });
     }
     return [leaf.publicJwk];
   };

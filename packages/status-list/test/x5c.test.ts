@@ -1,5 +1,5 @@
 /** Status-list signer keys from X.509 chains, with their own anchors (draft-20 §10, §11.3; sd-jwt-js #305). */
-import { type Certificate, ComityError, createCertificate, createContext, defaultCrypto, KeyUsage, localSigner, type Signer } from '@comity/core';
+import { type Certificate, ComityError, createCertificate, createContext, defaultCrypto, type Jwk, KeyUsage, localSigner, type Signer } from '@comity/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StatusList, signStatusListCwt, signStatusListJwt, verifyStatusListCwt, verifyStatusListJwt, x5cStatusKeyResolver } from '../src/index.js';
 
@@ -17,6 +17,7 @@ let leaf: Certificate;
 let leafNoEku: Certificate;
 let leafNoSign: Certificate;
 let signer: Signer;
+let caPrivateJwk: Jwk;
 
 const b64 = (c: Certificate): string => Buffer.from(c.der).toString('base64');
 
@@ -32,6 +33,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   const caKey = await defaultCrypto.generateKeyPair('ES256');
+  caPrivateJwk = caKey.privateJwk;
   const otherKey = await defaultCrypto.generateKeyPair('ES256');
   const leafKey = await defaultCrypto.generateKeyPair('ES256');
   const caTemplate = { notBefore, notAfter, ca: true, keyUsage: KeyUsage.keyCertSign | KeyUsage.cRLSign };
@@ -52,6 +54,46 @@ beforeAll(async () => {
 });
 
 const jwt = (x5c: readonly string[]) => signStatusListJwt({ list, uri, iat: 1_798_000_000, signer, header: { x5c } });
+
+describe('x5cStatusKeyResolver binds the signer to the status list it signs', () => {
+  // Two status issuers certified under one shared status-list CA.
+  const signerNaming = async (subjectAltName: { dns?: string[]; uri?: string[] } | undefined) => {
+    const keys = await defaultCrypto.generateKeyPair('ES256');
+    const cert = await createCertificate({
+      subject: 'C=DE, O=Some Status Issuer, CN=Status Signer',
+      publicJwk: keys.publicJwk,
+      issuer: ca,
+      signingKey: caPrivateJwk,
+      notBefore,
+      notAfter,
+      keyUsage: KeyUsage.digitalSignature,
+      ...(subjectAltName === undefined ? {} : { subjectAltName }),
+    });
+    const sign = localSigner(keys.privateJwk, 'ES256', defaultCrypto);
+    return (at: string) => signStatusListJwt({ list, uri: at, iat: 1_798_000_000, signer: sign, header: { x5c: [b64(cert)] } });
+  };
+
+  it('status-list-11.3-uri-binding: a signer whose SAN names another host cannot sign this list; its own host, URI, or no SAN can', async () => {
+    const keys = x5cStatusKeyResolver({ ctx, anchors: [ca] });
+    const other = await signerNaming({ dns: ['status.other-issuer.example'] });
+    expect(await codeOf(verifyStatusListJwt(await other(uri), { ctx, keys, uri }))).toBe('ERR_STATUS_TOKEN_KEY_UNTRUSTED');
+    const own = await signerNaming({ dns: ['STATUS.example'] });
+    expect((await verifyStatusListJwt(await own(uri), { ctx, keys, uri })).list.get(0)).toBe(1);
+    const byUri = await signerNaming({ uri: [uri] });
+    expect((await verifyStatusListJwt(await byUri(uri), { ctx, keys, uri })).list.get(0)).toBe(1);
+    const anotherList = 'https://status.example/x5c/2';
+    expect(await codeOf(verifyStatusListJwt(await byUri(anotherList), { ctx, keys, uri: anotherList }))).toBe('ERR_STATUS_TOKEN_KEY_UNTRUSTED');
+    // Without a SAN nothing can be compared: accepted by default, refused with uriBinding 'san'.
+    const bare = await signerNaming(undefined);
+    expect((await verifyStatusListJwt(await bare(uri), { ctx, keys, uri })).list.get(0)).toBe(1);
+    const strict = x5cStatusKeyResolver({ ctx, anchors: [ca], uriBinding: 'san' });
+    expect(await codeOf(verifyStatusListJwt(await bare(uri), { ctx, keys: strict, uri }))).toBe('ERR_STATUS_TOKEN_KEY_UNTRUSTED');
+    // 'unverified' keeps the old behaviour for deployments that serve lists from another host.
+    const loose = x5cStatusKeyResolver({ ctx, anchors: [ca], uriBinding: 'unverified' });
+    expect((await verifyStatusListJwt(await other(uri), { ctx, keys: loose, uri })).list.get(0)).toBe(1);
+    expect(() => x5cStatusKeyResolver({ ctx, anchors: [ca], uriBinding: 'SAN' as never })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_STATUS_KEYS' }));
+  });
+});
 
 describe('x5cStatusKeyResolver', () => {
   it('status-list-11.3-x5c-anchored: a chain to the status-list anchor verifies, with the EKU required', async () => {
