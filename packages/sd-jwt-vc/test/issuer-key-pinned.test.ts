@@ -9,7 +9,9 @@ import {
   verifyJwsSignature,
 } from '@comity/core';
 import { describe, expect, it } from 'vitest';
+import { issueSdJwtVc } from '../src/issue.js';
 import { pinnedIssuerKeys } from '../src/issuer-key/index.js';
+import { verifySdJwtVc } from '../src/verify.js';
 import { rejectionCode } from './fixtures/issuer-key/harness.js';
 
 const ctx = createContext();
@@ -55,5 +57,28 @@ describe('pinnedIssuerKeys', async () => {
   it('refuses an empty or unusable key list as a usage error', async () => {
     expect(await rejectionCode(() => pinnedIssuerKeys([]))).toBe('ERR_USAGE_PINNED_KEYS');
     expect(await rejectionCode(() => pinnedIssuerKeys([{ kty: 'oct', k: 'AAAA' }]))).toBe('ERR_USAGE_PINNED_KEYS');
+  });
+});
+
+describe('pinnedIssuerKeys bound to an issuer', async () => {
+  const keys = await ctx.crypto.generateKeyPair('ES256');
+  const signer = localSigner(keys.privateJwk, 'ES256', ctx.crypto);
+  const credential = (issuer: string | undefined) =>
+    issueSdJwtVc({ vct: 'urn:eudi:pid:de:1', ...(issuer === undefined ? {} : { issuer }), claims: { given_name: 'Erika' }, signer }, ctx);
+  const verify = async (issuer: string | undefined, options?: { issuer?: string }) =>
+    verifySdJwtVc(await credential(issuer), { issuerKey: pinnedIssuerKeys([keys.publicJwk], options), keyBinding: { required: false } }, ctx);
+
+  it('sd-jwt-vc-pinned-iss: a credential naming another issuer than the one the keys are pinned for is ERR_SDJWT_ISS_MISMATCH', async () => {
+    const other = await verify('https://evil.example', { issuer: 'https://pid.bund.example' });
+    expect(other.valid).toBe(false);
+    expect(other.errors.map((e) => e.code)).toEqual(['ERR_SDJWT_ISS_MISMATCH']);
+    const same = await verify('https://pid.bund.example', { issuer: 'https://pid.bund.example' });
+    expect(same.errors).toEqual([]);
+    expect(same.issuer?.id).toBe('https://pid.bund.example');
+    // iss is optional in an SD-JWT VC: the pinned issuer names it.
+    expect((await verify(undefined, { issuer: 'https://pid.bund.example' })).issuer?.id).toBe('https://pid.bund.example');
+    // Unbound keys report the credential's own (unverified) iss, as before.
+    expect((await verify('https://evil.example')).issuer?.id).toBe('https://evil.example');
+    expect(await rejectionCode(() => pinnedIssuerKeys([keys.publicJwk], { issuer: '' }))).toBe('ERR_USAGE_PINNED_KEYS');
   });
 });
