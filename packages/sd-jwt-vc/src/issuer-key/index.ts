@@ -22,6 +22,6 @@ export type IssuerKeyResolver = (input: IssuerKeyInput, ctx: ComityContext) => P
 
 export { type DidIssuerKeyOptions, type DidMethodName, didIssuerKey, multikeyToJwk } from './did.js';
 export { type JwtVcIssuerMetadataOptions, jwtVcIssuerMetadataKey, jwtVcIssuerMetadataUrl } from './jwt-vc-issuer-metadata.js';
-export { pinnedIssuerKeys } from './pinned.js';
+export { type PinnedIssuerKeysOptions, pinnedIssuerKeys } from './pinned.js';
 export { type IssuerKeyPolicy, issuerKeyResolverFor } from './select.js';
 export { parseX5c, type X5cIssBinding, type X5cIssuerKeyOptions, x5cCertificatesOf, x5cIssuerKey } from './x5c.js';
