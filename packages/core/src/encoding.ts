@@ -147,7 +147,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export const DEFAULT_MAX_JSON_BYTES = 1 << 20;
 
 /**
- * Parses JSON text from untrusted input; `__proto__` keys are refused (prototype poisoning).
+ * Parses JSON text from untrusted input; `__proto__` keys are refused (prototype poisoning),
+ * written plainly or with `\u` escapes.
  *
  * @throws ComityError `ERR_ENCODING_JSON`
  */
@@ -159,7 +160,10 @@ export function parseJson(text: string, what = 'value', maxLength = DEFAULT_MAX_
   } catch (cause) {
     throw new ComityError('ERR_ENCODING_JSON', `${what} is not valid JSON`, { cause: stripCause(cause) });
   }
-  if (text.includes('"__proto__"')) assertNoProtoKeys(value, what);
+  // A `__proto__` key is in the text either as is or with an escape (`"\u005f_proto__"` parses
+  // to the same own key): only then walk the value. One more native substring scan, no walk for
+  // the usual token without escapes.
+  if (text.includes('"__proto__"') || text.includes('\\u')) assertNoProtoKeys(value, what);
   return value;
 }
 
@@ -189,13 +193,20 @@ export function decodeJsonSegment(segment: string, what: string): JsonObject {
   return parseJsonObject(base64urlDecodeUtf8(segment, what), what);
 }
 
-function assertNoProtoKeys(value: JsonValue, what: string): void {
-  if (Array.isArray(value)) {
-    for (const v of value) assertNoProtoKeys(v, what);
-  } else if (value !== null && typeof value === 'object') {
+// Iterative: JSON.parse accepts nesting hundreds of thousands deep within the size limit, and a
+// recursive walk of that threw a raw RangeError (stack overflow) instead of a ComityError.
+function assertNoProtoKeys(root: JsonValue, what: string): void {
+  const stack: JsonValue[] = [root];
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const v of value) if (v !== null && typeof v === 'object') stack.push(v);
+      continue;
+    }
     for (const key of Object.keys(value)) {
       if (key === '__proto__') throw new ComityError('ERR_ENCODING_JSON', `${what} contains a forbidden "__proto__" member`);
-      assertNoProtoKeys(value[key] as JsonValue, what);
+      const v = value[key] as JsonValue;
+      if (v !== null && typeof v === 'object') stack.push(v);
     }
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isUsableEd25519Key, label } from './crypto/key-check.js';
 import type { CryptoProvider, HashAlgorithm } from './crypto/types.js';
 import { base64urlDecode, base64urlEncode, isPlainObject, utf8Encode } from './encoding.js';
 import { ComityError } from './errors.js';
@@ -35,9 +36,16 @@ const EC_COORD_LENGTH: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-5
 /** JWK members only a private key has (RFC 7518 §6.2.2, §6.3.2); a symmetric `oct` key is refused by its kty. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 
+/** Largest RSA modulus accepted (16384 bits, OpenSSL's limit for a public-key operation). */
+const RSA_MAX_MODULUS_BYTES = 2048;
+
 /**
  * Checks an untrusted public JWK: known key type and curve, coordinates of the right
  * length, no private members. Returns a clean, frozen copy holding only the key material and `kid`.
+ * Ed25519 keys must be canonical and not of small order; RSA integers must be minimal
+ * (RFC 7518 §2 Base64urlUInt), the modulus odd and 2048 to 16384 bits, the exponent odd, at
+ * least 3 and at most 64 bits. Whether an EC point is on its curve is checked when a provider
+ * imports it (`ERR_KEY_INVALID` then).
  *
  * @throws ComityError `ERR_KEY_INVALID`, `ERR_KEY_PRIVATE_MEMBER`
  */
@@ -54,8 +62,9 @@ export function parsePublicJwk(value: unknown, what = 'key'): Jwk {
   const kty = str('kty');
   if (kty === 'EC') {
     const crv = str('crv');
-    const len = EC_COORD_LENGTH[crv];
-    if (len === undefined) throw new ComityError('ERR_KEY_INVALID', `${what} uses an unsupported curve`, { details: { crv } });
+    // Own members only: `crv: "__proto__"` or `"toString"` must not find anything.
+    const len = Object.hasOwn(EC_COORD_LENGTH, crv) ? EC_COORD_LENGTH[crv] : undefined;
+    if (len === undefined) throw new ComityError('ERR_KEY_INVALID', `${what} uses an unsupported curve`, { details: { crv: label(crv) } });
     const x = str('x');
     const y = str('y');
     if (base64urlDecode(x, what).length !== len || base64urlDecode(y, what).length !== len) {
@@ -65,19 +74,38 @@ export function parsePublicJwk(value: unknown, what = 'key'): Jwk {
   }
   if (kty === 'OKP') {
     const crv = str('crv');
-    if (crv !== 'Ed25519') throw new ComityError('ERR_KEY_INVALID', `${what} uses an unsupported curve`, { details: { crv } });
+    if (crv !== 'Ed25519') throw new ComityError('ERR_KEY_INVALID', `${what} uses an unsupported curve`, { details: { crv: label(crv) } });
     const x = str('x');
-    if (base64urlDecode(x, what).length !== 32) throw new ComityError('ERR_KEY_INVALID', `${what} has a key of the wrong length`);
+    const bytes = base64urlDecode(x, what);
+    if (bytes.length !== 32) throw new ComityError('ERR_KEY_INVALID', `${what} has a key of the wrong length`);
+    // A small-order key verifies forged signatures (identity key: R = identity, S = 0 for every
+    // message), and y >= p is a second encoding (second thumbprint) of a key.
+    if (!isUsableEd25519Key(bytes)) throw new ComityError('ERR_KEY_INVALID', `${what} is not a canonical Ed25519 key of large order`);
     return withKid({ kty, crv, x }, kid);
   }
   if (kty === 'RSA') {
     const n = str('n');
     const e = str('e');
-    if (base64urlDecode(n, what).length < 256) throw new ComityError('ERR_KEY_INVALID', `${what} is an RSA key shorter than 2048 bits`);
-    base64urlDecode(e, what);
+    checkRsaIntegers(base64urlDecode(n, what), base64urlDecode(e, what), what);
     return withKid({ kty, n, e }, kid);
   }
-  throw new ComityError('ERR_KEY_INVALID', `${what} has an unsupported key type`, { details: { kty } });
+  throw new ComityError('ERR_KEY_INVALID', `${what} has an unsupported key type`, { details: { kty: label(kty) } });
+}
+
+/**
+ * RFC 7518 §2 and §6.3.1: `n` and `e` are unsigned integers in the fewest octets. Counting
+ * octets of a zero-padded modulus let a 1024-bit key pass the 2048-bit floor (and gave one key
+ * several thumbprints); an even modulus is no RSA key, and `e = 1` makes every message its own
+ * signature.
+ */
+function checkRsaIntegers(n: Uint8Array, e: Uint8Array, what: string): void {
+  if (n[0] === 0 || e[0] === 0) throw new ComityError('ERR_KEY_INVALID', `${what} has an RSA integer with leading zero octets`);
+  if (n.length < 256) throw new ComityError('ERR_KEY_INVALID', `${what} is an RSA key shorter than 2048 bits`);
+  if (n.length > RSA_MAX_MODULUS_BYTES) throw new ComityError('ERR_KEY_INVALID', `${what} is an RSA key longer than 16384 bits`);
+  if (((n[n.length - 1] as number) & 1) === 0) throw new ComityError('ERR_KEY_INVALID', `${what} has an even RSA modulus`);
+  if (e.length === 0 || e.length > 8 || ((e[e.length - 1] as number) & 1) === 0 || (e.length === 1 && e[0] === 1)) {
+    throw new ComityError('ERR_KEY_INVALID', `${what} has an unusable RSA exponent`);
+  }
 }
 
 function withKid(jwk: Jwk, kid: string | undefined): Jwk {
@@ -98,18 +126,30 @@ export function toPublicJwk(jwk: Jwk): Jwk {
   return out;
 }
 
-/** The RFC 7638 canonical JSON of a key's required members. */
+/**
+ * The RFC 7638 canonical JSON of a key's required members. The members are used as given: keys
+ * from {@link parsePublicJwk} are canonical, so one key has one thumbprint.
+ *
+ * @throws ComityError `ERR_KEY_INVALID` (unsupported `kty`, a required member missing or not a string)
+ */
 export function thumbprintInput(jwk: Jwk): string {
   switch (jwk.kty) {
     case 'EC':
-      return `{"crv":${JSON.stringify(jwk.crv)},"kty":"EC","x":${JSON.stringify(jwk.x)},"y":${JSON.stringify(jwk.y)}}`;
+      return `{"crv":${member(jwk.crv)},"kty":"EC","x":${member(jwk.x)},"y":${member(jwk.y)}}`;
     case 'OKP':
-      return `{"crv":${JSON.stringify(jwk.crv)},"kty":"OKP","x":${JSON.stringify(jwk.x)}}`;
+      return `{"crv":${member(jwk.crv)},"kty":"OKP","x":${member(jwk.x)}}`;
     case 'RSA':
-      return `{"e":${JSON.stringify(jwk.e)},"kty":"RSA","n":${JSON.stringify(jwk.n)}}`;
+      return `{"e":${member(jwk.e)},"kty":"RSA","n":${member(jwk.n)}}`;
     default:
       throw new ComityError('ERR_KEY_INVALID', 'unsupported key type for a thumbprint');
   }
+}
+
+// RFC 7638 §3.2: the required members must be present. JSON.stringify of a missing member wrote
+// `undefined` (not JSON) and of a number or an array a value no real key has.
+function member(value: unknown): string {
+  if (typeof value !== 'string') throw new ComityError('ERR_KEY_INVALID', 'key lacks a required member for a thumbprint');
+  return JSON.stringify(value);
 }
 
 /**

@@ -94,7 +94,7 @@ export async function verifyJwsSignature(
 }
 
 /**
- * Signs a compact JWS. `header.alg` is set from the signer.
+ * Signs a compact JWS. `header.alg` is set from the signer, whatever `header` holds.
  *
  * @example
  * ```ts
@@ -102,7 +102,11 @@ export async function verifyJwsSignature(
  * ```
  */
 export async function signCompactJws(header: Record<string, unknown>, payload: Record<string, unknown>, signer: Signer): Promise<string> {
-  const h = base64urlEncode(utf8Encode(JSON.stringify({ alg: signer.alg, ...header })));
+  // `alg` first (the usual order), then set again after the spread: a caller's `header.alg`
+  // ("none", another algorithm) used to replace the signer's and mislabel the signature.
+  const protectedHeader: Record<string, unknown> = { alg: signer.alg, ...header };
+  protectedHeader.alg = signer.alg;
+  const h = base64urlEncode(utf8Encode(JSON.stringify(protectedHeader)));
   const p = base64urlEncode(utf8Encode(JSON.stringify(payload)));
   const signature = await signer.sign(utf8Encode(`${h}.${p}`));
   return `${h}.${p}.${base64urlEncode(signature)}`;

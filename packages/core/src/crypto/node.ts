@@ -23,7 +23,7 @@ import {
 } from 'node:crypto';
 import { ComityError } from '../errors.js';
 import type { Jwk } from '../jwk.js';
-import { BoundedCache, checkKeyForAlg, jwkCacheKey } from './key-check.js';
+import { BoundedCache, checkKeyForAlg, checkPublicKeyImport, jwkCacheKey } from './key-check.js';
 import { algorithmInfo, type CryptoProvider, type HashAlgorithm, hashName, type SignatureAlgorithm } from './types.js';
 
 const oneShotHash = (
@@ -42,6 +42,8 @@ function publicKeyObject(jwk: Jwk): KeyObject {
   const id = jwkCacheKey({ ...jwk, d: undefined });
   let key = publicKeys.get(id);
   if (key === undefined) {
+    // Once per imported key, never on a cached verification: OpenSSL takes small-order Ed25519 keys.
+    checkPublicKeyImport(jwk);
     try {
       const { kty, crv, x, y, n, e } = jwk;
       key = createPublicKey({ key: { kty, crv, x, y, n, e } as import('node:crypto').JsonWebKey, format: 'jwk' });

@@ -6,7 +6,7 @@
  */
 import { ComityError } from '../errors.js';
 import type { Jwk } from '../jwk.js';
-import { BoundedCache, checkKeyForAlg, jwkCacheKey } from './key-check.js';
+import { BoundedCache, checkKeyForAlg, checkPublicKeyImport, jwkCacheKey } from './key-check.js';
 import { algorithmInfo, type CryptoProvider, type HashAlgorithm, type SignatureAlgorithm } from './types.js';
 
 const subtle = (): SubtleCrypto => {
@@ -37,6 +37,8 @@ function importKey(alg: SignatureAlgorithm, jwk: Jwk, usage: 'sign' | 'verify'):
   const id = `${alg}|${usage}|${jwkCacheKey(usage === 'verify' ? { ...jwk, d: undefined } : jwk)}`;
   let key = keys.get(id);
   if (key === undefined) {
+    // Once per imported key: Node's WebCrypto (OpenSSL) takes small-order Ed25519 keys, and RFC 8032 lets others.
+    if (usage === 'verify') checkPublicKeyImport(jwk);
     const { kty, crv, x, y, n, e, d, p, q, dp, dq, qi } = jwk;
     const material = usage === 'verify' ? { kty, crv, x, y, n, e } : { kty, crv, x, y, n, e, d, p, q, dp, dq, qi };
     key = subtle()
