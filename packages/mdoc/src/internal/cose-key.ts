@@ -13,6 +13,8 @@ const COORD_LENGTH: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521'
 /**
  * Reads a public COSE_Key (EC2 with uncompressed coordinates, or OKP Ed25519) into a JWK, checking
  * key type, curve and coordinate lengths (the checks of core's parsePublicJwk, without re-decoding).
+ * Whether an EC point is on its curve, and whether an Ed25519 key is canonical and of large
+ * order, the crypto providers check when they first import the key (`ERR_KEY_INVALID`).
  *
  * @throws ComityError `ERR_MDOC_COSE_KEY_INVALID`
  */
