@@ -29,7 +29,7 @@ import {
   toJsonSerialization,
 } from '@comity/sd-jwt-vc';
 import { msoFactsOf, plainClaimsOf } from './internal/always-sent.js';
-import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond } from './internal/reveal.js';
+import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond, withholdable } from './internal/reveal.js';
 import { checkBoundToSigner, checkReceivedHeader, checkReceivedMdoc, checkReceivedNotExpired, checkReceivedSignature } from './receive-checks.js';
 import { checkHandoverBinding, checkMdocRequest, checkRequest } from './request-check.js';
 
@@ -277,8 +277,9 @@ export function createWallet(options: {
         claims: request.claims.map((path) => {
           // `reach` is the existence rule of presentSdJwt: available exactly when present() can disclose it.
           const available = reach(decoded.claims, path);
-          const selectivelyDisclosable = isSd(decoded, path);
-          if (!available) return { path, available, selectivelyDisclosable };
+          if (!available) return { path, available, selectivelyDisclosable: isSd(decoded, path) };
+          // Not `isSd`: with a `null` step every element must be withheld by withholding the path.
+          const selectivelyDisclosable = withholdable(decoded, path);
           const sent = disclosuresFor(decoded, path);
           const whole = parentRevealedWhole(decoded, path, sent);
           const also = revealedBeyond(decoded, sent, [path]);

@@ -41,7 +41,8 @@ export async function receiveSdJwt(token: string, ctx: ComityContext): Promise<D
 /**
  * Builds a presentation: `<JWT>~<selected disclosures>~[<KB-JWT>]`. A requested claim
  * nested in disclosed objects brings its parents' disclosures; a requested object brings
- * everything inside it.
+ * everything inside it. A parent goes only when the requested claim is in it: for
+ * `['degrees', null, 'type']` an element without `type` is not sent.
  *
  * @example
  * ```ts
@@ -64,8 +65,14 @@ export async function presentSdJwt(token: string, input: PresentSdJwtInput, ctx:
       if (!claimExists(decoded.claims, pattern))
         throw new ComityError('ERR_SDJWT_CLAIM_NOT_FOUND', 'the credential has no claim at a requested path', { details: { path: pattern } });
       decoded.disclosures.forEach((d, i) => {
-        // The claim itself, everything inside it, and every disclosure above it.
-        if (pathStartsWith(d.path, pattern) || isAncestorOfMatch(d.path, pattern)) selected.add(i);
+        // The claim itself, everything inside it, and every disclosure above a claim it names.
+        // Only above one that exists: with a `null` step (`['degrees', null, 'type']`) an element
+        // without the claim would otherwise go whole, carrying what was never asked for.
+        if (
+          pathStartsWith(d.path, pattern) ||
+          (isAncestorOfMatch(d.path, pattern) && claimExists(valueAt(decoded.claims, d.path), pattern.slice(d.path.length)))
+        )
+          selected.add(i);
       });
     }
   }
@@ -91,6 +98,13 @@ export async function presentSdJwt(token: string, input: PresentSdJwtInput, ctx:
 /** True if `path` is a strict prefix of some concrete path `pattern` can match. */
 function isAncestorOfMatch(path: ClaimPath, pattern: ClaimPath): boolean {
   return path.length < pattern.length && pathMatches(pattern.slice(0, path.length), path);
+}
+
+/** The processed value at a concrete path that exists (a disclosure's own path). */
+function valueAt(claims: unknown, path: ClaimPath): unknown {
+  let cur = claims;
+  for (const k of path) cur = (cur as Record<string | number, unknown>)[k as string | number];
+  return cur;
 }
 
 function claimExists(claims: unknown, pattern: ClaimPath): boolean {
