@@ -370,6 +370,26 @@ describe('holder-receipt-refusals: what no verifier would accept is refused when
     expect(await codeOf(() => walletNow.receive(credential))).toBe('NO_ERROR');
   });
 
+  it('an SD-JWT VC with a never-disclosable claim (iss, status...) in a disclosure is ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE, as every verifier would say', async () => {
+    const issuerKeys = await ctx.crypto.generateKeyPair('ES256');
+    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
+    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
+    const claims = {
+      vct: 'urn:eudi:pid:1',
+      iss: 'https://pid.example',
+      cnf: { jwk: walletKeys.publicJwk as Jwk },
+      status: { status_list: { idx: 3, uri: 'https://pid.example/status/1' } },
+      age_over_18: true,
+    };
+    const issue = (disclosable: ClaimPath[]) =>
+      issueSdJwt({ claims, disclosable, signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), header: { typ: 'dc+sd-jwt' } }, ctx);
+    for (const path of [['iss'], ['status', 'status_list'], ['cnf']]) {
+      expect(await codeOf(async () => wallet.receive(await issue([path, ['age_over_18']]))), path.join('.')).toBe('ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE');
+    }
+    expect(wallet.credentials()).toHaveLength(0);
+    expect((await wallet.receive(await issue([['age_over_18']]))).type).toBe('urn:eudi:pid:1');
+  });
+
   it('a bare JWT (no "~") is ERR_HOLDER_CREDENTIAL_MALFORMED, not a base64url error from the mdoc path', async () => {
     const { credential, wallet } = await issued();
     expect(await codeOf(() => wallet.receive(credential.slice(0, credential.indexOf('~'))))).toBe('ERR_HOLDER_CREDENTIAL_MALFORMED');

@@ -18,7 +18,7 @@ import {
   verifyJwsSignature,
 } from '@comity/core';
 import { verifyIssuerSigned } from '@comity/mdoc';
-import { type DecodedSdJwt, type IssuerKeyResolver, SD_JWT_VC_TYPES, typMatches, x5cIssuerKey } from '@comity/sd-jwt-vc';
+import { type DecodedSdJwt, type IssuerKeyResolver, NEVER_DISCLOSABLE_VC_CLAIMS, SD_JWT_VC_TYPES, typMatches, x5cIssuerKey } from '@comity/sd-jwt-vc';
 
 /**
  * What a wallet can check of an mdoc on receipt without the verifier's trust anchors: the
@@ -57,6 +57,25 @@ const VERIFIER_POLICY_CODES =
 export function checkReceivedHeader(decoded: DecodedSdJwt): void {
   if (!typMatches(decoded.header.typ, SD_JWT_VC_TYPES)) throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not an SD-JWT VC type');
   checkAlgorithm(decoded.header.alg, DEFAULT_SIGNATURE_ALGORITHMS, 'issuer-signed JWT', 'ERR_SDJWT');
+}
+
+/**
+ * SD-JWT VC §3.2.2: `iss`, `nbf`, `exp`, `cnf`, `vct`, `vct#integrity`, `status` and `aka_vcts`
+ * (and what is inside them) are never selectively disclosable. Every verifier refuses a
+ * presentation that discloses one, so such a credential is refused now, as a bad header is,
+ * rather than stored and failing at each use.
+ *
+ * @throws ComityError `ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE`
+ */
+export function checkReceivedDisclosures(decoded: DecodedSdJwt): void {
+  for (const d of decoded.disclosures) {
+    const top = d.path[0];
+    if (typeof top === 'string' && NEVER_DISCLOSABLE_VC_CLAIMS.includes(top)) {
+      throw new ComityError('ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE', 'a claim that must not be selectively disclosed is in a disclosure', {
+        details: { path: [top] },
+      });
+    }
+  }
 }
 
 // The x5c chain is self-anchored here: trust is the verifier's; integrity is the wallet's.

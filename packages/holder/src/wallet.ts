@@ -30,7 +30,14 @@ import {
 } from '@comity/sd-jwt-vc';
 import { msoFactsOf, plainClaimsOf } from './internal/always-sent.js';
 import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond, withholdable } from './internal/reveal.js';
-import { checkBoundToSigner, checkReceivedHeader, checkReceivedMdoc, checkReceivedNotExpired, checkReceivedSignature } from './receive-checks.js';
+import {
+  checkBoundToSigner,
+  checkReceivedDisclosures,
+  checkReceivedHeader,
+  checkReceivedMdoc,
+  checkReceivedNotExpired,
+  checkReceivedSignature,
+} from './receive-checks.js';
 import { checkHandoverBinding, checkMdocRequest, checkRequest } from './request-check.js';
 
 /** A credential in the wallet. */
@@ -236,6 +243,7 @@ export function createWallet(options: {
       }
       const decoded = await receiveSdJwt(text, ctx);
       checkReceivedHeader(decoded);
+      checkReceivedDisclosures(decoded);
       const issuerSignature = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
