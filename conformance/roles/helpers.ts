@@ -91,20 +91,26 @@ export async function presentedPidMdoc(
 }
 
 /**
- * A wallet holding a Greek test mDL (`family_name`, `age_over_18`, and `status` when given),
- * the OpenID4VP handover of a request from `x509_san_dns:shop.example`, and a verifier that
- * trusts the IACA.
+ * A wallet holding a test mDL (Greek, `family_name` and `age_over_18`, unless `iaca` and
+ * `nameSpaces` say otherwise; `status` when given), the OpenID4VP handover of a request from
+ * `x509_san_dns:shop.example`, and a verifier that trusts the IACA.
  */
-export async function mdocWallet(extra: { status?: { status_list: { idx: number; uri: string } } } = {}) {
-  const iaca = await createTestIaca({ ctx, country: 'GR' });
+export async function mdocWallet(
+  extra: {
+    status?: { status_list: { idx: number; uri: string } };
+    iaca?: { country: string; stateOrProvinceName?: string };
+    nameSpaces?: Record<string, Record<string, unknown>>;
+  } = {},
+) {
+  const iaca = await createTestIaca({ ctx, ...(extra.iaca ?? { country: 'GR' }) });
   const ds = await createTestDocumentSigner({ ctx, iaca });
   const walletKeys = await ctx.crypto.generateKeyPair('ES256');
   const { credential } = await createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx }).issue({
     format: 'mso_mdoc',
     docType: 'org.iso.18013.5.1.mDL',
-    nameSpaces: { 'org.iso.18013.5.1': { family_name: 'Papadopoulou', age_over_18: true } },
+    nameSpaces: extra.nameSpaces ?? { 'org.iso.18013.5.1': { family_name: 'Papadopoulou', age_over_18: true } },
     holderKey: walletKeys.publicJwk,
-    ...extra,
+    ...(extra.status === undefined ? {} : { status: extra.status }),
   });
   const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
   const stored = await wallet.receive(credential);

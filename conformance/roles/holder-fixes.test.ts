@@ -215,28 +215,14 @@ describe('receive', () => {
   });
 
   it('holder-mdoc-jurisdiction-is-verifier-policy: an mDL whose issuing_jurisdiction differs from the DS ST is stored, as a country mismatch is; verifiers refuse it', async () => {
-    const iaca = await createTestIaca({ ctx, country: 'DE', stateOrProvinceName: 'DE-BY' });
-    const ds = await createTestDocumentSigner({ ctx, iaca });
-    const walletKeys = await ctx.crypto.generateKeyPair('ES256');
-    const { credential } = await createIssuer({ signer: ds.signer, certificateChain: [ds.certificate], ctx }).issue({
-      format: 'mso_mdoc',
-      docType: 'org.iso.18013.5.1.mDL',
+    const { wallet, stored, handover, verifier } = await mdocWallet({
+      iaca: { country: 'DE', stateOrProvinceName: 'DE-BY' },
       nameSpaces: { 'org.iso.18013.5.1': { issuing_country: 'DE', issuing_jurisdiction: 'DE-BE', age_over_18: true } },
-      holderKey: walletKeys.publicJwk,
     });
-    const wallet = createWallet({ keyBindingSigner: localSigner(walletKeys.privateJwk, 'ES256', ctx.crypto), ctx });
-    const stored = await wallet.receive(credential);
-    const handover = {
-      type: 'openid4vp',
-      clientId: 'x509_san_dns:shop.example',
-      nonce: 'n-1',
-      responseUri: 'https://shop.example/cb',
-      jwkThumbprint: null,
-    } as const;
     // The rule applies to a disclosed issuing_jurisdiction.
     const claims = [['org.iso.18013.5.1', 'issuing_jurisdiction']];
     const vp = await wallet.present(stored.id, { verifier: handover.clientId, nonce: handover.nonce, handover, claims }, claims);
-    const result = await createVerifier({ trustAnchors: [iaca.certificate], ctx }).verify(vp, { handover });
+    const result = await verifier.verify(vp, { handover });
     expect(result.errors.map((e) => e.code)).toEqual(['ERR_MDOC_ISSUING_JURISDICTION_MISMATCH']);
   });
 
