@@ -36,6 +36,7 @@ export { FullDate, formatTdate, type ParsedTdate, readTdate, toJsonValue } from 
 export {
   type MdocClaims,
   type MdocDocumentError,
+  type MdocElementError,
   type MdocVerificationResult,
   type VerifyDeviceResponseOptions,
   type VerifyIssuerSignedOptions,

@@ -42,6 +42,16 @@ export interface MdocDocumentError {
   readonly code: number;
 }
 
+/**
+ * One entry of a Document's `errors`: a requested data element the wallet did not return, and
+ * its ErrorCode (0: data not returned).
+ */
+export interface MdocElementError {
+  readonly namespace: string;
+  readonly element: string;
+  readonly code: number;
+}
+
 /** The result for one mdoc document. */
 export interface MdocVerificationResult extends VerificationResult<MdocClaims> {
   readonly format: 'mso_mdoc';
@@ -61,6 +71,11 @@ export interface MdocVerificationResult extends VerificationResult<MdocClaims> {
    * carried none (and from {@link verifyIssuerSigned}).
    */
   readonly documentErrors?: readonly MdocDocumentError[] | undefined;
+  /**
+   * This document's `errors`, in order: requested elements the wallet did not return, and why.
+   * Absent when the document carried none. Like `documentErrors`, the wallet's unsigned say-so.
+   */
+  readonly elementErrors?: readonly MdocElementError[] | undefined;
   /**
    * The response's `status` when it is not 0 (10 general error, 11 CBOR decoding error, 12 CBOR
    * validation error), reported with `ERR_MDOC_RESPONSE_STATUS`; absent when 0 or unreadable.
@@ -120,6 +135,8 @@ const MDL_NAMESPACE = 'org.iso.18013.5.1';
 
 /** Bounds on `documentErrors`: a reader asks for a handful of docTypes, so more is hostile. */
 const MAX_DOCUMENT_ERRORS = 64;
+/** Bound on a Document's `errors`: a reader asks for tens of elements, not thousands. */
+const MAX_ELEMENT_ERRORS = 1024;
 const MAX_DOCTYPE_LENGTH = 256;
 
 /**
@@ -514,27 +531,62 @@ export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDev
       push(invalid([toIssue(e)], [...topWarnings]));
       continue;
     }
+    let elementErrors: MdocElementError[] | undefined;
+    try {
+      elementErrors = doc.has('errors') ? parseElementErrors(doc.get('errors') as CborValue) : undefined;
+    } catch (e) {
+      push(invalid([toIssue(e)], [...topWarnings], docType));
+      continue;
+    }
+    // This document's own errors go on its result only.
+    const pushDoc = (result: MdocVerificationResult) => push(elementErrors === undefined ? result : { ...result, elementErrors });
     const issuerSignedValue = doc.get('issuerSigned');
     if (issuerSignedValue === undefined) {
-      push(invalid([{ code: 'ERR_MDOC_STRUCTURE', message: 'document has no issuerSigned', path: ['issuerSigned'] }], [...topWarnings], docType));
+      pushDoc(invalid([{ code: 'ERR_MDOC_STRUCTURE', message: 'document has no issuerSigned', path: ['issuerSigned'] }], [...topWarnings], docType));
       continue;
     }
     try {
       const part = await checkIssuerSigned(issuerSignedValue, docType, options, now, tolerance);
       part.warnings.unshift(...topWarnings);
       if (part.issuerSigned === undefined) {
-        push(finish(part, docType, [], {}));
+        pushDoc(finish(part, docType, [], {}));
         continue;
       }
       const device = await checkDeviceAuth(doc, docType, part.issuerSigned, transcript, options, algorithms);
       part.warnings.push(...device.warnings);
-      push(finish(part, docType, device.errors, device.deviceClaims));
+      pushDoc(finish(part, docType, device.errors, device.deviceClaims));
     } catch (e) {
       // Safety net: every expected failure is already an issue; anything else must still not escape.
-      push(invalid([toIssue(e)], [...topWarnings], docType));
+      pushDoc(invalid([toIssue(e)], [...topWarnings], docType));
     }
   }
   return results;
+}
+
+/**
+ * Strict Document `errors`: `{ + NameSpace => { + DataElementIdentifier => ErrorCode(int) } }`
+ * (ISO 18013-5 §8.3.2.1.2.2), bounded in count and name length; anything else is a malformed
+ * document.
+ */
+function parseElementErrors(value: CborValue): MdocElementError[] {
+  const path = ['errors'];
+  const spaces = asMap(value, 'errors', path);
+  if (spaces.size === 0) fail('ERR_MDOC_STRUCTURE', 'errors is empty', path);
+  const out: MdocElementError[] = [];
+  for (const [ns, items] of spaces) {
+    const namespace = asText(ns, 'errors namespace', path);
+    const elements = asMap(items, 'ErrorItems', path);
+    if (elements.size === 0) fail('ERR_MDOC_STRUCTURE', 'ErrorItems is empty', path);
+    for (const [id, code] of elements) {
+      const element = asText(id, 'errors element identifier', path);
+      if (namespace.length > MAX_DOCTYPE_LENGTH || element.length > MAX_DOCTYPE_LENGTH)
+        fail('ERR_MDOC_STRUCTURE', 'errors names an over-long identifier', path);
+      if (typeof code !== 'number' || !Number.isSafeInteger(code)) fail('ERR_MDOC_STRUCTURE', 'errors code is not an integer', path);
+      if (out.length === MAX_ELEMENT_ERRORS) fail('ERR_MDOC_STRUCTURE', 'errors has too many entries', path);
+      out.push({ namespace, element, code });
+    }
+  }
+  return out;
 }
 
 /**

@@ -154,3 +154,51 @@ describe('18013-5-8.3.2.1.2.3-status: a non-zero status is reported with its val
     expect(results[0]?.claims).toEqual({});
   });
 });
+
+describe('18013-5-8.3.2.1.2.2-element-errors: a document says which elements it did not return', () => {
+  const withElementErrors = (errors: unknown) =>
+    edit((top) => {
+      const doc = (top.get('documents') as Map<string, unknown>[])[0] as Map<string, unknown>;
+      doc.set('errors', errors);
+    });
+
+  it('reported on that document, in order, the document still valid', async () => {
+    const errors = new Map([
+      [
+        NS,
+        new Map<string, number>([
+          ['portrait', 0],
+          ['driving_privileges', 0],
+        ]),
+      ],
+      [PID, new Map([['nationality', 10]])],
+    ]);
+    const results = await verify(withElementErrors(errors));
+    expect(codesOf(results)).toEqual([[]]);
+    expect(results[0]?.elementErrors).toEqual([
+      { namespace: NS, element: 'portrait', code: 0 },
+      { namespace: NS, element: 'driving_privileges', code: 0 },
+      { namespace: PID, element: 'nationality', code: 10 },
+    ]);
+    // Absent when the document carries none.
+    expect((await verify(presented))[0]?.elementErrors).toBeUndefined();
+  });
+
+  it.each([
+    ['an array', [new Map([[NS, new Map([['portrait', 0]])]])]],
+    ['an empty map', new Map()],
+    ['empty ErrorItems', new Map([[NS, new Map()]])],
+    ['a non-text namespace', new Map([[7, new Map([['portrait', 0]])]])],
+    ['a non-text element', new Map([[NS, new Map([[7, 0]])]])],
+    ['a float code', new Map([[NS, new Map([['portrait', 1.5]])]])],
+    ['a text code', new Map([[NS, new Map([['portrait', '0']])]])],
+    ['too many entries', new Map([[NS, new Map(Array.from({ length: 1025 }, (_, i) => [`e${i}`, 0]))]])],
+    ['an over-long element identifier', new Map([[NS, new Map([['x'.repeat(300), 0]])]])],
+  ])('malformed errors (%s) is ERR_MDOC_STRUCTURE for that document, never a crash', async (_, errors) => {
+    const results = await verify(withElementErrors(errors));
+    expect(results).toHaveLength(1);
+    expect(results[0]?.valid).toBe(false);
+    expect(codesOf(results)).toEqual([['ERR_MDOC_STRUCTURE']]);
+    expect(results[0]?.claims).toEqual({});
+  });
+});
