@@ -16,7 +16,7 @@ import {
   verifyAgreementList,
   verifyStatusListJwt,
 } from '../src/index.js';
-import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
+import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST, result, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
@@ -116,8 +116,6 @@ const pid = (issuer: KeyedCert, extra: Partial<TrustCredential> = {}): TrustCred
   claims: { vct: 'urn:eudi:pid:de:1', family_name: 'MUSTERMANN', birthdate: '12.08.1964', address: { locality: 'KÖLN' } },
   ...extra,
 });
-
-const result = (d: { checks: readonly { code: string; result: string }[] }, code: string) => d.checks.find((c) => c.code === code)?.result;
 
 describe('evaluateTrust', () => {
   it('accepts, maps and reports evidence', async () => {

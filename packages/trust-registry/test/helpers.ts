@@ -1,4 +1,4 @@
-import { type Certificate, createCertificate, defaultCrypto, type Jwk, KeyUsage, localSigner, type Signer } from '@comity/core';
+import { type Certificate, ComityError, createCertificate, defaultCrypto, type Jwk, KeyUsage, localSigner, type Signer } from '@comity/core';
 
 export const NOW = new Date('2026-11-26T12:00:00Z');
 const DAY = 86_400_000;
@@ -58,3 +58,17 @@ export const PID_ISSUANCE = 'http://uri.etsi.org/19602/SvcType/PID/Issuance';
 export const PID_LIST = 'http://uri.etsi.org/19602/LoTEType/EUPIDProvidersList';
 export const WRPAC_ISSUANCE = 'http://uri.etsi.org/19602/SvcType/WRPAC/Issuance';
 export const WRPAC_LIST = 'http://uri.etsi.org/19602/LoTEType/EUWRPACProvidersList';
+
+/** The ComityError code a promise rejects with, or `NO_ERROR`; any other error fails the test. */
+export async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ComityError) return e.code;
+    throw e;
+  }
+  return 'NO_ERROR';
+}
+
+/** The result of the check `code` in a trust decision (undefined when the decision has no such check). */
+export const result = (d: { checks: readonly { code: string; result: string }[] }, code: string) => d.checks.find((c) => c.code === code)?.result;

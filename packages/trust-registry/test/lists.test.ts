@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ComityError, derToPem, utf8Encode } from '@comity/core';
+import { derToPem, utf8Encode } from '@comity/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,20 +17,10 @@ import {
   trustListAsRegistry,
   verifyAgreementList,
 } from '../src/index.js';
-import { makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST } from './helpers.js';
+import { code, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST } from './helpers.js';
 
 const DAY = 86_400_000;
 const MDL = 'org.iso.18013.5.1.mDL';
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 const list = (over: Partial<AgreementList> = {}): AgreementList => ({
   type: 'comity-agreement-list',

@@ -1,9 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
-import { type Certificate, ComityError } from '@comity/core';
+import type { Certificate } from '@comity/core';
 import { describe, expect, it } from 'vitest';
 import { inspectTrustFile, loadLoTEXml, trustListAsRegistry } from '../src/index.js';
 import { comitySignedXml } from '../src/internal/xmldsig.js';
-import { type KeyedCert, makeCa, makeSigner } from './helpers.js';
+import { code, type KeyedCert, makeCa, makeSigner } from './helpers.js';
 
 const b64 = (c: Certificate) => Buffer.from(c.der).toString('base64');
 
@@ -24,16 +24,6 @@ function sign(xml: string, signer: KeyedCert): string {
   sx.getKeyInfoContent = () => `<X509Data><X509Certificate>${b64(signer.cert)}</X509Certificate></X509Data>`;
   sx.computeSignature(xml, { location: { reference: "/*[local-name()='ListOfTrustedEntities']", action: 'append' } });
   return sx.getSignedXml();
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
 }
 
 describe('TS 119 602 XML binding', () => {

@@ -18,23 +18,12 @@ import {
   verifyStatusListJwt,
   x509AnchorSource,
 } from '../src/index.js';
-import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOT_AFTER, NOW, PID_ISSUANCE, PID_LIST, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
+import { code, type KeyedCert, makeCa, makeLeaf, makeSigner, NOT_AFTER, NOW, PID_ISSUANCE, PID_LIST, result, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
 import { lotl, nationalTl, signXml } from './tl-xml.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 const b64 = (c: Certificate) => Buffer.from(c.der).toString('base64');
-const result = (d: { checks: readonly { code: string; result: string }[] }, code: string) => d.checks.find((c) => c.code === code)?.result;
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 function agreement(over: Partial<RecognitionAgreement> = {}): RecognitionAgreement {
   return {

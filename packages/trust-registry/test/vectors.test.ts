@@ -12,7 +12,7 @@ import {
   signLoTE,
   type TrustAnchor,
 } from '../src/index.js';
-import { makeSigner } from './helpers.js';
+import { code, makeSigner } from './helpers.js';
 
 const vec = (name: string): string => readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8');
 const LOTL = vec('EE-test-LOTL.xml');
@@ -22,16 +22,6 @@ const PID_LOTE = vec('EU-PID-Providers-LoTE-nonprod-excerpt.json');
 async function lotlSigner(): Promise<Certificate> {
   const b64 = /<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/.exec(LOTL)?.[1] ?? '';
   return parseCertificate(new Uint8Array(Buffer.from(b64.replace(/&#13;|\s/g, ''), 'base64')));
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
 }
 
 describe('ETSI TS 119 612 vectors', () => {
