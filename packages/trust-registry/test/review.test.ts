@@ -67,6 +67,15 @@ function euPidLote(ca: Certificate): ReturnType<typeof createLoTE> {
   });
 }
 
+/** The usual cast: the EU list sealer, the French registrar, a German PID CA and an issuer under it. */
+async function dePidParties(): Promise<{ seal: KeyedCert; fr: KeyedCert; ca: KeyedCert; issuer: KeyedCert }> {
+  const seal = await makeSigner('C=BE, CN=EC seal');
+  const fr = await makeSigner('C=FR, CN=FR registrar');
+  const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
+  const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
+  return { seal, fr, ca, issuer };
+}
+
 /** A registry of the French verifier holding `lote`, sealed by `seal` and loaded with its signature checked. */
 async function frRegistry(lote: ReturnType<typeof createLoTE>, seal: KeyedCert): Promise<TrustRegistry> {
   const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
@@ -159,10 +168,7 @@ async function statusListToken(signer: KeyedCert, uri: string, iat: number, bits
 
 describe('review: agreement status lists', () => {
   it('status-list-no-regression: an older status list does not replace a newer one (no un-suspension by replay)', async () => {
-    const seal = await makeSigner('C=BE, CN=EC seal');
-    const fr = await makeSigner('C=FR, CN=FR registrar');
-    const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
-    const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
+    const { seal, fr, ca, issuer } = await dePidParties();
     const uri = 'https://fr.example/agreements/status';
     const registry = await frRegistry(euPidLote(ca.cert), seal);
     registry.addAgreementList(await agreementList(fr, [agreement({ status: { state: 'active', statusList: { uri, idx: 0 } } })]));
@@ -303,10 +309,7 @@ describe('review: closed lists', () => {
   });
 
   it('119602-6.3.15-lote-without-next-update-not-fresh: a LoTE without NextUpdate is never fresh', async () => {
-    const seal = await makeSigner('C=BE, CN=EC seal');
-    const fr = await makeSigner('C=FR, CN=FR registrar');
-    const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
-    const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
+    const { seal, fr, ca, issuer } = await dePidParties();
     const lote = euPidLote(ca.cert) as { LoTE: { ListAndSchemeInformation: Record<string, unknown> } };
     delete lote.LoTE.ListAndSchemeInformation.NextUpdate;
     const registry = await frRegistry(lote, seal);
@@ -351,10 +354,7 @@ describe('review: status list signer', () => {
 
 describe('review: service status', () => {
   it('119602-6.6.4-undated-current-status: a withdrawn current status without starting time is not overridden by a granted history entry', async () => {
-    const seal = await makeSigner('C=BE, CN=EC seal');
-    const fr = await makeSigner('C=FR, CN=FR registrar');
-    const ca = await makeCa('C=DE, O=BD, CN=DE PID CA');
-    const issuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', ca);
+    const { seal, fr, ca, issuer } = await dePidParties();
     const withdrawn = 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/withdrawn';
     const notified = 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/notified';
     const lote = createLoTE({
