@@ -18,6 +18,7 @@ import {
   signStatusListJwt,
   verifyStatus,
 } from '../src/index.js';
+import { codeOf } from './code-of.js';
 
 const NOW = 1_900_000_000;
 let clock = NOW;
@@ -50,16 +51,6 @@ function url(path: string): string {
 
 function options(extra: Partial<CheckStatusOptions> = {}): CheckStatusOptions {
   return { ctx, keys: [statusKey], allowLoopbackHttp: true, ...extra };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function serve(path: string, body: string | Buffer, extra: Omit<Route, 'body'> = {}): Promise<void> {

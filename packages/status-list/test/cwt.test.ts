@@ -1,9 +1,10 @@
 /** Status List Token in CWT format (draft-20 §5.2, §6.3): the draft's examples, signing, and rejections. */
 import { createServer, type Server } from 'node:http';
-import { ComityError, createContext, defaultCrypto, fromHex, type Jwk, localSigner, type Signer, toHex } from '@comity/core';
+import { createContext, defaultCrypto, fromHex, type Jwk, localSigner, type Signer, toHex } from '@comity/core';
 import { Encoder, Tag } from 'cbor-x';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStatus, parseStatusReference, StatusList, signStatusListCwt, verifyStatusListCwt } from '../src/index.js';
+import { codeOf } from './code-of.js';
 import { example, exampleKey } from './vectors.js';
 
 const EXAMPLE_URI = 'https://example.com/statuslists/1';
@@ -12,16 +13,6 @@ const hexOf = (name: string): string => example(name).replace(/\s+/g, '');
 const cborOptions = { useRecords: false, mapsAsObjects: true, variableMapSize: true, tagUint8Array: false, useTag259ForMaps: false };
 const cbor = new Encoder(cborOptions);
 const enc = (v: unknown): Uint8Array => new Uint8Array(cbor.encode(v));
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 describe('draft-20 §5.2 CWT example', () => {
   it('status-list-5.2-example-verifies: the draft CWT verifies with the example key and reads the §4.1 list', async () => {

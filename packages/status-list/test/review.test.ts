@@ -5,7 +5,6 @@
 import { createServer, type Server } from 'node:http';
 import {
   type ComityContext,
-  ComityError,
   ComityUsageError,
   createContext,
   decodeCompactJws,
@@ -28,6 +27,7 @@ import {
   verifyStatusListCwt,
   verifyStatusListJwt,
 } from '../src/index.js';
+import { codeOf } from './code-of.js';
 
 const NOW = 1_900_000_000;
 const ctx: ComityContext = createContext({ fetch: globalThis.fetch, now: () => new Date(NOW * 1000) });
@@ -48,16 +48,6 @@ function url(path: string): string {
 
 function options(extra: Partial<CheckStatusOptions> = {}): CheckStatusOptions {
   return { ctx, keys: [statusKey], allowLoopbackHttp: true, ...extra };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof ComityError || e instanceof ComityUsageError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
 }
 
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 /** Status-list signer keys from X.509 chains, with their own anchors (draft-20 §10, §11.3; sd-jwt-js #305). */
-import { type Certificate, ComityError, createCertificate, createContext, defaultCrypto, type Jwk, KeyUsage, localSigner, type Signer } from '@comity/core';
+import { type Certificate, createCertificate, createContext, defaultCrypto, type Jwk, KeyUsage, localSigner, type Signer } from '@comity/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StatusList, signStatusListCwt, signStatusListJwt, verifyStatusListCwt, verifyStatusListJwt, x5cStatusKeyResolver } from '../src/index.js';
+import { codeOf } from './code-of.js';
 
 // id-kp-oauthStatusSigning is 1.3.6.1.5.5.7.3.TBD in draft-20; a private-arc OID stands in for it.
 const STATUS_EKU = '1.3.6.1.4.1.55555.1.1';
@@ -20,16 +21,6 @@ let signer: Signer;
 let caPrivateJwk: Jwk;
 
 const b64 = (c: Certificate): string => Buffer.from(c.der).toString('base64');
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof ComityError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 beforeAll(async () => {
   const caKey = await defaultCrypto.generateKeyPair('ES256');
