@@ -49,6 +49,12 @@ async function ecRoot(subject = 'C=FR, CN=Review Root') {
   return { cert, keys };
 }
 
+/** A one-year end-entity template for a fresh ES256 key, issued by `issuer` and signed with `signingKey`. */
+async function leafTemplate(issuer: Certificate, signingKey: Jwk, subject = 'C=FR, CN=Leaf') {
+  const keys = await defaultCrypto.generateKeyPair('ES256');
+  return { subject, publicJwk: keys.publicJwk, issuer, signingKey, notBefore: t0, notAfter: new Date(+t0 + 365 * day) };
+}
+
 describe('X.509 review: key strength', () => {
   it('rfc5280-6.1-weak-rsa-issuer-key: an RSA anchor below 2048 bits anchors nothing', async () => {
     for (const [bits, expected] of [
@@ -65,15 +71,7 @@ describe('X.509 review: key strength', () => {
         ca: true,
         keyUsage: KeyUsage.keyCertSign,
       });
-      const leafKeys = await defaultCrypto.generateKeyPair('ES256');
-      const leaf = await createCertificate({
-        subject: 'C=FR, CN=Leaf under RSA',
-        publicJwk: leafKeys.publicJwk,
-        issuer: root,
-        signingKey: rootKeys.privateJwk,
-        notBefore: t0,
-        notAfter: new Date(+t0 + 365 * day),
-      });
+      const leaf = await createCertificate(await leafTemplate(root, rootKeys.privateJwk, 'C=FR, CN=Leaf under RSA'));
       expect(await outcome(validateCertificateChain([leaf], { now, anchors: [root] }))).toBe(expected);
     }
   });
@@ -142,15 +140,7 @@ function resign(leaf: Certificate, signerKey: Jwk, edit: (tbs: asn.TBSCertificat
 describe('X.509 review: certificate structure', () => {
   it('rfc5280-4.1.1.2-signature-algorithm-mismatch: the signed algorithm must equal the outer one', async () => {
     const { cert: root, keys } = await ecRoot();
-    const leafKeys = await defaultCrypto.generateKeyPair('ES256');
-    const leaf = await createCertificate({
-      subject: 'C=FR, CN=Leaf',
-      publicJwk: leafKeys.publicJwk,
-      issuer: root,
-      signingKey: keys.privateJwk,
-      notBefore: t0,
-      notAfter: new Date(+t0 + 365 * day),
-    });
+    const leaf = await createCertificate(await leafTemplate(root, keys.privateJwk));
     // The re-signing itself is sound: unchanged, the result validates.
     const same = await parseCertificate(resign(leaf, keys.privateJwk, () => {}));
     expect(await outcome(validateCertificateChain([same], { now, anchors: [root] }))).toBe('OK');
@@ -163,16 +153,7 @@ describe('X.509 review: certificate structure', () => {
 
   it('rfc5280-4.2-duplicate-extension: a certificate may not carry one extension twice', async () => {
     const { cert: root, keys } = await ecRoot();
-    const leafKeys = await defaultCrypto.generateKeyPair('ES256');
-    const template = {
-      subject: 'C=FR, CN=Leaf',
-      publicJwk: leafKeys.publicJwk,
-      issuer: root,
-      signingKey: keys.privateJwk,
-      notBefore: t0,
-      notAfter: new Date(+t0 + 365 * day),
-      keyUsage: KeyUsage.digitalSignature,
-    };
+    const template = { ...(await leafTemplate(root, keys.privateJwk)), keyUsage: KeyUsage.digitalSignature };
     expect(await outcome(createCertificate(template))).toBe('OK');
     // A second keyUsage (keyCertSign) after the first (digitalSignature).
     const twice = createCertificate({ ...template, extensions: [{ oid: '2.5.29.15', critical: true, value: new Uint8Array([0x03, 0x02, 0x02, 0x04]) }] });
