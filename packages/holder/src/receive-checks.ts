@@ -18,7 +18,7 @@ import {
   verifyJwsSignature,
 } from '@comity/core';
 import { verifyIssuerSigned } from '@comity/mdoc';
-import { type DecodedSdJwt, type IssuerKeyResolver, NEVER_DISCLOSABLE_VC_CLAIMS, SD_JWT_VC_TYPES, typMatches, x5cIssuerKey } from '@comity/sd-jwt-vc';
+import { checkNeverDisclosed, type DecodedSdJwt, type IssuerKeyResolver, SD_JWT_VC_TYPES, typMatches, x5cIssuerKey } from '@comity/sd-jwt-vc';
 
 /**
  * What a wallet can check of an mdoc on receipt without the verifier's trust anchors: the
@@ -60,22 +60,14 @@ export function checkReceivedHeader(decoded: DecodedSdJwt): void {
 }
 
 /**
- * SD-JWT VC §3.2.2: `iss`, `nbf`, `exp`, `cnf`, `vct`, `vct#integrity`, `status` and `aka_vcts`
- * (and what is inside them) are never selectively disclosable. Every verifier refuses a
- * presentation that discloses one, so such a credential is refused now, as a bad header is,
- * rather than stored and failing at each use.
+ * A credential that discloses a claim SD-JWT VC §3.2.2 keeps out of disclosures (`iss`, `cnf`,
+ * `status`...): every verifier refuses its presentations, so it is refused now, as a bad header
+ * is, rather than stored and failing at each use.
  *
  * @throws ComityError `ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE`
  */
 export function checkReceivedDisclosures(decoded: DecodedSdJwt): void {
-  for (const d of decoded.disclosures) {
-    const top = d.path[0];
-    if (typeof top === 'string' && NEVER_DISCLOSABLE_VC_CLAIMS.includes(top)) {
-      throw new ComityError('ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE', 'a claim that must not be selectively disclosed is in a disclosure', {
-        details: { path: [top] },
-      });
-    }
-  }
+  checkNeverDisclosed(decoded.disclosures.map((d) => d.path));
 }
 
 // The x5c chain is self-anchored here: trust is the verifier's; integrity is the wallet's.

@@ -344,7 +344,13 @@ function checkValidity(claims: Record<string, unknown>, now: number, skew: numbe
   if (nbf !== undefined && now + skew < nbf) throw new ComityError('ERR_SDJWT_NOT_YET_VALID', 'the credential is not yet valid');
 }
 
-function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly ClaimPath[], vctValues: readonly string[] | undefined): void {
+/**
+ * SD-JWT VC §3.2.2: none of {@link NEVER_DISCLOSABLE_VC_CLAIMS}, nor anything inside one, may
+ * come from a disclosure. `disclosedPaths` are the paths of the claims disclosures placed.
+ *
+ * @throws ComityError `ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE`
+ */
+export function checkNeverDisclosed(disclosedPaths: readonly ClaimPath[]): void {
   for (const path of disclosedPaths) {
     if (typeof path[0] === 'string' && NEVER_DISCLOSABLE_VC_CLAIMS.includes(path[0])) {
       throw new ComityError('ERR_SDJWT_VC_CLAIM_NOT_DISCLOSABLE', 'a claim that must not be selectively disclosed arrived in a disclosure', {
@@ -352,6 +358,10 @@ function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly
       });
     }
   }
+}
+
+function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly ClaimPath[], vctValues: readonly string[] | undefined): void {
+  checkNeverDisclosed(disclosedPaths);
   if (typeof claims.vct !== 'string' || claims.vct === '') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
   if (claims.iss !== undefined && typeof claims.iss !== 'string')
     throw new ComityError('ERR_SDJWT_CLAIM_TYPE', '"iss" is not a string', { details: { path: ['iss'] } });
