@@ -187,6 +187,8 @@ export class TrustRegistry {
       }
       this.#removeAnchors(held);
     }
+    // The source loads now: an earlier failure of the same id no longer holds.
+    this.#dropFailure(source.id);
     this.#sources.set(source.id, source);
     for (const a of source.anchors) this.#index(a);
     this.#chainCache.clear();
@@ -197,10 +199,30 @@ export class TrustRegistry {
    * Records a source that failed to load (for example a tampered list): decisions that need its
    * category fail on `TRUST_LIST_SIGNATURE`; for a failure with a `territory`, only decisions
    * whose issuer is anchored nowhere, and they are indeterminate (see {@link SourceFailure}).
+   * A failure replaces the one held for the same id (a refresh that keeps failing is one
+   * failure, not a growing list); {@link addSource} of that id, or {@link clearFailure}, ends it.
    */
   addFailure(failure: SourceFailure): void {
+    this.#dropFailure(failure.id);
     this.#failures.push(failure);
     this.#decisionCache = new WeakMap();
+  }
+
+  /**
+   * Ends the failure recorded for `id` (for example once a refreshed list loads elsewhere under
+   * another id). Returns whether one was held.
+   */
+  clearFailure(id: string): boolean {
+    const dropped = this.#dropFailure(id);
+    if (dropped) this.#decisionCache = new WeakMap();
+    return dropped;
+  }
+
+  #dropFailure(id: string): boolean {
+    const i = this.#failures.findIndex((f) => f.id === id);
+    if (i < 0) return false;
+    this.#failures.splice(i, 1);
+    return true;
   }
 
   /**

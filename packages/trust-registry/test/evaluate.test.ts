@@ -328,6 +328,36 @@ describe('evaluateTrust', () => {
     }
   });
 
+  it('source-failure-ends-when-the-source-loads: a refreshed list clears its failure; a failure repeated on every refresh is held once', async () => {
+    const f = await fixture([agreement()]);
+    const failure = { id: 'eu-pid', kind: 'lote' as const, category: 'pid' as const, code: 'ERR_TRUST_LIST_SIGNATURE' };
+    // A long-running verifier whose refresh of the PID list fails, again and again.
+    for (let i = 0; i < 50; i++) f.registry.addFailure(failure);
+    expect(f.registry.failures).toHaveLength(1);
+    const failed = await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW });
+    expect(failed.outcome).toBe('rejected');
+    expect(result(failed, 'TRUST_LIST_SIGNATURE')).toBe('fail');
+    // The next refresh loads: decisions are taken on it again.
+    const fresh = createLoTE({
+      sequence: 4,
+      type: PID_LIST,
+      operator: 'EC',
+      territory: 'EU',
+      issued: NOW,
+      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
+      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [f.deCa.cert] }],
+    });
+    f.registry.addSource(await loadLoTE(await signLoTE(fresh, f.seal.signer, [f.seal.cert]), [f.seal.cert], { id: 'eu-pid', loa: 'high' }));
+    expect(f.registry.failures).toHaveLength(0);
+    expect((await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW })).outcome).toBe('accepted');
+    // A failure of another id is ended explicitly, and stops decisions until then.
+    f.registry.addFailure({ ...failure, id: 'eu-pid-mirror' });
+    expect((await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW })).outcome).toBe('rejected');
+    expect(f.registry.clearFailure('eu-pid-mirror')).toBe(true);
+    expect(f.registry.clearFailure('eu-pid-mirror')).toBe(false);
+    expect((await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW })).outcome).toBe('accepted');
+  });
+
   it('usage-errors', async () => {
     const registry = new TrustRegistry();
     await expect(evaluateTrust(registry, { format: 'dc+sd-jwt', type: 'x', claims: {} })).rejects.toMatchObject({ code: 'ERR_USAGE_VERIFIER' });
