@@ -24,7 +24,11 @@ export const DEFAULT_MAX_STATUS_TOKEN_BYTES = 4 * 1024 * 1024;
 export interface CheckStatusOptions extends Omit<VerifyStatusListTokenOptions, 'uri'> {
   /** Allow `http:` to loopback addresses (tests, local services). Default false: HTTPS only. */
   readonly allowLoopbackHttp?: boolean;
-  /** Reuse fetched tokens while their `ttl` allows. */
+  /**
+   * Reuse fetched tokens while their `ttl` allows, within the cache's bounds (for
+   * {@link createStatusListCache}: at least 60 s, at most a day, never past `exp`). Concurrent
+   * checks of one URI through one cache share one request.
+   */
   readonly cache?: StatusListCache;
   /**
    * Largest token body accepted (default 4 MiB). A JWT's payload is also bounded by core's

@@ -25,6 +25,8 @@ export {
 export { StatusListBuilder, type StatusListBuilderOptions } from './builder.js';
 export {
   createStatusListCache,
+  DEFAULT_STATUS_LIST_MAX_TTL_SECONDS,
+  DEFAULT_STATUS_LIST_MIN_TTL_SECONDS,
   type StatusListCache,
   type StatusListCacheEntry,
   type StatusListCacheOptions,
