@@ -26,6 +26,7 @@ import { checkSign1Alg, computeMac0Tag, decodeCoseMac0, decodeCoseSign1, verifyC
 import { checkDocumentSignerChain } from './document-signer.js';
 import { type CborMap, type CborValue, DataItem, type DecodeNotes, decodeCbor, wrapTag24 } from './internal/cbor.js';
 import { asArray, asMap, asText, asUint, fail, required } from './internal/read.js';
+import { MAX_DOCUMENT_ERRORS, MAX_ELEMENT_ERRORS, MAX_NAME_LENGTH } from './internal/response-errors.js';
 import { type IssuerSigned, type IssuerSignedItem, parseIssuerSigned } from './parse-issuer-signed.js';
 import { deviceAuthenticationBytes, normalizeSessionTranscript } from './session-transcript.js';
 import { toJsonValue } from './values.js';
@@ -102,6 +103,15 @@ export interface VerifyIssuerSignedOptions {
   readonly documentSignerEkus?: readonly string[];
   /** Tolerance for validityInfo against the clock, in seconds (default 0; a finite non-negative number, else `ERR_USAGE_CLOCK_TOLERANCE`). */
   readonly clockToleranceSeconds?: number;
+  /**
+   * More namespaces whose `issuing_country` names the issuing State, so that it must equal the
+   * document signer's `C` (`ERR_MDOC_COUNTRY_MISMATCH`). Added to the two that always are: the
+   * mDL namespace `org.iso.18013.5.1` (ISO 18013-5 §9.3.1) and the EU PID namespace
+   * `eu.europa.ec.eudi.pid.1` (PID Rulebook: the PID Provider's Member State). Elsewhere an
+   * `issuing_country` is the namespace's own data and is not compared. A list of non-empty
+   * namespace names, else `ERR_USAGE_MDOC_VERIFY_OPTION`.
+   */
+  readonly issuingCountryNameSpaces?: readonly string[];
 }
 
 /** Options of {@link verifyDeviceResponse}. */
@@ -129,15 +139,22 @@ const presentedChains = new WeakMap<IssuerInfo, readonly Certificate[]>();
 export function x5chainCertificatesOf(issuer: IssuerInfo): readonly Certificate[] | undefined {
   return presentedChains.get(issuer);
 }
-const COUNTRY_ELEMENTS = ['issuing_country'];
-/** The mDL namespace, whose `issuing_jurisdiction` the DS `ST` must match (ISO 18013-5 §9.3.1). */
+/** The mDL namespace: its `issuing_country` and `issuing_jurisdiction` must match the DS `C` and `ST` (ISO 18013-5 §9.3.1). */
 const MDL_NAMESPACE = 'org.iso.18013.5.1';
-
-/** Bounds on `documentErrors`: a reader asks for a handful of docTypes, so more is hostile. */
-const MAX_DOCUMENT_ERRORS = 64;
-/** Bound on a Document's `errors`: a reader asks for tens of elements, not thousands. */
-const MAX_ELEMENT_ERRORS = 1024;
-const MAX_DOCTYPE_LENGTH = 256;
+/** The EU PID namespace: its `issuing_country` is the PID Provider's Member State (ARF Annex 3.01 PID Rulebook). */
+const PID_NAMESPACE = 'eu.europa.ec.eudi.pid.1';
+/**
+ * Namespaces whose `issuing_country` must equal the DS `C`, unless the caller names more.
+ * `C` is an ISO 3166-1 alpha-2 code in every certificate, so the comparison means the same
+ * wherever the element means the issuing State.
+ */
+const COUNTRY_NAMESPACES: ReadonlySet<string> = new Set([MDL_NAMESPACE, PID_NAMESPACE]);
+/**
+ * Namespaces whose `issuing_jurisdiction` must equal the DS `ST` when it has one: the mDL only.
+ * Only the mDL document signer profile makes `ST` an ISO 3166-2 code; elsewhere it is free text
+ * (the PID Rulebook ties `issuing_jurisdiction` to `issuing_country`, not to the certificate).
+ */
+const JURISDICTION_NAMESPACES: ReadonlySet<string> = new Set([MDL_NAMESPACE]);
 
 /**
  * The clock tolerance in milliseconds. A NaN, infinite, negative or non-number tolerance would
@@ -150,6 +167,21 @@ function toleranceMs(options: VerifyIssuerSignedOptions): number {
     throw new ComityUsageError('ERR_USAGE_CLOCK_TOLERANCE', 'clockToleranceSeconds must be a finite non-negative number of seconds');
   }
   return seconds * 1000;
+}
+
+/**
+ * The namespaces whose `issuing_country` is compared with the DS `C`: the built-in ones plus the
+ * caller's. A malformed list is the caller's mistake, never a silently narrower check.
+ */
+function countryNameSpaces(options: VerifyIssuerSignedOptions): ReadonlySet<string> {
+  const extra: unknown = options.issuingCountryNameSpaces;
+  if (extra === undefined) return COUNTRY_NAMESPACES;
+  // Copied before it is checked, so what is checked is what is used.
+  const list: unknown[] = Array.isArray(extra) ? Array.from(extra) : [null];
+  if (!list.every((ns) => typeof ns === 'string' && ns.length > 0 && ns.length <= MAX_NAME_LENGTH)) {
+    throw new ComityUsageError('ERR_USAGE_MDOC_VERIFY_OPTION', 'issuingCountryNameSpaces must be a list of non-empty namespace names');
+  }
+  return new Set([...COUNTRY_NAMESPACES, ...(list as string[])]);
 }
 
 /**
@@ -180,6 +212,7 @@ async function checkIssuerSigned(
   options: VerifyIssuerSignedOptions,
   now: Date,
   tolerance: number,
+  countryScope: ReadonlySet<string>,
 ): Promise<IssuerPart> {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
@@ -278,15 +311,17 @@ async function checkIssuerSigned(
           continue;
         }
         setClaim(out, item.elementIdentifier, toJsonValue(item.elementValue));
-        if (COUNTRY_ELEMENTS.includes(item.elementIdentifier) && dsCountry !== undefined && item.elementValue !== dsCountry) {
+        // Both rules are scoped by namespace: a same-named element elsewhere may mean something else.
+        // A non-text value never matches.
+        if (item.elementIdentifier === 'issuing_country' && countryScope.has(ns) && dsCountry !== undefined && item.elementValue !== dsCountry) {
           errors.push({
             code: 'ERR_MDOC_COUNTRY_MISMATCH',
             message: 'issuing_country differs from the document signer country',
             path: [ns, item.elementIdentifier],
           });
         }
-        // Only required when the DS names a stateOrProvinceName; a non-text value never matches.
-        if (ns === MDL_NAMESPACE && item.elementIdentifier === 'issuing_jurisdiction' && dsState !== undefined && item.elementValue !== dsState) {
+        // Only required when the DS names a stateOrProvinceName.
+        if (item.elementIdentifier === 'issuing_jurisdiction' && JURISDICTION_NAMESPACES.has(ns) && dsState !== undefined && item.elementValue !== dsState) {
           errors.push({
             code: 'ERR_MDOC_ISSUING_JURISDICTION_MISMATCH',
             message: 'issuing_jurisdiction differs from the document signer stateOrProvinceName',
@@ -354,11 +389,13 @@ function finish(part: IssuerPart, docType: string | undefined, extraErrors: Issu
  * const result = await verifyIssuerSigned(issuerSignedBytes, { trustAnchors: [iaca], ctx });
  * if (!result.valid) console.log(result.errors.map((e) => e.code));
  * ```
- * @throws never for bad input (see `errors`); ComityUsageError for bad options (`ERR_USAGE_CLOCK_TOLERANCE`)
+ * @throws never for bad input (see `errors`); ComityUsageError for bad options (`ERR_USAGE_CLOCK_TOLERANCE`,
+ *   `ERR_USAGE_MDOC_VERIFY_OPTION`)
  * @see ISO/IEC 18013-5:2021 §9.3.1
  */
 export async function verifyIssuerSigned(bytes: Uint8Array, options: VerifyIssuerSignedOptions): Promise<MdocVerificationResult> {
   const tolerance = toleranceMs(options);
+  const countryScope = countryNameSpaces(options);
   const now = options.ctx.now();
   const notes: DecodeNotes = { notPreferred: false };
   let value: CborValue;
@@ -368,7 +405,7 @@ export async function verifyIssuerSigned(bytes: Uint8Array, options: VerifyIssue
     return invalid([toIssue(e)]);
   }
   try {
-    const part = await checkIssuerSigned(value, undefined, options, now, tolerance);
+    const part = await checkIssuerSigned(value, undefined, options, now, tolerance, countryScope);
     if (notes.notPreferred) part.warnings.push({ code: 'WARN_MDOC_CBOR_NOT_PREFERRED', message: 'CBOR is not in preferred (shortest) serialization' });
     return finish(part, undefined, [], {});
   } catch (e) {
@@ -485,11 +522,13 @@ async function checkDeviceAuth(
  * ```
  * @throws never for bad response bytes: every failure is an error code in the results (`ERR_MDOC_*`, `ERR_X509_*`);
  *   ComityError `ERR_MDOC_SESSION_TRANSCRIPT` / ComityUsageError when the verifier's own `sessionTranscript` is not one;
- *   ComityUsageError `ERR_USAGE_CLOCK_TOLERANCE` for a `clockToleranceSeconds` that is not a finite non-negative number
+ *   ComityUsageError `ERR_USAGE_CLOCK_TOLERANCE` for a `clockToleranceSeconds` that is not a finite non-negative number,
+ *   `ERR_USAGE_MDOC_VERIFY_OPTION` for an `issuingCountryNameSpaces` that is not a list of namespace names
  * @see ISO/IEC 18013-5:2021 §9.1.2.4, §9.1.3, §9.3.1; OpenID4VP 1.0 Appendix B.2
  */
 export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
   const tolerance = toleranceMs(options);
+  const countryScope = countryNameSpaces(options);
   const now = options.ctx.now();
   const transcript = normalizeSessionTranscript(options.sessionTranscript);
   const algorithms = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
@@ -546,7 +585,7 @@ export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDev
       continue;
     }
     try {
-      const part = await checkIssuerSigned(issuerSignedValue, docType, options, now, tolerance);
+      const part = await checkIssuerSigned(issuerSignedValue, docType, options, now, tolerance, countryScope);
       part.warnings.unshift(...topWarnings);
       if (part.issuerSigned === undefined) {
         pushDoc(finish(part, docType, [], {}));
@@ -579,8 +618,7 @@ function parseElementErrors(value: CborValue): MdocElementError[] {
     if (elements.size === 0) fail('ERR_MDOC_STRUCTURE', 'ErrorItems is empty', path);
     for (const [id, code] of elements) {
       const element = asText(id, 'errors element identifier', path);
-      if (namespace.length > MAX_DOCTYPE_LENGTH || element.length > MAX_DOCTYPE_LENGTH)
-        fail('ERR_MDOC_STRUCTURE', 'errors names an over-long identifier', path);
+      if (namespace.length > MAX_NAME_LENGTH || element.length > MAX_NAME_LENGTH) fail('ERR_MDOC_STRUCTURE', 'errors names an over-long identifier', path);
       if (typeof code !== 'number' || !Number.isSafeInteger(code)) fail('ERR_MDOC_STRUCTURE', 'errors code is not an integer', path);
       if (out.length === MAX_ELEMENT_ERRORS) fail('ERR_MDOC_STRUCTURE', 'errors has too many entries', path);
       out.push({ namespace, element, code });
@@ -603,7 +641,7 @@ function parseDocumentErrors(value: CborValue): MdocDocumentError[] {
     if (map.size === 0) fail('ERR_MDOC_STRUCTURE', 'DocumentError is empty', ['documentErrors', i]);
     for (const [key, code] of map) {
       const docType = asText(key, 'DocumentError docType', ['documentErrors', i]);
-      if (docType.length > MAX_DOCTYPE_LENGTH) fail('ERR_MDOC_STRUCTURE', 'DocumentError docType is too long', ['documentErrors', i]);
+      if (docType.length > MAX_NAME_LENGTH) fail('ERR_MDOC_STRUCTURE', 'DocumentError docType is too long', ['documentErrors', i]);
       // Floats decode as CborFloat and integers beyond 2^53 as bigint: neither is a usable ErrorCode.
       if (typeof code !== 'number' || !Number.isSafeInteger(code)) fail('ERR_MDOC_STRUCTURE', 'DocumentError code is not an integer', ['documentErrors', i]);
       if (out.length === MAX_DOCUMENT_ERRORS) fail('ERR_MDOC_STRUCTURE', 'documentErrors has too many entries', ['documentErrors']);
