@@ -67,7 +67,11 @@ describe('issuer -> wallet -> verifier', () => {
     const request = { verifier: 'https://rp.example.fr', nonce: 'nonce-2', claims: [['given_name'], ['age_over_18']] };
     const vp = await wallet.present(stored.id, request, [['age_over_18']]);
     const sent = JSON.parse(vp) as SdJwtJsonGeneral;
-    expect(sent.signatures.map((sig) => sig.header?.kid)).toEqual(['k1', 'k2']);
+    // Both signatures go (the wallet checked neither: it has no issuer key), but not the unsigned
+    // kids: the citizen is not shown them and no verifier may rely on them.
+    expect(stored.notForwarded).toEqual({ headerParameters: ['kid'], signatures: [] });
+    expect(sent.signatures).toHaveLength(2);
+    expect(sent.signatures.map((sig) => sig.header?.kid)).toEqual([undefined, undefined]);
     expect(sent.signatures[0]?.header?.disclosures).toHaveLength(1);
     for (const issuerKey of [key1.publicJwk, key2.publicJwk]) {
       const result = await createVerifier({ issuerKeys: [issuerKey], ctx }).verify(vp, { nonce: 'nonce-2', audience: 'https://rp.example.fr' });

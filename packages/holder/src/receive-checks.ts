@@ -18,7 +18,17 @@ import {
   verifyJwsSignature,
 } from '@comity/core';
 import { verifyIssuerSigned } from '@comity/mdoc';
-import { checkNeverDisclosed, type DecodedSdJwt, type IssuerKeyResolver, SD_JWT_VC_TYPES, typMatches, x5cIssuerKey } from '@comity/sd-jwt-vc';
+import {
+  checkNeverDisclosed,
+  type DecodedSdJwt,
+  type IssuerKeyCandidate,
+  type IssuerKeyInput,
+  type IssuerKeyResolver,
+  SD_JWT_VC_TYPES,
+  typMatches,
+  x5cCertificatesOf,
+  x5cIssuerKey,
+} from '@comity/sd-jwt-vc';
 
 /**
  * What a wallet can check of an mdoc on receipt without the verifier's trust anchors: the
@@ -73,6 +83,16 @@ export function checkReceivedDisclosures(decoded: DecodedSdJwt): void {
 // The x5c chain is self-anchored here: trust is the verifier's; integrity is the wallet's.
 const X5C_INTEGRITY = x5cIssuerKey({ anchoring: 'deferred' });
 
+/** How the wallet checked the issuer signature of a received SD-JWT VC. */
+export interface ReceivedSignature {
+  readonly issuerSignature: 'verified' | 'unchecked';
+  /**
+   * When `verified`: the key resolution under which the other signatures of a General JSON
+   * Serialization must verify too (see {@link verifiedOtherSignatures}).
+   */
+  readonly resolution?: IssuerKeyResolver;
+}
+
 /**
  * RFC 9901 §7.2: the holder processes a received SD-JWT as in §7.1, signature included. With an
  * `x5c` header the wallet checks the issuer signature by the leaf certificate's key (the chain,
@@ -80,19 +100,39 @@ const X5C_INTEGRITY = x5cIssuerKey({ anchoring: 'deferred' });
  * `issuerKey` resolver finds (at most 8 tried). So values changed in transit are refused.
  * With neither the signature cannot be checked here: `unchecked`.
  *
+ * Keys are found from the protected header only: unprotected parameters (JSON Serialization)
+ * are not signed and play no part.
+ *
  * @throws ComityError `ERR_SDJWT_X5C_*`, `ERR_X509_*`, the resolver's codes, `ERR_SDJWT_ISSUER_KEY_UNRESOLVED`,
  *   `ERR_SDJWT_ALG_NOT_ALLOWED`, `ERR_SDJWT_SIGNATURE_INVALID`
  */
 export async function checkReceivedSignature(
   jwt: string,
-  decoded: DecodedSdJwt,
+  decoded: IssuerKeyInput,
   issuerKey: IssuerKeyResolver | undefined,
   ctx: ComityContext,
-): Promise<'verified' | 'unchecked'> {
+): Promise<ReceivedSignature> {
   const x5c = decoded.header.x5c !== undefined;
   const resolve = x5c ? X5C_INTEGRITY : issuerKey;
-  if (resolve === undefined) return 'unchecked';
-  const candidates = await resolve({ header: decoded.header, payload: decoded.payload }, ctx);
+  if (resolve === undefined) return { issuerSignature: 'unchecked' };
+  const candidate = await verifyIssuerSignature(jwt, decoded, resolve, x5c, ctx);
+  if (!x5c) return { issuerSignature: 'verified', resolution: resolve };
+  // The self-anchored chain of the first signature is the trust it established: another
+  // signature must chain to one of its certificates (its leaf too), not to a chain of its own.
+  const chain = x5cCertificatesOf(candidate);
+  return { issuerSignature: 'verified', resolution: chain === undefined ? NO_KEYS : x5cIssuerKey({ trustAnchors: chain }) };
+}
+
+const NO_KEYS: IssuerKeyResolver = () => Promise.resolve([]);
+
+async function verifyIssuerSignature(
+  jwt: string,
+  input: IssuerKeyInput,
+  resolve: IssuerKeyResolver,
+  x5c: boolean,
+  ctx: ComityContext,
+): Promise<IssuerKeyCandidate> {
+  const candidates = await resolve({ header: input.header, payload: input.payload }, ctx);
   if (candidates.length === 0) {
     throw x5c
       ? new ComityError('ERR_SDJWT_X5C_INVALID', 'the x5c header names no usable key')
@@ -103,13 +143,50 @@ export async function checkReceivedSignature(
   for (const candidate of candidates.slice(0, 8)) {
     try {
       await verifyJwsSignature(jws, candidate.jwk, verifyOptions);
-      return 'verified';
+      return candidate;
     } catch (e) {
       // The algorithm is refused whatever the key: say so. A key of another type cannot have signed: try the next.
       if (!(e instanceof ComityError) || e.code === 'ERR_SDJWT_ALG_NOT_ALLOWED') throw e;
     }
   }
   throw new ComityError('ERR_SDJWT_SIGNATURE_INVALID', 'the issuer signature does not verify with any issuer key');
+}
+
+/**
+ * The signatures after the first of a General JSON Serialization (RFC 9901 §8.3) that the wallet
+ * will forward, by their index in `signed` (the first is index 0 and not checked here). When the
+ * first signature was `verified`, another is kept only when it verifies under the same key
+ * resolution (the wallet's `issuerKey` resolver, or a chain to a certificate of the first
+ * signature's `x5c`) with an SD-JWT VC `typ` and an allowed `alg`: a signature added by a hostile
+ * issuer or in transit, which the wallet cannot vouch for, never reaches a verifier. When the first
+ * is `unchecked` nothing is checked (the credential says so) and every signature is kept.
+ */
+export async function verifiedOtherSignatures(
+  signed: readonly { readonly jwt: string }[],
+  payload: IssuerKeyInput['payload'],
+  received: ReceivedSignature,
+  ctx: ComityContext,
+): Promise<{ kept: number[]; dropped: number[] }> {
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  for (let index = 1; index < signed.length; index++) {
+    const { resolution } = received;
+    if (received.issuerSignature === 'unchecked' || resolution === undefined) {
+      kept.push(index);
+      continue;
+    }
+    const jwt = (signed[index] as { jwt: string }).jwt;
+    try {
+      const { header } = decodeCompactJws(jwt, 'issuer-signed JWT', 'ERR_SDJWT');
+      if (!typMatches(header.typ, SD_JWT_VC_TYPES)) throw new ComityError('ERR_SDJWT_TYP_MISMATCH', 'issuer-signed JWT "typ" is not an SD-JWT VC type');
+      await verifyIssuerSignature(jwt, { header, payload }, resolution, header.x5c !== undefined, ctx);
+      kept.push(index);
+    } catch (e) {
+      if (!(e instanceof ComityError)) throw e;
+      dropped.push(index);
+    }
+  }
+  return { kept, dropped };
 }
 
 /**

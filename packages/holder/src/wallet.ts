@@ -37,6 +37,7 @@ import {
   checkReceivedMdoc,
   checkReceivedNotExpired,
   checkReceivedSignature,
+  verifiedOtherSignatures,
 } from './receive-checks.js';
 import { checkHandoverBinding, checkMdocRequest, checkRequest } from './request-check.js';
 
@@ -60,6 +61,19 @@ export interface StoredCredential {
    * `unchecked` values may have been changed in transit: show the citizen so.
    */
   readonly issuerSignature: 'verified' | 'unchecked';
+  /**
+   * An SD-JWT VC received in the JWS JSON Serialization (RFC 9901 §8) of which the wallet keeps
+   * back what it cannot show or vouch for, so that no presentation sends it: present only then.
+   *
+   * - `headerParameters`: the names of the unprotected header parameters other than
+   *   `disclosures` and `kb_jwt` (a `kid`, anything an issuer put there). They are not signed, so
+   *   no verifier can rely on them, and the wallet checks the signature without them; sent,
+   *   they would reach every verifier, unseen by the citizen. Presentations carry no others.
+   * - `signatures`: the index (in the received `signatures`, the first being 0) of every issuer
+   *   signature after the first that did not verify under the key resolution that verified the
+   *   first (only when `issuerSignature` is `verified`; an `unchecked` credential keeps them all).
+   */
+  readonly notForwarded?: { readonly headerParameters: readonly string[]; readonly signatures: readonly number[] };
 }
 
 /** A request as the citizen sees it. */
@@ -136,7 +150,8 @@ export interface WalletPresentationRequest {
 export interface Wallet {
   /**
    * Checks and stores a credential received from an issuer: an SD-JWT VC (compact or JWS JSON
-   * Serialization, presented back in the same form) or a base64url mdoc IssuerSigned.
+   * Serialization, presented back in the same form without what `notForwarded` names) or a
+   * base64url mdoc IssuerSigned.
    * @throws ComityError on a malformed credential (`ERR_HOLDER_CREDENTIAL_MALFORMED` when it is not a
    *   string, the format's codes otherwise), one whose issuer signature fails, or an SD-JWT+KB
    */
@@ -180,7 +195,8 @@ export function createWallet(options: {
 }): Wallet {
   const ctx = options.ctx ?? createContext();
   // `json`: the credential came in the JWS JSON Serialization (RFC 9901 §8) and is presented in it.
-  type JsonForm = { form: 'flattened' | 'general'; header: Record<string, unknown>; otherSignatures: SdJwtJsonSignature[] };
+  // Unprotected header parameters other than disclosures and kb_jwt are never kept (see `notForwarded`).
+  type JsonForm = { form: 'flattened' | 'general'; otherSignatures: SdJwtJsonSignature[] };
   // `alwaysSent`: worked out once on receipt, so the consent screen and the log cannot disagree.
   type Entry = {
     stored: StoredCredential;
@@ -204,23 +220,19 @@ export function createWallet(options: {
     async receive(credential) {
       if (typeof credential !== 'string') throw new ComityError('ERR_HOLDER_CREDENTIAL_MALFORMED', 'a credential is received as a string');
       let text = credential.trim();
-      let json: JsonForm | undefined;
+      // Kept as the compact form of the first signature (the one sd_hash covers); the other
+      // signatures are checked with the first one's below.
+      let parsed: ReturnType<typeof parseSdJwtJson> | undefined;
       if (text.startsWith('{')) {
-        // Kept as the compact form of the first signature (the one sd_hash covers), with what
-        // is needed to present in the JSON form again: extra header parameters, other signatures.
-        const parsed = parseSdJwtJson(text);
-        const [first, ...others] = parsed.signed as [(typeof parsed.signed)[0], ...typeof parsed.signed];
-        const otherSignatures = others.map(({ jwt, unprotected }) => {
-          const [protectedHeader, , signature] = jwt.split('.') as [string, string, string];
-          return { protected: protectedHeader, ...(Object.keys(unprotected).length === 0 ? {} : { header: unprotected }), signature };
-        });
-        json = { form: parsed.form, header: first.unprotected, otherSignatures };
+        parsed = parseSdJwtJson(text);
+        const first = parsed.signed[0] as (typeof parsed.signed)[0];
         text = `${first.jwt}~${parsed.disclosures.map((d) => `${d}~`).join('')}${parsed.kbJwt ?? ''}`;
       }
+      const json = parsed !== undefined;
       // A JWT without the '~' that ends every SD-JWT: not an mdoc either (base64url has no '.').
-      if (json === undefined && !text.includes('~') && text.includes('.'))
+      if (!json && !text.includes('~') && text.includes('.'))
         throw new ComityError('ERR_HOLDER_CREDENTIAL_MALFORMED', 'a JWT without disclosures or the closing "~" is not an SD-JWT VC');
-      if (json === undefined && !text.includes('~')) {
+      if (!json && !text.includes('~')) {
         // An mdoc arrives as base64url IssuerSigned (OpenID4VCI mso_mdoc).
         const bytes = base64urlDecode(text, 'mdoc credential');
         const issuer = await checkReceivedMdoc(bytes, ctx);
@@ -244,12 +256,28 @@ export function createWallet(options: {
       const decoded = await receiveSdJwt(text, ctx);
       checkReceivedHeader(decoded);
       checkReceivedDisclosures(decoded);
-      const issuerSignature = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
+      const received = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
+      const issuerSignature = received.issuerSignature;
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
       checkReceivedNotExpired(decoded.claims, ctx);
       const cnf = decoded.claims.cnf;
       checkBoundToSigner(isPlainObject(cnf) ? cnf.jwk : undefined, options.keyBindingSigner);
+      let jsonForm: JsonForm | undefined;
+      let notForwarded: StoredCredential['notForwarded'];
+      if (parsed !== undefined) {
+        // What the JSON form adds is sent again only when the wallet can vouch for it and the
+        // citizen sees all of it: signatures that verify as the first did, no unprotected header
+        // parameters but the disclosures and key binding the wallet builds itself.
+        const { kept, dropped } = await verifiedOtherSignatures(parsed.signed, decoded.payload, received, ctx);
+        const otherSignatures = kept.map((index) => {
+          const [protectedHeader, , signature] = (parsed.signed[index] as { jwt: string }).jwt.split('.') as [string, string, string];
+          return { protected: protectedHeader, signature };
+        });
+        jsonForm = { form: parsed.form, otherSignatures };
+        const headerParameters = [...new Set(parsed.signed.flatMap((s) => Object.keys(s.unprotected)))];
+        if (headerParameters.length > 0 || dropped.length > 0) notForwarded = { headerParameters, signatures: dropped };
+      }
       const id = base64urlEncode(ctx.crypto.randomBytes(12));
       const stored: StoredCredential = deepFreeze({
         id,
@@ -259,8 +287,9 @@ export function createWallet(options: {
         claims: decoded.claims,
         receivedAt: ctx.now().toISOString(),
         issuerSignature,
+        ...(notForwarded === undefined ? {} : { notForwarded }),
       });
-      store.set(id, { stored, raw: text, alwaysSent: deepFreeze(plainClaimsOf(decoded)), decoded, ...(json === undefined ? {} : { json }) });
+      store.set(id, { stored, raw: text, alwaysSent: deepFreeze(plainClaimsOf(decoded)), decoded, ...(jsonForm === undefined ? {} : { json: jsonForm }) });
       return stored;
     },
     credentials() {
