@@ -121,5 +121,5 @@ export async function mdocWallet(
     responseUri: 'https://shop.example/cb',
     jwkThumbprint: null,
   } as const;
-  return { wallet, stored, ds, handover, verifier: createVerifier({ trustAnchors: [iaca.certificate], ctx }) };
+  return { wallet, stored, ds, iaca: iaca.certificate, handover, verifier: createVerifier({ trustAnchors: [iaca.certificate], ctx }) };
 }

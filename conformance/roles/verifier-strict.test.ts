@@ -8,7 +8,7 @@ import { base64Encode, type ComityUsageError, createContext, type Jwk, localSign
 import { type IssueSdJwtVcInput, issueSdJwt, issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier, detectFormat } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PID_DS_EKU, presentedPidMdoc, selfSignedCertificate } from './helpers.js';
+import { mdocWallet, PID_DS_EKU, presentedPidMdoc, selfSignedCertificate } from './helpers.js';
 
 const ctx = createContext();
 const _day = 86_400_000;
@@ -188,6 +188,23 @@ describe('mdoc and clock settings of the role', () => {
     expect(pid.claims).toEqual({ 'eu.europa.ec.eudi.pid.1': { age_over_18: true } });
   });
 
+  it('mdocIssuingCountryNameSpaces reaches the country check: a club namespace issuing_country is its own data until the verifier names it', async () => {
+    const { wallet, stored, handover, iaca } = await mdocWallet({
+      nameSpaces: { 'org.iso.18013.5.1': { issuing_country: 'GR', age_over_18: true }, 'org.example.club.1': { issuing_country: 'FR' } },
+    });
+    const claims = [
+      ['org.iso.18013.5.1', 'issuing_country'],
+      ['org.example.club.1', 'issuing_country'],
+    ];
+    const vp = await wallet.present(stored.id, { verifier: handover.clientId, nonce: handover.nonce, handover, claims }, claims);
+    const anchors = [iaca];
+    const plain = await createVerifier({ trustAnchors: anchors, ctx }).verify(vp, { handover });
+    expect(codes(plain)).toEqual([]);
+    expect(plain.claims).toMatchObject({ 'org.example.club.1': { issuing_country: 'FR' } });
+    const named = await createVerifier({ trustAnchors: anchors, mdocIssuingCountryNameSpaces: ['org.example.club.1'], ctx }).verify(vp, { handover });
+    expect(codes(named)).toEqual(['ERR_MDOC_COUNTRY_MISMATCH']);
+  });
+
   it('clockSkewSeconds reaches the SD-JWT exp check: expired 30 s ago passes the default 60 s, not a 0 s skew', async () => {
     const credential = await issueVc({ expiresAt: Math.floor(Date.now() / 1000) - 30 });
     const vp = await present(credential);
@@ -201,6 +218,8 @@ describe('mdoc and clock settings of the role', () => {
     ['an EKU name instead of an OID', { documentSignerEkus: ['mdlDS'] }],
     ['a negative mdoc tolerance', { mdocClockToleranceSeconds: -5 }],
     ['a clock skew that is not a number', { clockSkewSeconds: '60' }],
+    ['country namespaces that are not a list', { mdocIssuingCountryNameSpaces: 'org.example.club.1' }],
+    ['an empty country namespace', { mdocIssuingCountryNameSpaces: [''] }],
   ])('%s is ERR_USAGE_VERIFIER_OPTION at createVerifier', (_, option) => {
     expect(() => createVerifier({ ctx, ...(option as object) })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_VERIFIER_OPTION' }));
   });

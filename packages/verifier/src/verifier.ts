@@ -63,6 +63,11 @@ export interface VerifierOptions {
   readonly documentSignerEkus?: readonly string[];
   /** mdoc: tolerance of the MSO validityInfo against the clock, in seconds (default 0). */
   readonly mdocClockToleranceSeconds?: number;
+  /**
+   * mdoc: more namespaces whose `issuing_country` names the issuing State and must equal the
+   * document signer's `C` (`ERR_MDOC_COUNTRY_MISMATCH`). The mDL and EU PID namespaces always are.
+   */
+  readonly mdocIssuingCountryNameSpaces?: readonly string[];
   /** SD-JWT: clock skew for `exp`, `nbf` and the KB-JWT `iat`, in seconds (default 60). */
   readonly clockSkewSeconds?: number;
 }
@@ -177,6 +182,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
     ...(options.documentSignerEkus === undefined ? {} : { documentSignerEkus: options.documentSignerEkus }),
     ...(options.mdocClockToleranceSeconds === undefined ? {} : { clockToleranceSeconds: options.mdocClockToleranceSeconds }),
+    ...(options.mdocIssuingCountryNameSpaces === undefined ? {} : { issuingCountryNameSpaces: [...options.mdocIssuingCountryNameSpaces] }),
   };
   // A presentation refused before it could be verified: with a registry it carries, as every
   // result does, the decision that no trust was evaluated.

@@ -37,6 +37,7 @@ export async function verifyMdocPresentation(
     algorithms?: readonly SignatureAlgorithm[];
     documentSignerEkus?: readonly string[];
     clockToleranceSeconds?: number;
+    issuingCountryNameSpaces?: readonly string[];
   },
   expect: MdocExpectations,
   ctx: ComityContext,
@@ -70,6 +71,7 @@ export async function verifyMdocPresentation(
     ...(config.anchoring === undefined ? {} : { anchoring: config.anchoring }),
     ...(config.documentSignerEkus === undefined ? {} : { documentSignerEkus: config.documentSignerEkus }),
     ...(config.clockToleranceSeconds === undefined ? {} : { clockToleranceSeconds: config.clockToleranceSeconds }),
+    ...(config.issuingCountryNameSpaces === undefined ? {} : { issuingCountryNameSpaces: config.issuingCountryNameSpaces }),
   });
   const first = documents[0];
   if (first === undefined) return fail([{ code: 'ERR_MDOC_NO_DOCUMENTS', message: 'the DeviceResponse holds no document' }]);
