@@ -80,3 +80,66 @@ describe('issueSdJwt decoys', () => {
     expect(((payload.items as Array<{ _sd: unknown[] }>)[0] as { _sd: unknown[] })._sd.length).toBe(1);
   });
 });
+
+describe('issueSdJwt claim values', () => {
+  const cyclic = (): Record<string, unknown> => {
+    const o: Record<string, unknown> = { a: 1 };
+    o.self = o;
+    return o;
+  };
+  const deep = (levels: number): unknown => {
+    let v: unknown = 'bottom';
+    for (let i = 0; i < levels; i++) v = { n: v };
+    return v;
+  };
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a BigInt', 10n],
+    ['a Date', new Date(0)],
+    ['a Map', new Map([['k', 'v']])],
+    ['a Set', new Set(['v'])],
+    ['a boxed string', Object('DE')],
+    ['a Uint8Array', new Uint8Array([1, 2])],
+    ['a function', () => 1],
+    ['a symbol', Symbol('s')],
+    ['an array hole', new Array(3)],
+    ['an undefined array element', [1, undefined]],
+    ['an undefined member', { given_name: 'Erika', middle_name: undefined }],
+    ['a nested NaN', { scores: [1, Number.NaN] }],
+    ['a cycle', cyclic()],
+    ['containers nested deeper than a verifier reads', deep(65)],
+  ])('sd-jwt-issue-json-values: %s is ERR_USAGE_CLAIM_VALUE, plain or disclosable, never silently changed', async (_, value) => {
+    const k = await testKeys();
+    const signer = localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto);
+    for (const disclosable of [[], [['x']]]) {
+      const error = await issueSdJwt({ claims: { x: value }, disclosable, signer }, ctx).catch((e) => e);
+      expect(usageCode(error), String(disclosable.length)).toBe('ERR_USAGE_CLAIM_VALUE');
+    }
+  });
+
+  it('sd-jwt-issue-json-values: the deepest nesting a verifier reads is issued, and verifies', async () => {
+    const k = await testKeys();
+    const signer = localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto);
+    const credential = await issueSdJwt({ claims: { x: deep(64) as Record<string, unknown> }, disclosable: [['x']], signer }, ctx);
+    const result = await verifySdJwt(credential, { issuerKey: pinnedIssuerKeys([k.issuer.publicJwk]), keyBinding: { required: false } }, ctx);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('sd-jwt-issue-json-values: an object member set to undefined is refused, plain or disclosable (it was absent, or a disclosed null)', async () => {
+    const k = await testKeys();
+    const signer = localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto);
+    const claims = { a: 1, address: { street: undefined, locality: 'Köln' } };
+    for (const disclosable of [[], [['address', 'street']], [['address', 'locality']]]) {
+      expect(usageCode(await issueSdJwt({ claims, disclosable, signer }, ctx).catch((e) => e))).toBe('ERR_USAGE_CLAIM_VALUE');
+    }
+  });
+
+  it('sd-jwt-issue-json-values: a claim set that is not a plain object is ERR_USAGE_CLAIM_VALUE', async () => {
+    const k = await testKeys();
+    const signer = localSigner(k.issuer.privateJwk, 'ES256', ctx.crypto);
+    for (const claims of [null, [], 'x', new Map()]) {
+      expect(usageCode(await issueSdJwt({ claims: claims as never, signer }, ctx).catch((e) => e))).toBe('ERR_USAGE_CLAIM_VALUE');
+    }
+  });
+});

@@ -9,6 +9,7 @@ export { SD_JWT_VC_TYPES, typMatches } from './internal/typ.js';
 export * from './issue.js';
 export * from './issuer-key/index.js';
 export * from './json-serialization.js';
+export { type CopyJsonOptions, copyJsonValue, MAX_CLAIM_DEPTH } from './json-values.js';
 export * from './key-binding.js';
 export * from './parse.js';
 export * from './present.js';

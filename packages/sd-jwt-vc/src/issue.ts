@@ -20,6 +20,7 @@ import {
 } from '@comity/core';
 import { isClaimPath, pathMatches } from './claim-path.js';
 import { digestOf } from './internal/disclosure.js';
+import { copyClaims } from './json-values.js';
 import { NEVER_DISCLOSABLE_VC_CLAIMS } from './verify.js';
 
 /** Input of {@link issueSdJwt}. */
@@ -50,7 +51,9 @@ export interface IssueSdJwtInput {
  * ```
  * @throws ComityUsageError `ERR_USAGE_SD_PATH` when a path is malformed or names no claim; `ERR_USAGE_RESERVED_CLAIM` for a claim named
  *   `_sd`, `...` or `_sd_alg`, or a claim named `__proto__` that is not selectively disclosable; `ERR_USAGE_DECOYS` for decoys that
- *   are not whole numbers, or more than {@link MAX_DECOYS} in all
+ *   are not whole numbers, or more than {@link MAX_DECOYS} in all; `ERR_USAGE_CLAIM_VALUE` for a claim that is not a JSON value (NaN,
+ *   Infinity, a BigInt, a Date, a Map, an array hole, a cycle, nesting deeper than verifiers accept). An object member set to
+ *   `undefined` is absent, as in JSON text.
  * @see RFC 9901 §4.2
  */
 export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Promise<string> {
@@ -72,7 +75,7 @@ export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Pr
     random,
     salt: saltSource(random),
   };
-  const payload = encode(state, structuredClone(input.claims), []) as Record<string, unknown>;
+  const payload = encode(state, copyClaims(input.claims), []) as Record<string, unknown>;
   const missing = state.matched.indexOf(0);
   if (missing !== -1) throw new ComityUsageError('ERR_USAGE_SD_PATH', `disclosable path ${JSON.stringify(patterns[missing])} names no claim`);
   const disclosures: string[] = [];

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Certificate, type ClaimPath, ComityError, ComityUsageError, isPlainObject, type Jwk, parsePublicJwk, type Signer } from '@comity/core';
-import { isClaimPath, MAX_DECOYS } from '@comity/sd-jwt-vc';
+import { copyJsonValue, isClaimPath, MAX_DECOYS } from '@comity/sd-jwt-vc';
 import { parseStatusReference } from '@comity/status-list';
 
 function refuse(message: string): never {
@@ -131,33 +131,17 @@ export function copyClaims(value: unknown): Record<string, unknown> {
   for (const name of ROLE_CLAIMS) {
     if (Object.hasOwn(value, name)) throw new ComityUsageError('ERR_USAGE_CLAIM_CONFLICT', `claims must not hold "${name}": the issuer sets it`);
   }
-  return copyJson(value, ['claims'], 0) as Record<string, unknown>;
+  return copyJson(value, ['claims']) as Record<string, unknown>;
 }
 
 /** A copy of a JSON member of the request (`status` of an SD-JWT VC), checked as `claims` are. */
 export function copyJsonMember<T>(value: T, name: string): T {
-  return copyJson(value, [name], 0) as T;
+  return copyJson(value, [name]) as T;
 }
 
-function copyJson(value: unknown, path: ClaimPath, depth: number): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') {
-    // JSON would write NaN and Infinity as null.
-    if (!Number.isFinite(value)) refuse(`${pathText(path)} is not a finite number`);
-    return value;
-  }
-  if (depth >= MAX_DEPTH) refuse(`${pathText(path)} is nested deeper than ${MAX_DEPTH}`);
-  if (Array.isArray(value)) return value.map((v, i) => copyJson(v, [...path, i], depth + 1));
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      // defineProperty: a "__proto__" claim stays a claim (issueSdJwt decides about it).
-      Object.defineProperty(out, key, { value: copyJson(value[key], [...path, key], depth + 1), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  // undefined, functions, BigInt, symbols, Dates, Maps...: JSON would drop, throw on or reshape them.
-  return refuse(`${pathText(path)} is not a JSON value`);
+function copyJson(value: unknown, path: ClaimPath): unknown {
+  // Depth 0 is the member itself: at most MAX_DEPTH levels of containers, counting it.
+  return copyJsonValue(value, path, { maxDepth: MAX_DEPTH - 1, refuse: (at, why) => refuse(`${pathText(at)} ${why}`) });
 }
 
 function pathText(path: ClaimPath): string {
