@@ -71,6 +71,33 @@ describe('issuing: element values in preferred CBOR', () => {
   });
 });
 
+describe('issuing: element values that CBOR would reshape are refused', () => {
+  it.each([
+    ['a Set', new Set(['B', 'C'])],
+    [
+      'a class instance',
+      new (class Licence {
+        readonly category = 'B';
+      })(),
+    ],
+    ['a boxed string', Object('B')],
+    ['an array hole', new Array(2)],
+    ['an array with undefined', ['B', undefined]],
+    ['a nested Set', { categories: new Set(['B']) }],
+  ])('mdoc-issue-element-values: %s is ERR_USAGE_ELEMENT_VALUE, never an empty map or CBOR undefined', async (_, value) => {
+    expect(await codeOf(issueTestMdl(pki, { nameSpaces: { [NS]: { driving_privileges: value } } }))).toEqual({ code: 'ERR_USAGE_ELEMENT_VALUE', usage: true });
+  });
+
+  it('mdoc-issue-element-values: plain objects, Maps and arrays still encode', async () => {
+    const issued = await issueTestMdl(pki, {
+      nameSpaces: { [NS]: { plain: { vehicle_category_code: 'B' }, map: new Map([['vehicle_category_code', 'C']]), list: ['B', 'C'] } },
+    });
+    const r = await verifyIssuerSigned(issued, { trustAnchors: [pki.iaca.certificate], ctx: pki.ctx });
+    expect(r.errors).toEqual([]);
+    expect(r.claims[NS]).toMatchObject({ plain: { vehicle_category_code: 'B' }, map: { vehicle_category_code: 'C' }, list: ['B', 'C'] });
+  });
+});
+
 describe('issuing: validityInfo tdates', () => {
   it('rfc3339-5.6-tdate-year: a validity date after year 9999 is a usage error, not an unreadable tdate', async () => {
     const now = pki.ctx.now();

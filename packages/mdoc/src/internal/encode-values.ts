@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ComityUsageError, encodeCborFloat } from '@comity/core';
+import { ComityUsageError, encodeCborFloat, isPlainObject } from '@comity/core';
 import { FullDate, formatTdate } from '../values.js';
 import { CborFloat, DataItem, decodeCbor, head, RawCbor, Tag, Tagged } from './cbor.js';
 
@@ -52,7 +52,12 @@ export function toEncodable(value: unknown, depth = 0): unknown {
   if (value instanceof Tagged) return new Tag(toEncodable(value.value, depth + 1), value.tag);
   if (value instanceof Tag) return new Tag(toEncodable(value.value, depth + 1), value.tag);
   if (value instanceof DataItem) return value;
-  if (Array.isArray(value)) return value.map((v) => toEncodable(v, depth + 1));
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    // A hole would be written as CBOR undefined: refused like an undefined element.
+    for (let i = 0; i < value.length; i++) out.push(i in value ? toEncodable(value[i], depth + 1) : toEncodable(undefined));
+    return out;
+  }
   if (value instanceof Map) {
     const out = new Map<unknown, unknown>();
     for (const [k, v] of value) {
@@ -61,10 +66,12 @@ export function toEncodable(value: unknown, depth = 0): unknown {
     }
     return out;
   }
-  if (typeof value === 'object') {
+  // A Set, a class instance or a boxed primitive would become an empty or partial map.
+  if (isPlainObject(value)) {
     const out = new Map<string, unknown>();
     for (const [k, v] of Object.entries(value)) out.set(k, toEncodable(v, depth + 1));
     return out;
   }
-  throw new ComityUsageError('ERR_USAGE_ELEMENT_VALUE', `element value of type ${typeof value} cannot be encoded`);
+  const kind = typeof value === 'object' ? Object.prototype.toString.call(value).slice(8, -1) : typeof value;
+  throw new ComityUsageError('ERR_USAGE_ELEMENT_VALUE', `element value of type ${kind} cannot be encoded`);
 }
