@@ -21,13 +21,28 @@ export interface DecodedJws {
 }
 
 /**
+ * Longest compact JWS {@link decodeCompactJws} reads, in UTF-16 code units (2 MiB). The bound
+ * is checked before any scan, split or decode: without it a hostile token of any length was
+ * searched for dots and its segments base64url-decoded in full before the 1 MiB JSON limit
+ * (`DEFAULT_MAX_JSON_BYTES`) of the decoded text refused it. Generous on purpose: a payload
+ * of 1 MiB of ASCII JSON (base64url: 1.37 MiB) with a large header and a 16384-bit RSA
+ * signature fits. Larger documents (trust lists) have their own decoder with its own limit.
+ */
+export const MAX_COMPACT_JWS_LENGTH = 2 * 1024 * 1024;
+
+/**
  * Splits and decodes a compact JWS whose payload is a JSON object. Checks only the form:
- * three segments, strict base64url, UTF-8 JSON objects, a string `alg`, no `crit`.
+ * at most {@link MAX_COMPACT_JWS_LENGTH} characters, three segments, strict base64url, UTF-8
+ * JSON objects, a string `alg`, no `crit`.
  *
- * @throws ComityError `<prefix>_MALFORMED`, `ERR_ENCODING_*`, `<prefix>_CRIT_UNSUPPORTED`
+ * @throws ComityError `<prefix>_MALFORMED` (also for a token over the size limit, `details.reason`
+ * `TOO_LARGE`), `<prefix>_CRIT_UNSUPPORTED`
  */
 export function decodeCompactJws(token: string, what = 'JWS', codePrefix = 'ERR_JWS'): DecodedJws {
   if (typeof token !== 'string') throw new ComityError(`${codePrefix}_MALFORMED`, `${what} is not a string`);
+  if (token.length > MAX_COMPACT_JWS_LENGTH) {
+    throw new ComityError(`${codePrefix}_MALFORMED`, `${what} exceeds the size limit`, { details: { reason: 'TOO_LARGE', limit: MAX_COMPACT_JWS_LENGTH } });
+  }
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
   if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) {
