@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isUsableEd25519Key, label } from './crypto/key-check.js';
+import { checkKeyUsageMembers, isUsableEd25519Key, label, rsaPublicKeyProblem } from './crypto/key-check.js';
 import type { CryptoProvider, HashAlgorithm } from './crypto/types.js';
 import { base64urlDecode, base64urlEncode, isPlainObject, utf8Encode } from './encoding.js';
 import { ComityError } from './errors.js';
@@ -27,6 +27,7 @@ export interface Jwk {
   kid?: string | undefined;
   alg?: string | undefined;
   use?: string | undefined;
+  key_ops?: string[] | undefined;
   x5c?: string[] | undefined;
   [member: string]: unknown;
 }
@@ -36,12 +37,11 @@ const EC_COORD_LENGTH: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-5
 /** JWK members only a private key has (RFC 7518 §6.2.2, §6.3.2); a symmetric `oct` key is refused by its kty. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 
-/** Largest RSA modulus accepted (16384 bits, OpenSSL's limit for a public-key operation). */
-const RSA_MAX_MODULUS_BYTES = 2048;
-
 /**
  * Checks an untrusted public JWK: known key type and curve, coordinates of the right
- * length, no private members. Returns a clean, frozen copy holding only the key material and `kid`.
+ * length, no private members, well-formed usage members (`use`, `key_ops`, `alg`, RFC 7517
+ * §4.2-4.4). Returns a clean, frozen copy holding only the key material, `kid` and the usage
+ * members, which the crypto providers then enforce (a `use: "enc"` key never verifies).
  * Ed25519 keys must be canonical and not of small order; RSA integers must be minimal
  * (RFC 7518 §2 Base64urlUInt), the modulus odd and 2048 to 16384 bits, the exponent odd, at
  * least 3 and at most 64 bits. Whether an EC point is on its curve is checked when a provider
@@ -53,7 +53,9 @@ export function parsePublicJwk(value: unknown, what = 'key'): Jwk {
   if (!isPlainObject(value)) throw new ComityError('ERR_KEY_INVALID', `${what} is not a JWK object`);
   const jwk = value as Record<string, unknown>;
   if (PRIVATE_MEMBERS.some((m) => m in jwk)) throw new ComityError('ERR_KEY_PRIVATE_MEMBER', `${what} contains private key material`);
-  const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
+  // Copied first, then checked: the copy is what the returned key holds.
+  const meta = usageMembers(jwk);
+  checkKeyUsageMembers(meta, what);
   const str = (m: string): string => {
     const v = jwk[m];
     if (typeof v !== 'string') throw new ComityError('ERR_KEY_INVALID', `${what} lacks a valid "${m}"`);
@@ -70,7 +72,7 @@ export function parsePublicJwk(value: unknown, what = 'key'): Jwk {
     if (base64urlDecode(x, what).length !== len || base64urlDecode(y, what).length !== len) {
       throw new ComityError('ERR_KEY_INVALID', `${what} has coordinates of the wrong length`);
     }
-    return withKid({ kty, crv, x, y }, kid);
+    return withMeta({ kty, crv, x, y }, meta);
   }
   if (kty === 'OKP') {
     const crv = str('crv');
@@ -81,36 +83,33 @@ export function parsePublicJwk(value: unknown, what = 'key'): Jwk {
     // A small-order key verifies forged signatures (identity key: R = identity, S = 0 for every
     // message), and y >= p is a second encoding (second thumbprint) of a key.
     if (!isUsableEd25519Key(bytes)) throw new ComityError('ERR_KEY_INVALID', `${what} is not a canonical Ed25519 key of large order`);
-    return withKid({ kty, crv, x }, kid);
+    return withMeta({ kty, crv, x }, meta);
   }
   if (kty === 'RSA') {
     const n = str('n');
     const e = str('e');
-    checkRsaIntegers(base64urlDecode(n, what), base64urlDecode(e, what), what);
-    return withKid({ kty, n, e }, kid);
+    const problem = rsaPublicKeyProblem(base64urlDecode(n, what), base64urlDecode(e, what));
+    if (problem !== undefined) throw new ComityError('ERR_KEY_INVALID', `${what} ${problem}`);
+    return withMeta({ kty, n, e }, meta);
   }
   throw new ComityError('ERR_KEY_INVALID', `${what} has an unsupported key type`, { details: { kty: label(kty) } });
 }
 
-/**
- * RFC 7518 §2 and §6.3.1: `n` and `e` are unsigned integers in the fewest octets. Counting
- * octets of a zero-padded modulus let a 1024-bit key pass the 2048-bit floor (and gave one key
- * several thumbprints); an even modulus is no RSA key, and `e = 1` makes every message its own
- * signature.
- */
-function checkRsaIntegers(n: Uint8Array, e: Uint8Array, what: string): void {
-  if (n[0] === 0 || e[0] === 0) throw new ComityError('ERR_KEY_INVALID', `${what} has an RSA integer with leading zero octets`);
-  if (n.length < 256) throw new ComityError('ERR_KEY_INVALID', `${what} is an RSA key shorter than 2048 bits`);
-  if (n.length > RSA_MAX_MODULUS_BYTES) throw new ComityError('ERR_KEY_INVALID', `${what} is an RSA key longer than 16384 bits`);
-  if (((n[n.length - 1] as number) & 1) === 0) throw new ComityError('ERR_KEY_INVALID', `${what} has an even RSA modulus`);
-  if (e.length === 0 || e.length > 8 || ((e[e.length - 1] as number) & 1) === 0 || (e.length === 1 && e[0] === 1)) {
-    throw new ComityError('ERR_KEY_INVALID', `${what} has an unusable RSA exponent`);
-  }
+type UsageMembers = Pick<Jwk, 'kid' | 'alg' | 'use' | 'key_ops'>;
+
+/** `kid` when a string, and a copy of the usage members (read once each, `key_ops` a frozen array copy), not yet checked. */
+function usageMembers(jwk: Record<string, unknown>): UsageMembers {
+  const { kid, alg, use, key_ops: ops } = jwk;
+  const meta: UsageMembers = {};
+  if (typeof kid === 'string') meta.kid = kid;
+  if (alg !== undefined) meta.alg = alg as string;
+  if (use !== undefined) meta.use = use as string;
+  if (ops !== undefined) meta.key_ops = (Array.isArray(ops) ? Object.freeze([...ops]) : ops) as string[];
+  return meta;
 }
 
-function withKid(jwk: Jwk, kid: string | undefined): Jwk {
-  if (kid !== undefined) jwk.kid = kid;
-  return Object.freeze(jwk);
+function withMeta(jwk: Jwk, meta: UsageMembers): Jwk {
+  return Object.freeze(Object.assign(jwk, meta));
 }
 
 /** The public part of a JWK (drops private members and metadata other than `kid`). */

@@ -10,11 +10,11 @@ import { RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import { defaultCrypto } from './context.js';
-import { BoundedCache } from './crypto/key-check.js';
+import { BoundedCache, rsaPublicKeyProblem } from './crypto/key-check.js';
 import type { HashAlgorithm, SignatureAlgorithm } from './crypto/types.js';
 import { base64Decode, base64Encode, base64urlDecode, base64urlEncode, toHex } from './encoding.js';
 import { ComityError, ComityUsageError } from './errors.js';
-import { derToRawEcdsa, isSingleDerItem, validityTimes } from './internal/der.js';
+import { derToRawEcdsa, derUnsignedInteger, isSingleDerItem, validityTimes } from './internal/der.js';
 import type { Jwk } from './jwk.js';
 
 /** Key usage bits (RFC 5280 §4.2.1.3) as flags. */
@@ -262,6 +262,50 @@ export function subjectAltNames(certificate: Certificate): SubjectAltNames | und
   return { dnsNames, uris };
 }
 
+/** RFC 4501 `dns:` URI of the simple form `dns:<name>` (no authority, no query). */
+const DNS_URI = /^dns:([A-Za-z0-9.-]+)$/i;
+
+/**
+ * Whether a certificate's subjectAltName names `uri`: a uniformResourceIdentifier entry equal to
+ * `uri` (exact string comparison), or a dNSName entry equal, ignoring ASCII case, to the host of
+ * an `https` URI or to the name of a `dns:` URI (RFC 4501, the `dns:<name>` form). Other schemes
+ * (`http` included), wildcard dNSNames and the IP address form match nothing. False when the
+ * certificate has no subjectAltName extension or `uri` is not a string; the caller decides
+ * whether a missing extension is acceptable. The only error is a malformed extension, so a caller
+ * can map any ComityError from this function to its own code.
+ *
+ * @example
+ * ```ts
+ * const leaf = path[0];
+ * if (!certificateNamesUri(leaf, payload.iss)) throw new Error('iss is not the certificate subject');
+ * ```
+ * @throws ComityError `ERR_X509_PARSE` when the subjectAltName extension is not valid GeneralNames
+ *   or holds a DNS name or URI outside printable ASCII (as {@link subjectAltNames})
+ * @see RFC 5280 §4.2.1.6 (Subject Alternative Name); RFC 4501 (`dns:` URIs)
+ */
+export function certificateNamesUri(certificate: Certificate, uri: string): boolean {
+  if (typeof uri !== 'string') return false;
+  const san = subjectAltNames(certificate);
+  if (san === undefined) return false;
+  if (san.uris.includes(uri)) return true;
+  const host = hostNamedBy(uri);
+  return host !== undefined && san.dnsNames.some((name) => name.toLowerCase() === host);
+}
+
+/** The lower-case host an `https` or `dns:` URI names, if any. */
+function hostNamedBy(uri: string): string | undefined {
+  const dns = DNS_URI.exec(uri);
+  if (dns !== null) return (dns[1] as string).toLowerCase();
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  // The WHATWG parser lower-cases the scheme and the host, and gives IDNs in their A-label form (as a dNSName holds them).
+  return url.protocol === 'https:' && url.hostname !== '' ? url.hostname : undefined;
+}
+
 /** @internal Short name (or OID) of a name attribute type. */
 export function attributeName(oid: string): string {
   return ATTRIBUTE_NAMES[oid] ?? oid;
@@ -321,12 +365,6 @@ function unsupportedKey(keyAlgorithm: string): ComityError {
   return new ComityError('ERR_X509_UNSUPPORTED_KEY', 'certificate key type is not supported', { details: { keyAlgorithm } });
 }
 
-function stripZeros(bytes: Uint8Array): Uint8Array {
-  let v = bytes;
-  while (v.length > 1 && v[0] === 0) v = v.subarray(1);
-  return v;
-}
-
 function spkiToJwk(spki: asn.SubjectPublicKeyInfo): Jwk {
   const oid = spki.algorithm.algorithm;
   const key = new Uint8Array(spki.subjectPublicKey);
@@ -343,7 +381,12 @@ function spkiToJwk(spki: asn.SubjectPublicKeyInfo): Jwk {
   }
   if (oid === OID_RSA) {
     const rsa = AsnConvert.parse(key, RSAPublicKey);
-    return { kty: 'RSA', n: base64urlEncode(stripZeros(new Uint8Array(rsa.modulus))), e: base64urlEncode(stripZeros(new Uint8Array(rsa.publicExponent))) };
+    // Only the DER sign octet goes: extra zero octets stay for rsaPublicKeyProblem to refuse at
+    // validation (stripping them all let a non-minimal encoding through as a clean key).
+    const n = derUnsignedInteger(new Uint8Array(rsa.modulus));
+    const e = derUnsignedInteger(new Uint8Array(rsa.publicExponent));
+    if (n === undefined || e === undefined) throw unsupportedKey('RSA (negative or empty integer)');
+    return { kty: 'RSA', n: base64urlEncode(n), e: base64urlEncode(e) };
   }
   throw unsupportedKey(oid);
 }
@@ -408,7 +451,8 @@ export interface ValidatedChain {
  * Validates a certificate path, leaf first, to one of the anchors: names chain, each
  * issuer's signature verifies, every issuer is a CA allowed to sign certificates within
  * its path length, and every certificate (the anchor too) is valid at `now` and holds no
- * RSA key shorter than 2048 bits.
+ * unusable RSA key (the checks of {@link parsePublicJwk}: integers in the fewest octets, an odd
+ * modulus of 2048 to 16384 bits, an odd exponent of at least 3 and at most 64 bits).
  *
  * @example
  * ```ts
@@ -479,12 +523,18 @@ function checkValidity(cert: Certificate, now: Date, index: number): void {
     throw new ComityError('ERR_X509_UNKNOWN_CRITICAL_EXTENSION', 'certificate has a critical extension comity does not process', {
       details: { index, oid: unknown.oid },
     });
-  // The same floor as parsePublicJwk: an RSA modulus of at least 256 bytes (2048 bits).
-  const n = cert.publicJwk.kty === 'RSA' ? cert.publicJwk.n : undefined;
-  if (cert.publicJwk.kty === 'RSA' && (n === undefined || base64urlDecode(n, 'RSA modulus').length < 256))
-    throw new ComityError('ERR_X509_UNSUPPORTED_KEY', 'certificate RSA key is shorter than 2048 bits', { details: { index, keyAlgorithm: 'RSA' } });
+  // The RSA checks of parsePublicJwk, shared: minimal integers, an odd modulus of 2048 to 16384
+  // bits, a usable exponent. Here and not at parse time, where a weak key in a trust list
+  // would make the whole list unreadable instead of anchoring nothing.
+  const problem = cert.publicJwk.kty === 'RSA' ? certificateRsaKeyProblem(cert.publicJwk) : undefined;
+  if (problem !== undefined) throw new ComityError('ERR_X509_UNSUPPORTED_KEY', `certificate ${problem}`, { details: { index, keyAlgorithm: 'RSA' } });
   if (now < cert.notBefore) throw new ComityError('ERR_X509_NOT_YET_VALID', 'certificate is not yet valid', { details: { index, sha256: cert.sha256 } });
   if (now > cert.notAfter) throw new ComityError('ERR_X509_EXPIRED', 'certificate has expired', { details: { index, sha256: cert.sha256 } });
+}
+
+function certificateRsaKeyProblem(jwk: Jwk): string | undefined {
+  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') return 'has an RSA key without a modulus or exponent';
+  return rsaPublicKeyProblem(base64urlDecode(jwk.n, 'RSA modulus'), base64urlDecode(jwk.e, 'RSA exponent'));
 }
 
 function checkIssuerCapability(issuer: Certificate, index: number): void {

@@ -71,6 +71,14 @@ describe('parsePublicJwk: RSA integers (RFC 7518 §2, §6.3.1)', () => {
     expect(codeOf(() => parsePublicJwk(weak))).toBe('ERR_KEY_INVALID');
   });
 
+  it('rfc7518-6.3.1-modulus-bits: a 2047-bit modulus (256 octets, top bit clear) is below the 2048-bit floor', async () => {
+    const short = rsaJwk(2047);
+    expect(base64urlDecode(short.jwk.n as string).length).toBe(256);
+    const data = new Uint8Array([4, 5, 6]);
+    expect(await outcome(defaultCrypto, 'RS256', short.jwk, data, short.sign(data))).toBe('true');
+    expect(codeOf(() => parsePublicJwk(short.jwk))).toBe('ERR_KEY_INVALID');
+  });
+
   it('rfc7518-2-base64urluint: leading zero octets in n or e are refused (one key, one thumbprint)', () => {
     expect(codeOf(() => parsePublicJwk(key({ n: base64urlEncode(new Uint8Array([0, ...n])) })))).toBe('ERR_KEY_INVALID');
     expect(codeOf(() => parsePublicJwk(key({ e: base64urlEncode(new Uint8Array([0, 1, 0, 1])) })))).toBe('ERR_KEY_INVALID');

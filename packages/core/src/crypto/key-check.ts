@@ -3,12 +3,31 @@ import { ComityError } from '../errors.js';
 import type { Jwk } from '../jwk.js';
 import { type AlgorithmInfo, algorithmInfo, isSignatureAlgorithm, type SignatureAlgorithm } from './types.js';
 
-/** Checks that a JWK fits an algorithm before any crypto runs. @throws ComityError `ERR_KEY_ALG_MISMATCH` / `ERR_ALG_UNSUPPORTED` */
-export function checkKeyForAlg(alg: SignatureAlgorithm, jwk: Jwk): AlgorithmInfo {
+/**
+ * Checks that a JWK fits an algorithm and an operation before any crypto runs, and before any
+ * imported-key cache is consulted (both providers call it first): key type and curve, and the
+ * RFC 7517 usage members when present. `use` must be `"sig"` (§4.2), `key_ops` must list
+ * `op` (§4.3), `alg` must name `alg` (§4.4; `EdDSA` and `Ed25519` name the same algorithm on an
+ * Ed25519 key, RFC 9864 §2.2). Malformed members are refused as in {@link checkKeyUsageMembers}.
+ *
+ * @throws ComityError `ERR_KEY_ALG_MISMATCH` (`details.member` names a refusing usage member),
+ * `ERR_KEY_INVALID` (a malformed usage member), `ERR_ALG_UNSUPPORTED`
+ */
+export function checkKeyForAlg(alg: SignatureAlgorithm, jwk: Jwk, op: 'verify' | 'sign' = 'verify'): AlgorithmInfo {
   if (!isSignatureAlgorithm(alg)) throw new ComityError('ERR_ALG_UNSUPPORTED', 'unsupported signature algorithm', { details: { alg: String(alg) } });
   const info = algorithmInfo(alg);
   if (jwk.kty !== info.kty || (info.crv !== undefined && jwk.crv !== info.crv)) {
     throw new ComityError('ERR_KEY_ALG_MISMATCH', `key does not fit algorithm ${alg}`, { details: { alg, kty: label(jwk.kty), crv: label(jwk.crv ?? '') } });
+  }
+  // Most keys carry none of the three: one cheap test on the hot path.
+  if (jwk.use !== undefined || jwk.key_ops !== undefined || jwk.alg !== undefined) {
+    checkKeyUsageMembers(jwk);
+    const refuse = (member: string) => {
+      throw new ComityError('ERR_KEY_ALG_MISMATCH', `key is not meant for ${op} with ${alg}`, { details: { alg, op, member } });
+    };
+    if (jwk.use !== undefined && jwk.use !== 'sig') refuse('use');
+    if (jwk.key_ops !== undefined && !jwk.key_ops.includes(op)) refuse('key_ops');
+    if (jwk.alg !== undefined && jwk.alg !== alg && !(info.crv === 'Ed25519' && ED25519_NAMES.has(jwk.alg))) refuse('alg');
   }
   return info;
 }
@@ -19,6 +38,29 @@ export function checkKeyForAlg(alg: SignatureAlgorithm, jwk: Jwk): AlgorithmInfo
  */
 export function label(value: unknown): string {
   return typeof value === 'string' ? value.slice(0, 16) : typeof value;
+}
+
+const ED25519_NAMES: ReadonlySet<string> = new Set(['EdDSA', 'Ed25519']);
+
+/** Largest RSA modulus accepted (16384 bits, OpenSSL's limit for a public-key operation). */
+const RSA_MAX_MODULUS_BYTES = 2048;
+
+/**
+ * The RSA public-key checks of both JWKs (`parsePublicJwk`) and certificate keys (chain
+ * validation), on the unsigned big-endian `n` and `e`: RFC 7518 §2 and §6.3.1 say they are in
+ * the fewest octets. Counting octets of a zero-padded modulus let a 1024-bit key pass the
+ * 2048-bit floor (and gave one key several thumbprints); an even modulus is no RSA key, and
+ * `e = 1` makes every message its own signature. Returns why the key is refused (a phrase
+ * after the key's name), or `undefined` for a usable key.
+ */
+export function rsaPublicKeyProblem(n: Uint8Array, e: Uint8Array): string | undefined {
+  if (n[0] === 0 || e[0] === 0) return 'has an RSA integer with leading zero octets';
+  // Bits, not octets: 256 octets whose top octet is below 0x80 hold 2041 to 2047 bits.
+  if (n.length < 256 || (n.length === 256 && ((n[0] as number) & 0x80) === 0)) return 'is an RSA key shorter than 2048 bits';
+  if (n.length > RSA_MAX_MODULUS_BYTES) return 'is an RSA key longer than 16384 bits';
+  if (((n[n.length - 1] as number) & 1) === 0) return 'has an even RSA modulus';
+  if (e.length === 0 || e.length > 8 || ((e[e.length - 1] as number) & 1) === 0 || (e.length === 1 && e[0] === 1)) return 'has an unusable RSA exponent';
+  return undefined;
 }
 
 /**
@@ -72,6 +114,24 @@ export function checkPublicKeyImport(jwk: Jwk): void {
     ok = false;
   }
   if (!ok) throw new ComityError('ERR_KEY_INVALID', 'Ed25519 public key is not canonical or has small order');
+}
+
+/**
+ * Checks the form of a JWK's usage members (RFC 7517 §4.2-4.4) when present: `use` and `alg`
+ * strings, `key_ops` an array of distinct strings. Whether they allow an operation is
+ * {@link checkKeyForAlg}'s business.
+ *
+ * @throws ComityError `ERR_KEY_INVALID`
+ */
+export function checkKeyUsageMembers(jwk: Readonly<Record<string, unknown>>, what = 'key'): void {
+  const { use, alg, key_ops: ops } = jwk;
+  if (use !== undefined && typeof use !== 'string') throw new ComityError('ERR_KEY_INVALID', `${what} has a "use" that is not a string`);
+  if (alg !== undefined && typeof alg !== 'string') throw new ComityError('ERR_KEY_INVALID', `${what} has an "alg" that is not a string`);
+  if (ops === undefined) return;
+  // §4.3: an array of strings, and duplicate key operation values must not be present.
+  if (!Array.isArray(ops) || ops.some((o) => typeof o !== 'string') || new Set(ops).size !== ops.length) {
+    throw new ComityError('ERR_KEY_INVALID', `${what} has a "key_ops" that is not an array of distinct strings`);
+  }
 }
 
 /** A cache key naming a JWK's public (and private) material. */

@@ -111,7 +111,7 @@ export const nodeCrypto: CryptoProvider = {
     }
   },
   async sign(alg, privateKey, data) {
-    const info = checkKeyForAlg(alg, privateKey);
+    const info = checkKeyForAlg(alg, privateKey, 'sign');
     const key = privateKeyObject(privateKey);
     return new Uint8Array(nodeSign(info.hash === null ? null : hashName(info.hash), data, keyInput(alg, key, info.pss)));
   },

@@ -70,7 +70,7 @@ export const webCrypto: CryptoProvider = {
     }
   },
   async sign(alg, privateKey, data) {
-    checkKeyForAlg(alg, privateKey);
+    checkKeyForAlg(alg, privateKey, 'sign');
     const key = await importKey(alg, privateKey, 'sign');
     return new Uint8Array(await subtle().sign(importParams(alg).op, key, view(data)));
   },

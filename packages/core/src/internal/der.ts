@@ -106,6 +106,17 @@ export function validityTimes(tbs: Uint8Array): { notBefore: Date; notAfter: Dat
   return { notBefore: notBefore.time, notAfter: notAfter.time };
 }
 
+/**
+ * The unsigned value of a DER INTEGER's contents (X.690 §8.3), big-endian: drops the one 0x00
+ * octet that keeps a value with its top bit set positive, and nothing else, so a non-minimal
+ * encoding keeps its extra zero octets for the caller's minimal-integer check to refuse.
+ * `undefined` for an empty or a negative integer.
+ */
+export function derUnsignedInteger(content: Uint8Array): Uint8Array | undefined {
+  if (content.length === 0 || ((content[0] as number) & 0x80) !== 0) return undefined;
+  return content.length > 1 && content[0] === 0 && ((content[1] as number) & 0x80) !== 0 ? content.subarray(1) : content;
+}
+
 function readInteger(bytes: Uint8Array, at: number): { value: Uint8Array; next: number } {
   if (bytes[at] !== 0x02) throw new ComityError('ERR_X509_SIGNATURE_INVALID', 'ECDSA signature is not DER');
   const { length, next } = readLength(bytes, at + 1);
