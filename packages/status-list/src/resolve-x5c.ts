@@ -10,9 +10,9 @@ import {
   type Certificate,
   type ComityContext,
   ComityUsageError,
+  certificateNamesUri,
   KeyUsage,
   parseCertificate,
-  subjectAltNames,
   validateCertificateChain,
 } from '@comity/core';
 import { statusError } from './errors.js';
@@ -33,7 +33,8 @@ export interface X5cStatusKeyResolverOptions {
   readonly maxChainLength?: number;
   /**
    * Whether the signer certificate must name the status list it signs: `san` requires a
-   * subjectAltName URI equal to the reference `uri`, or a dNSName equal to its host;
+   * subjectAltName URI equal to the reference `uri`, or a dNSName equal to its https host
+   * (`certificateNamesUri` of core);
    * `san-if-present` (default) requires it when the certificate has a subjectAltName;
    * `unverified` never does. Without it, any signer certified under a shared status-list anchor
    * could sign another issuer's list, and serving it at that issuer's URI would be enough.
@@ -43,23 +44,13 @@ export interface X5cStatusKeyResolverOptions {
 
 const SUBJECT_ALT_NAME = '2.5.29.17';
 
-/** The leaf names the status list: a SAN URI equal to `uri`, or a SAN dNSName equal to its host. */
+/** The leaf names the status list: a SAN URI equal to `uri`, or a SAN dNSName equal to its https host. */
 function namesUri(leaf: Certificate, uri: string): boolean {
-  let san: ReturnType<typeof subjectAltNames>;
   try {
-    san = subjectAltNames(leaf);
+    return certificateNamesUri(leaf, uri);
   } catch (cause) {
     throw statusError('ERR_STATUS_TOKEN_KEY_UNTRUSTED', 'the status list signer certificate has a malformed subjectAltName', { reason: 'uri-binding' }, cause);
   }
-  if (san === undefined) return false;
-  if (san.uris.includes(uri)) return true;
-  let host: string;
-  try {
-    host = new URL(uri).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return host !== '' && san.dnsNames.some((name) => name.toLowerCase() === host);
 }
 
 const MAX_CERTS = 8;

@@ -9,11 +9,10 @@ import {
   type ComityContext,
   ComityError,
   ComityUsageError,
+  certificateNamesUri,
   type IssuerInfo,
   KeyUsage,
   parseCertificate,
-  type SubjectAltNames,
-  subjectAltNames,
   validateCertificateChain,
 } from '@comity/core';
 import type { IssuerKeyCandidate, IssuerKeyInput, IssuerKeyResolver } from './index.js';
@@ -172,24 +171,9 @@ export function x5cIssuerKey(options: X5cIssuerKeyOptions): IssuerKeyResolver {
 }
 
 function issMatchesCertificate(iss: string, leaf: Certificate): boolean {
-  let san: SubjectAltNames | undefined;
   try {
-    san = subjectAltNames(leaf);
+    return certificateNamesUri(leaf, iss);
   } catch (cause) {
     throw new ComityError('ERR_SDJWT_X5C_INVALID', 'certificate subjectAltName is malformed', { cause });
   }
-  if (san === undefined) return false;
-  if (san.uris.includes(iss)) return true;
-  let host: string | undefined;
-  const dns = /^dns:([A-Za-z0-9.-]+)$/.exec(iss);
-  if (dns !== null) host = (dns[1] as string).toLowerCase();
-  else if (iss.startsWith('https://')) {
-    try {
-      host = new URL(iss).hostname;
-    } catch {
-      return false;
-    }
-  }
-  if (host === undefined || host === '') return false;
-  return san.dnsNames.some((name) => name.toLowerCase() === host);
 }
