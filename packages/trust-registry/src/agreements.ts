@@ -18,6 +18,7 @@ import {
   utf8Encode,
   verifyJwsSignature,
 } from '@comity/core';
+import { checkCertLogic } from './certlogic.js';
 import { isCategory, isClaimPath, isJurisdiction, isLoa, parseDate, parseDurationMs, sha256Hex } from './internal/util.js';
 import { jwsSigner, LIST_SIGNATURE_ALGORITHMS } from './parse-lote.js';
 import type { AgreementList, MappingRule, RecognitionAgreement, RecognitionScope } from './types.js';
@@ -50,48 +51,80 @@ const langTexts = (v: unknown, p: string) =>
       ? v.map((x, i) => ({ lang: s(o(x, `${p}[${i}]`).lang, `${p}[${i}].lang`, 16), value: s(o(x, `${p}[${i}]`).value, `${p}[${i}].value`, 4096) }))
       : bad(p);
 
-function transform(v: unknown, p: string): MappingRule['transform'] {
+/** Most mapping rules per scope, and most paths in one rule's `or` or `concat`. */
+const MAX_MAPPING_RULES = 1000;
+const MAX_ALTERNATIVES = 16;
+
+/** A claim path a mapping reads: keys and indices (a `null` wildcard never selects one value). */
+const isSourcePath = (v: unknown): v is (string | number)[] => isClaimPath(v) && v.every((k) => k !== null);
+const sourcePaths = (v: unknown, p: string): (string | number)[][] =>
+  Array.isArray(v) && v.length > 0 && v.length <= MAX_ALTERNATIVES && v.every(isSourcePath) ? v : bad(p);
+
+function transform(v: unknown, p: string, valueSets: Obj | undefined): MappingRule['transform'] {
   if (v === undefined) return undefined;
   if (v === 'identity' || v === 'date-iso' || v === 'uppercase' || v === 'lowercase') return v;
   const t = o(v, p);
-  if (typeof t.valueSet === 'string') return { valueSet: t.valueSet };
-  if (Array.isArray(t.concat) && t.concat.every(isClaimPath)) return { concat: t.concat, separator: optS(t.separator, `${p}.separator`) ?? ' ' };
+  // A value set the agreement does not define would silently map every value to nothing.
+  if (typeof t.valueSet === 'string') return valueSets !== undefined && Object.hasOwn(valueSets, t.valueSet) ? { valueSet: t.valueSet } : bad(`${p}.valueSet`);
+  if (t.concat !== undefined) return { concat: sourcePaths(t.concat, `${p}.concat`), separator: optS(t.separator, `${p}.separator`) ?? ' ' };
   return bad(p);
 }
 
-function scope(v: unknown, p: string): RecognitionScope {
+/**
+ * Mapping targets must be distinct and none may lie inside another (`["a"]` and `["a", "b"]`):
+ * the later write would silently replace the earlier value. `__proto__` is never a target.
+ */
+function checkTargets(rules: readonly MappingRule[], p: string): void {
+  const seen = new Set<string>();
+  const prefixes = new Set<string>();
+  rules.forEach((r, i) => {
+    const key = (n: number): string => JSON.stringify(r.to.slice(0, n));
+    if (r.to.includes('__proto__') || seen.has(key(r.to.length)) || prefixes.has(key(r.to.length))) bad(`${p}.mapping.rules[${i}].to`);
+    for (let n = 1; n < r.to.length; n++) if (seen.has(key(n))) bad(`${p}.mapping.rules[${i}].to`);
+    seen.add(key(r.to.length));
+    for (let n = 1; n < r.to.length; n++) prefixes.add(key(n));
+  });
+}
+
+function scope(v: unknown, p: string, valueSets: Obj | undefined): RecognitionScope {
   const x = o(v, p);
   const category = isCategory(x.category) ? x.category : bad(`${p}.category`);
   const minLoA = x.minLoA === undefined ? undefined : isLoa(x.minLoA) ? x.minLoA : bad(`${p}.minLoA`);
   const acceptedClaims =
     x.acceptedClaims === undefined
       ? undefined
-      : Array.isArray(x.acceptedClaims) && x.acceptedClaims.every(isClaimPath)
+      : Array.isArray(x.acceptedClaims) && x.acceptedClaims.length <= MAX_MAPPING_RULES && x.acceptedClaims.every(isClaimPath)
         ? x.acceptedClaims
         : bad(`${p}.acceptedClaims`);
   let mapping: RecognitionScope['mapping'];
   if (x.mapping !== undefined) {
     const m = o(x.mapping, `${p}.mapping`);
-    const rules = Array.isArray(m.rules) ? m.rules : bad(`${p}.mapping.rules`);
+    const rules = Array.isArray(m.rules) && m.rules.length <= MAX_MAPPING_RULES ? m.rules : bad(`${p}.mapping.rules`);
     mapping = {
       targetSchema: s(m.targetSchema, `${p}.mapping.targetSchema`),
       rules: rules.map((r, i) => {
         const rp = `${p}.mapping.rules[${i}]`;
         const ro = o(r, rp);
-        const or = ro.or === undefined ? undefined : Array.isArray(ro.or) && ro.or.every(isClaimPath) ? ro.or : bad(`${rp}.or`);
+        const or = ro.or === undefined ? undefined : sourcePaths(ro.or, `${rp}.or`);
         return {
-          from: isClaimPath(ro.from) ? ro.from : bad(`${rp}.from`),
+          from: isSourcePath(ro.from) ? ro.from : bad(`${rp}.from`),
           or,
           to: isClaimPath(ro.to) && ro.to.every((k) => typeof k === 'string') ? ro.to : bad(`${rp}.to`),
           required: ro.required === undefined ? undefined : typeof ro.required === 'boolean' ? ro.required : bad(`${rp}.required`),
-          transform: transform(ro.transform, `${rp}.transform`),
+          transform: transform(ro.transform, `${rp}.transform`, valueSets),
         };
       }),
     };
+    checkTargets(mapping.rules, p);
   }
   let condition: RecognitionScope['condition'];
   if (x.condition !== undefined) {
     const c = o(x.condition, `${p}.condition`);
+    try {
+      checkCertLogic(c.logic);
+    } catch {
+      bad(`${p}.condition.logic`);
+    }
     condition = { id: s(c.id, `${p}.condition.id`, 64), logic: c.logic, description: langTexts(c.description, `${p}.condition.description`) };
   }
   return {
@@ -136,7 +169,8 @@ export function parseAgreement(value: unknown, p = 'agreement'): RecognitionAgre
   }
   if (st.since !== undefined) parseDate(st.since, `${p}.status.since`, CODE);
   const sequence = Number.isInteger(a.sequence) && (a.sequence as number) >= 0 ? (a.sequence as number) : bad(`${p}.sequence`);
-  const scopes = Array.isArray(a.scopes) && a.scopes.length > 0 ? a.scopes.map((x, i) => scope(x, `${p}.scopes[${i}]`)) : bad(`${p}.scopes`);
+  const rawValueSets = a.valueSets === undefined ? undefined : o(a.valueSets, `${p}.valueSets`);
+  const scopes = Array.isArray(a.scopes) && a.scopes.length > 0 ? a.scopes.map((x, i) => scope(x, `${p}.scopes[${i}]`, rawValueSets)) : bad(`${p}.scopes`);
   let sources: RecognitionAgreement['sources'];
   if (a.sources !== undefined) {
     if (!Array.isArray(a.sources)) bad(`${p}.sources`);

@@ -52,18 +52,37 @@ function readVar(data: unknown, path: unknown): unknown {
   return cur === undefined ? null : cur;
 }
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A CertLogic date operand: a Date, or `YYYY-MM-DD[THH:MM[:SS[.f]][offset]]` read strictly.
+ * Calendar fields are range-checked (no 2021-02-30 rolling into March) and a date-time without
+ * an offset is UTC, as in CertLogic, never the host's local time zone.
+ */
 function toDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) {
-    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-    if (!Number.isNaN(d.getTime())) return d;
+  if (v instanceof Date) {
+    if (!Number.isNaN(v.getTime())) return v;
+  } else if (typeof v === 'string' && v.length <= 40) {
+    const m = DATE_TIME.exec(v);
+    if (m !== null) {
+      const n = (i: number): number => Number(m[i] ?? 0);
+      const [y, mo, d, h, mi, sec] = [n(1), n(2), n(3), n(4), n(5), n(6)];
+      const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+      const dim = mo === 2 && !leap ? 28 : (DAYS_IN_MONTH[mo - 1] ?? 0);
+      if (mo >= 1 && d >= 1 && d <= dim && h <= 23 && mi <= 59 && sec <= 59) {
+        const time = m[4] === undefined ? 'T00:00:00' : `T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}`;
+        const date = new Date(`${m[1]}-${m[2]}-${m[3]}${time}${m[8] ?? 'Z'}`);
+        if (!Number.isNaN(date.getTime())) return date;
+      }
+    }
   }
   return fail('operand is not a date');
 }
 
 function plusTime(v: unknown, amount: unknown, unit: unknown): Date {
   const d = new Date(toDate(v).getTime());
-  if (typeof amount !== 'number' || !Number.isInteger(amount)) fail('plusTime amount must be an integer');
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) fail('plusTime amount must be an integer');
   switch (unit) {
     case 'year':
       d.setUTCFullYear(d.getUTCFullYear() + amount);
@@ -80,6 +99,9 @@ function plusTime(v: unknown, amount: unknown, unit: unknown): Date {
     default:
       fail('plusTime unit is not supported');
   }
+  // Past the Date range (about ±275,000 years) the result is NaN, and NaN compares false both
+  // ways: a rule negating `after` would pass. Out of range is an error instead.
+  if (Number.isNaN(d.getTime())) fail('plusTime result is out of range');
   return d;
 }
 
@@ -180,6 +202,85 @@ function evaluate(expr: unknown, data: unknown, depth: number, st: State): unkno
     default:
       return fail(`operation is not supported: ${op.slice(0, 24)}`);
   }
+}
+
+const MAX_NODES = 10_000;
+const PLUS_TIME_UNITS: ReadonlySet<unknown> = new Set(['year', 'month', 'day', 'hour']);
+/** Operand counts: [min, max]. */
+const ARITY: Readonly<Record<string, readonly [number, number]>> = {
+  var: [0, 1],
+  if: [3, 3],
+  '===': [2, 2],
+  '!==': [2, 2],
+  and: [1, Number.POSITIVE_INFINITY],
+  or: [1, Number.POSITIVE_INFINITY],
+  '!': [1, 1],
+  '!!': [1, 1],
+  '<': [2, 3],
+  '>': [2, 3],
+  '<=': [2, 3],
+  '>=': [2, 3],
+  before: [2, 3],
+  after: [2, 3],
+  'not-before': [2, 3],
+  'not-after': [2, 3],
+  in: [2, 2],
+  '+': [1, Number.POSITIVE_INFINITY],
+  plusTime: [3, 3],
+  reduce: [3, 3],
+};
+
+function isOperation(e: unknown): e is Record<string, unknown> {
+  return e !== null && typeof e === 'object' && !Array.isArray(e);
+}
+
+function checkNode(expr: unknown, depth: number, st: State): void {
+  if (++st.steps > MAX_NODES) fail('rule is too large');
+  if (depth > MAX_DEPTH) fail('rule is nested too deeply');
+  if (Array.isArray(expr)) {
+    for (const e of expr) checkNode(e, depth + 1, st);
+    return;
+  }
+  if (!isOperation(expr)) {
+    if (typeof expr === 'number' && !Number.isFinite(expr)) fail('rule has a number that is not finite');
+    if (expr !== null && typeof expr !== 'string' && typeof expr !== 'number' && typeof expr !== 'boolean') fail('rule has a value that is not JSON');
+    return;
+  }
+  const keys = Object.keys(expr);
+  if (keys.length !== 1) fail('an operation object must have exactly one key');
+  const op = keys[0] as string;
+  const arity = Object.hasOwn(ARITY, op) ? ARITY[op] : undefined;
+  if (arity === undefined) fail(`operation is not supported: ${op.slice(0, 24)}`);
+  const raw = expr[op];
+  const args = Array.isArray(raw) ? raw : [raw];
+  if (args.length < arity[0] || args.length > arity[1]) fail(`${op} has the wrong number of operands`);
+  if (op === 'var') {
+    const path = args[0];
+    if (!isOperation(path) && path !== undefined && path !== null && typeof path !== 'string' && !(typeof path === 'number' && Number.isSafeInteger(path)))
+      fail('var path must be a string');
+  }
+  if (op === 'plusTime') {
+    if (!isOperation(args[1]) && !(typeof args[1] === 'number' && Number.isSafeInteger(args[1]))) fail('plusTime amount must be an integer');
+    if (!isOperation(args[2]) && !PLUS_TIME_UNITS.has(args[2])) fail('plusTime unit is not supported');
+  }
+  for (const a of args) checkNode(a, depth + 1, st);
+}
+
+/**
+ * Checks a CertLogic expression without evaluating it: supported operations only, each with
+ * its number of operands, literal `plusTime` units and amounts, at most 64 levels and 10,000
+ * nodes. Rules are checked once, when they are loaded, so that a malformed rule is refused
+ * then instead of making every decision `unknown`.
+ *
+ * @example
+ * ```ts
+ * checkCertLogic({ '===': [{ var: 'payload.age_over_18' }, true] }); // ok
+ * ```
+ * @throws ComityError `ERR_TRUST_RULE_INVALID`
+ * @see CertLogic specification (EU DCC business rules)
+ */
+export function checkCertLogic(expression: unknown): void {
+  checkNode(expression, 0, { steps: 0 });
 }
 
 /**

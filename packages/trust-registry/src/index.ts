@@ -6,7 +6,7 @@
  * @module
  */
 export { AGREEMENT_LIST_TYP, parseAgreement, parseAgreementList, signAgreementList, type VerifiedAgreementList, verifyAgreementList } from './agreements.js';
-export { evaluateCertLogic } from './certlogic.js';
+export { checkCertLogic, evaluateCertLogic } from './certlogic.js';
 export { loadTrustConfig, type TrustConfigContext, type TrustConfigFile, type TrustConfigSource, trustListAsRegistry } from './config.js';
 export { type EvaluateTrustOptions, evaluateTrust, summariseDecision } from './evaluate.js';
 export { inspectTrustFile, type TrustFileInfo } from './inspect.js';

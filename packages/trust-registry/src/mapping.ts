@@ -5,7 +5,7 @@
  * @module
  */
 import type { ClaimPath } from '@comity/core';
-import { getPath, leafPaths, pathCovers, setPath } from './internal/util.js';
+import { getPath, leafPaths, pathCovers, pathKey, setPath } from './internal/util.js';
 import type { MappingRule, MappingTransform, RecognitionScope } from './types.js';
 
 /**
@@ -64,8 +64,14 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
  * ```
  */
 export function normaliseDate(v: unknown): string | undefined {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
-  if (typeof v === 'object' && v !== null && 'value' in v) return normaliseDate((v as { value: unknown }).value);
+  // One `{ value }` wrapper is unwrapped, not a chain of them: a crafted claim nested thousands
+  // deep must not recurse the stack away.
+  if (typeof v === 'object' && v !== null && !(v instanceof Date) && Object.hasOwn(v, 'value')) v = (v as { value: unknown }).value;
+  if (v instanceof Date) {
+    // Outside years 0000-9999 toISOString has a sign and six year digits: not a full-date.
+    const y = v.getUTCFullYear();
+    return Number.isNaN(y) || y < 0 || y > 9999 ? undefined : v.toISOString().slice(0, 10);
+  }
   if (typeof v !== 'string' || v.length > 40) return undefined;
   // The common case, a plain full-date, is returned as it is once its day is checked.
   if (v.length === 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
@@ -135,10 +141,24 @@ function ruleValue(
   return value;
 }
 
-/** True when a consumed path is `leaf`, one of its ancestors or one of its descendants. */
-function touches(consumed: readonly ClaimPath[], leaf: ClaimPath): boolean {
-  for (const c of consumed) if (pathCovers(c, leaf) || pathCovers(leaf, c)) return true;
-  return false;
+/**
+ * The leaves that no consumed path touches (is the leaf, one of its ancestors or one of its
+ * descendants). Indexed by path prefixes, so the cost grows with the number of paths, not with
+ * their product: a credential with tens of thousands of claims stays linear.
+ */
+function untouched(leaves: readonly ClaimPath[], consumed: readonly ClaimPath[]): ClaimPath[] {
+  if (consumed.length === 0) return leaves.slice();
+  const exact = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const c of consumed) {
+    exact.add(pathKey(c));
+    for (let n = 1; n <= c.length; n++) prefixes.add(pathKey(c.slice(0, n)));
+  }
+  return leaves.filter((leaf) => {
+    if (prefixes.has(pathKey(leaf))) return false;
+    for (let n = 1; n <= leaf.length; n++) if (exact.has(pathKey(leaf.slice(0, n)))) return false;
+    return true;
+  });
 }
 
 /**
@@ -160,34 +180,29 @@ export function mapClaims(
 ): MappingOutcome {
   const leaves = leafPaths(claims, TECHNICAL_CLAIMS);
   const mapped: Record<string, unknown> = {};
-  const consumed: ClaimPath[] = [];
   let count = 0;
   const missing: ClaimPath[] = [];
+  let dropped: ClaimPath[];
   if (scope.mapping !== undefined) {
+    const consumed: ClaimPath[] = [];
     for (const rule of scope.mapping.rules) {
       const value = ruleValue(claims, rule, valueSets, consumed);
       if (value === undefined) {
         if (rule.required === true) missing.push(rule.to);
         continue;
       }
-      setPath(mapped, rule.to, value);
-      count++;
+      if (setPath(mapped, rule.to, value)) count++;
+      else if (rule.required === true) missing.push(rule.to);
     }
-  } else if (scope.acceptedClaims !== undefined) {
-    for (const leaf of leaves) {
-      if (scope.acceptedClaims.some((a) => pathCovers(a, leaf))) {
-        setPath(mapped, leaf, getPath(claims, leaf));
-        consumed.push(leaf);
-        count++;
-      }
-    }
+    dropped = untouched(leaves, consumed);
   } else {
+    // Each leaf is either passed on or dropped; one that cannot be written (`__proto__`) is dropped.
+    const accepted = scope.acceptedClaims;
+    dropped = [];
     for (const leaf of leaves) {
-      setPath(mapped, leaf, getPath(claims, leaf));
-      consumed.push(leaf);
-      count++;
+      if ((accepted === undefined || accepted.some((a) => pathCovers(a, leaf))) && setPath(mapped, leaf, getPath(claims, leaf))) count++;
+      else dropped.push(leaf);
     }
   }
-  const dropped = consumed.length === 0 ? leaves : leaves.filter((leaf) => !touches(consumed, leaf));
   return { mapped, dropped, missing, targetSchema: scope.mapping?.targetSchema, count };
 }

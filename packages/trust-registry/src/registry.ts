@@ -18,6 +18,7 @@ import {
   validateCertificateChain,
 } from '@comity/core';
 import type { VerifiedAgreementList } from './agreements.js';
+import { checkCertLogic } from './certlogic.js';
 import { certIndexInfo } from './internal/der.js';
 import { parseDate, parseDurationMs } from './internal/util.js';
 import type { VerifiedStatusList } from './status.js';
@@ -293,10 +294,23 @@ export class TrustRegistry {
     }
   }
 
-  /** Adds a per-verifier acceptance rule. */
+  /**
+   * Adds a per-verifier acceptance rule. Its logic is checked now (supported operations and
+   * operand counts, bounded size and depth), so a malformed rule is refused here rather than
+   * making every later decision `unknown`.
+   * @throws ComityError `ERR_TRUST_RULE_INVALID`
+   */
   addRule(rule: AcceptanceRule): void {
     if (typeof rule?.id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(rule.id))
       throw new ComityError('ERR_TRUST_RULE_INVALID', 'acceptance rule id is missing or invalid');
+    const { types } = rule;
+    if (types !== undefined && !(Array.isArray(types) && types.length > 0 && types.length <= 1000 && types.every((t) => typeof t === 'string')))
+      throw new ComityError('ERR_TRUST_RULE_INVALID', 'acceptance rule types must be a non-empty array of strings', { details: { rule: rule.id } });
+    try {
+      checkCertLogic(rule.logic);
+    } catch (cause) {
+      throw new ComityError('ERR_TRUST_RULE_INVALID', 'acceptance rule logic is invalid', { cause, details: { rule: rule.id } });
+    }
     this.#rules.push(rule);
     this.#decisionCache = new WeakMap();
   }

@@ -301,8 +301,9 @@ describe('evaluateTrust', () => {
     expect(result(ok, 'TRUST_RULE_BORN_BEFORE_2000')).toBe('pass');
     const young = await evaluateTrust(f.registry, pid(f.deIssuer, { claims: { family_name: 'X', birthdate: '2005-01-01' } }), { now: NOW });
     expect(result(young, 'TRUST_RULE_BORN_BEFORE_2000')).toBe('fail');
-    f.registry.addRule({ id: 'broken', logic: { nosuchop: [1] } });
-    expect(result(await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW }), 'TRUST_RULE_BROKEN')).toBe('unknown');
+    // A malformed rule is refused when it is added, not found out at each decision.
+    expect(() => f.registry.addRule({ id: 'broken', logic: { nosuchop: [1] } })).toThrow(expect.objectContaining({ code: 'ERR_TRUST_RULE_INVALID' }));
+    expect(result(await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW }), 'TRUST_RULE_BROKEN')).toBeUndefined();
   });
 
   it('sequence-regression-refused', async () => {

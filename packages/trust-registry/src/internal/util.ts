@@ -64,16 +64,19 @@ export function getPath(root: unknown, path: ClaimPath): unknown {
   return cur;
 }
 
-/** Writes `value` at a path of string keys, creating objects (never touching prototypes). */
-export function setPath(root: Record<string, unknown>, path: ClaimPath, value: unknown): void {
+/**
+ * Writes `value` at a path of string keys, creating objects (never touching prototypes).
+ * Returns false, writing nothing, when a segment is not a string or is `__proto__`.
+ */
+export function setPath(root: Record<string, unknown>, path: ClaimPath, value: unknown): boolean {
+  if (path.length === 0 || !path.every((seg) => typeof seg === 'string' && seg !== '__proto__')) return false;
   let cur: Record<string, unknown> = root;
   const last = path.length - 1;
   for (let i = 0; i <= last; i++) {
-    const seg = path[i];
-    if (typeof seg !== 'string' || seg === '__proto__') return;
+    const seg = path[i] as string;
     if (i === last) {
       cur[seg] = value;
-      return;
+      return true;
     }
     let next = Object.hasOwn(cur, seg) ? cur[seg] : undefined;
     if (!isRecord(next)) {
@@ -82,6 +85,7 @@ export function setPath(root: Record<string, unknown>, path: ClaimPath, value: u
     }
     cur = next as Record<string, unknown>;
   }
+  return false;
 }
 
 /** Leaf paths of a claims object: plain objects are descended, anything else is a leaf. */
