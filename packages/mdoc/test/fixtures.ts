@@ -1,4 +1,4 @@
-import { type ComityContext, createContext, type Jwk, localSigner } from '@comity/core';
+import { type ComityContext, ComityUsageError, createContext, type Jwk, localSigner } from '@comity/core';
 import { createTestDocumentSigner, createTestIaca, FullDate, issueMdoc, type TestCertificate } from '../src/index.js';
 
 export const MDL = 'org.iso.18013.5.1.mDL';
@@ -52,4 +52,14 @@ export async function issueTestMdl(pki: Pki, overrides: Partial<Parameters<typeo
 
 export function deviceSigner(pki: Pki) {
   return localSigner(pki.device.privateJwk, 'ES256', pki.ctx.crypto);
+}
+
+/** How a call ended: the code it threw (if any) and whether that was a caller mistake (ComityUsageError). */
+export async function outcomeOf(p: Promise<unknown>): Promise<{ code: string | undefined; usage: boolean }> {
+  try {
+    await p;
+  } catch (e) {
+    return { code: (e as { code?: string }).code, usage: e instanceof ComityUsageError };
+  }
+  return { code: undefined, usage: false };
 }

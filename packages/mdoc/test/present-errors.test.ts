@@ -3,11 +3,10 @@
  * `documentErrors` (DeviceResponse) and per-document `elementErrors` (Document `errors`), in
  * the shape verifyDeviceResponse reads back. Real issuance, real device signatures.
  */
-import { ComityUsageError } from '@comity/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSessionTranscript, type PresentMdocInput, presentMdoc, verifyDeviceResponse, verifyDeviceResponseOrThrow } from '../src/index.js';
 import { decodeCbor } from '../src/internal/cbor.js';
-import { deviceSigner, issueTestMdl, MDL, makePki, NS, type Pki } from './fixtures.js';
+import { deviceSigner, issueTestMdl, MDL, makePki, NS, outcomeOf, type Pki } from './fixtures.js';
 
 const PID = 'eu.europa.ec.eudi.pid.1';
 
@@ -35,15 +34,6 @@ function present(extra: Record<string, unknown> = {}, docExtra: Record<string, u
     ctx: pki.ctx,
     ...extra,
   } as PresentMdocInput);
-}
-
-async function usage(p: Promise<unknown>): Promise<{ code: string | undefined; usage: boolean }> {
-  try {
-    await p;
-  } catch (e) {
-    return { code: (e as { code?: string }).code, usage: e instanceof ComityUsageError };
-  }
-  return { code: undefined, usage: false };
 }
 
 describe('18013-5-8.3.2.1.2.2-present-errors: round trip', () => {
@@ -103,7 +93,7 @@ describe('18013-5-8.3.2.1.2.2-present-errors: round trip', () => {
     const results = await verifyDeviceResponse(response, verifyOptions());
     expect(results.map((r) => r.errors.map((e) => e.code))).toEqual([['ERR_MDOC_NO_DOCUMENTS']]);
     expect(results[0]?.documentErrors).toEqual([{ docType: MDL, code: 0 }]);
-    expect(await usage(presentMdoc({ documents: [], documentErrors: [], sessionTranscript: transcript, ctx: pki.ctx }))).toEqual({
+    expect(await outcomeOf(presentMdoc({ documents: [], documentErrors: [], sessionTranscript: transcript, ctx: pki.ctx }))).toEqual({
       code: 'ERR_USAGE_MDOC_PRESENT',
       usage: true,
     });
@@ -152,7 +142,7 @@ describe('18013-5-8.3.2.1.2.2-present-errors: round trip', () => {
 
 describe('18013-5-8.3.2.1.2.2-present-errors: an element error is for an element not returned', () => {
   it('a disclosed element cannot also be an error (ERR_USAGE_MDOC_ERRORS)', async () => {
-    expect(await usage(present({}, { elementErrors: [{ namespace: NS, element: 'family_name', code: 0 }] }))).toEqual({
+    expect(await outcomeOf(present({}, { elementErrors: [{ namespace: NS, element: 'family_name', code: 0 }] }))).toEqual({
       code: 'ERR_USAGE_MDOC_ERRORS',
       usage: true,
     });
@@ -160,7 +150,7 @@ describe('18013-5-8.3.2.1.2.2-present-errors: an element error is for an element
 
   it('a device-signed element cannot also be an error (ERR_USAGE_MDOC_ERRORS)', async () => {
     const docExtra = { deviceNameSpaces: { [NS]: { nickname: 'E' } }, elementErrors: [{ namespace: NS, element: 'nickname', code: 0 }] };
-    expect(await usage(present({}, docExtra))).toEqual({ code: 'ERR_USAGE_MDOC_ERRORS', usage: true });
+    expect(await outcomeOf(present({}, docExtra))).toEqual({ code: 'ERR_USAGE_MDOC_ERRORS', usage: true });
   });
 
   it('requested but not held: disclosing it returns nothing, so the error is allowed', async () => {
@@ -207,7 +197,7 @@ describe('18013-5-8.3.2.1.2.2-present-errors: malformed lists are the caller mis
     ['65 entries', Array.from({ length: 65 }, (_, i) => ({ docType: `org.example.${i}`, code: 0 }))],
   ];
   it.each(docErrors)('documentErrors: %s', async (_, documentErrors) => {
-    expect(await usage(present({ documentErrors }))).toEqual({ code: 'ERR_USAGE_MDOC_ERRORS', usage: true });
+    expect(await outcomeOf(present({ documentErrors }))).toEqual({ code: 'ERR_USAGE_MDOC_ERRORS', usage: true });
   });
 
   const elementErrors: Array<[string, unknown]> = [
@@ -230,7 +220,7 @@ describe('18013-5-8.3.2.1.2.2-present-errors: malformed lists are the caller mis
     ['1025 entries', Array.from({ length: 1025 }, (_, i) => ({ namespace: NS, element: `e${i}`, code: 0 }))],
   ];
   it.each(elementErrors)('elementErrors: %s', async (_, errors) => {
-    expect(await usage(present({}, { elementErrors: errors }))).toEqual({ code: 'ERR_USAGE_MDOC_ERRORS', usage: true });
+    expect(await outcomeOf(present({}, { elementErrors: errors }))).toEqual({ code: 'ERR_USAGE_MDOC_ERRORS', usage: true });
   });
 
   it('the bounds themselves are accepted and verify: 64 documentErrors, 1024 elementErrors', async () => {
