@@ -1,4 +1,4 @@
-import { base64urlDecode, ComityError, decodeJsonSegment, fromHex } from '@comity/core';
+import { base64urlDecode, ComityError, decodeJsonSegment, fromHex, utf8Decode } from '@comity/core';
 import { parseSdJwtJson, SD_JWT_VC_TYPES, typMatches } from '@comity/sd-jwt-vc';
 
 /** Credential formats the verifier understands. */
@@ -6,6 +6,15 @@ export type CredentialFormat = 'sd-jwt' | 'dc+sd-jwt' | 'mso_mdoc';
 
 /** First bytes of text given as bytes ('e', '{', space, tab, LF, CR): never the first byte of a CBOR map. */
 const SD_JWT_FIRST_BYTES = new Set([0x65, 0x7b, 0x20, 0x09, 0x0a, 0x0d]);
+
+/** True when the protected header of the compact JWS `jwt` has an SD-JWT VC `typ`. */
+function vcTyp(jwt: string): boolean {
+  try {
+    return typMatches(decodeJsonSegment(jwt.slice(0, jwt.indexOf('.')), 'issuer-signed JWT header').typ, SD_JWT_VC_TYPES);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Tells the format of a presentation from its form: an SD-JWT (compact with `~`, or a JWS
@@ -15,7 +24,7 @@ const SD_JWT_FIRST_BYTES = new Set([0x65, 0x7b, 0x20, 0x09, 0x0a, 0x0d]);
  * ```ts
  * detectFormat('eyJ...~WyJ...~'); // 'dc+sd-jwt'
  * ```
- * @throws ComityError `ERR_FORMAT_UNKNOWN`
+ * @throws ComityError `ERR_FORMAT_UNKNOWN`; `ERR_ENCODING_UTF8` for bytes that start as text and are not UTF-8
  */
 export function detectFormat(input: string | Uint8Array): CredentialFormat {
   if (input instanceof Uint8Array) {
@@ -23,27 +32,23 @@ export function detectFormat(input: string | Uint8Array): CredentialFormat {
     // starts with 'e' (a base64url JSON header), '{' (JSON Serialization) or white space, which
     // in CBOR would be a text string or a small integer: no DeviceResponse starts that way.
     if (!SD_JWT_FIRST_BYTES.has(input[0] ?? 0)) return 'mso_mdoc';
-    return detectFormat(new TextDecoder().decode(input));
+    return detectFormat(utf8Decode(input, 'the presentation'));
   }
   const text = input.trim();
   if (text.startsWith('{')) {
-    // An SD-JWT in the JWS JSON Serialization (RFC 9901 §8): the first signature's protected header tells.
+    // An SD-JWT in the JWS JSON Serialization (RFC 9901 §8). Only the signature that verifies is
+    // the issuer's: the holder may put any entry in front of it (and its KB-JWT's sd_hash over
+    // that one). So any signature whose protected header says SD-JWT VC makes it one: a leading
+    // plain (or undecodable) header used to pick the plain rules, skipping vct, cnf and Type Metadata.
+    let signed: readonly { jwt: string }[];
     try {
-      const jwt = (parseSdJwtJson(text).signed[0] as { jwt: string }).jwt;
-      const header = decodeJsonSegment(jwt.slice(0, jwt.indexOf('.')), 'issuer-signed JWT header');
-      return typMatches(header.typ, SD_JWT_VC_TYPES) ? 'dc+sd-jwt' : 'sd-jwt';
+      signed = parseSdJwtJson(text).signed;
     } catch {
       return 'sd-jwt';
     }
+    return signed.some(({ jwt }) => vcTyp(jwt)) ? 'dc+sd-jwt' : 'sd-jwt';
   }
-  if (text.includes('~')) {
-    try {
-      const header = decodeJsonSegment(text.slice(0, text.indexOf('.')), 'issuer-signed JWT header');
-      return typMatches(header.typ, SD_JWT_VC_TYPES) ? 'dc+sd-jwt' : 'sd-jwt';
-    } catch {
-      return 'sd-jwt';
-    }
-  }
+  if (text.includes('~')) return vcTyp(text) ? 'dc+sd-jwt' : 'sd-jwt';
   if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) return 'mso_mdoc';
   if (/^[A-Za-z0-9_-]+$/.test(text)) return 'mso_mdoc';
   throw new ComityError('ERR_FORMAT_UNKNOWN', 'the presentation is neither an SD-JWT nor an mdoc DeviceResponse');
@@ -53,8 +58,8 @@ export function detectFormat(input: string | Uint8Array): CredentialFormat {
 export function mdocBytes(input: string | Uint8Array): Uint8Array {
   // Bytes that detectFormat reads as text are text here too (hex or base64url sent as a body).
   if (input instanceof Uint8Array && !SD_JWT_FIRST_BYTES.has(input[0] ?? 0)) return input;
-  const text = (typeof input === 'string' ? input : new TextDecoder().decode(input)).trim();
   try {
+    const text = (typeof input === 'string' ? input : utf8Decode(input, 'the presentation')).trim();
     if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) return fromHex(text);
     return base64urlDecode(text, 'DeviceResponse');
   } catch (cause) {

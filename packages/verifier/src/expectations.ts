@@ -28,8 +28,11 @@ const RULES: Readonly<Record<string, (v: unknown) => boolean>> = {
   docType: nonEmptyString,
 };
 
+const ownCopy = (v: unknown): unknown => (Array.isArray(v) ? Object.freeze([...v]) : v instanceof Uint8Array ? new Uint8Array(v) : v);
+
 /**
- * Refuses expectations the verifier could not honour, and returns the copy that was checked:
+ * Refuses expectations the verifier could not honour, and returns the copy that was checked (lists
+ * and bytes copied as well):
  * every enumerable member, inherited ones included (a member read later but never checked, such
  * as a `format` typo on a prototype, would switch the VC rules off).
  *
@@ -40,7 +43,10 @@ export function checkExpectations<T extends object>(expect: T): T {
     throw new ComityUsageError('ERR_USAGE_EXPECTATIONS', 'the expectations must be an object');
   }
   const copy: Record<string, unknown> = {};
-  for (const field in expect) copy[field] = (expect as Record<string, unknown>)[field];
+  // Lists and bytes are copied too, before they are checked: verification is asynchronous, and
+  // vct values pushed by the caller while it ran used to reach the vct check (accepted a type
+  // the request did not accept).
+  for (const field in expect) copy[field] = ownCopy((expect as Record<string, unknown>)[field]);
   for (const [field, value] of Object.entries(copy)) {
     if (value === undefined) continue;
     const rule = RULES[field];

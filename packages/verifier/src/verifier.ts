@@ -13,6 +13,7 @@ import {
   type Jwk,
   type SignatureAlgorithm,
   toIssue,
+  utf8Decode,
   type VerificationResult,
 } from '@comity/core';
 import { type IssuerKeyResolver, issuerKeyResolverFor, type SdJwtVerificationResult, type TypeMetadataCheck, x5cCertificatesOf } from '@comity/sd-jwt-vc';
@@ -21,7 +22,7 @@ import { type CredentialFormat, detectFormat, mdocBytes } from './detect-format.
 import { checkExpectations, expectsOnlyMdoc } from './expectations.js';
 import { type MdocExpectations, type MdocPresentationResult, verifyMdocPresentation, withholdMdocClaims } from './formats/mdoc.js';
 import { type SdJwtExpectations, verifySdJwtPresentation } from './formats/sd-jwt.js';
-import { checkVerifierOptions } from './options-check.js';
+import { checkVerifierOptions, snapshotOptions } from './options-check.js';
 import { checkStatusPolicy, type StatusPolicy, withStatus } from './status.js';
 import { decideMdocTrust, decideTrust, untrustedDecision } from './trust.js';
 
@@ -122,8 +123,9 @@ function withTrust<R extends VerificationResult>(result: R, trust: TrustDecision
  * A refused presentation releases no credential value anywhere in its result: not as claims,
  * not mapped by an agreement (an indeterminate decision still carries its mapping), not per
  * mdoc document or as device-signed values. Nor the holder's public key (`keyBinding.jwk`,
- * an mdoc `deviceKey`): the same key in every presentation of a credential would let a
- * relying party that logs refusals link them to one citizen.
+ * an mdoc `deviceKey`), nor an mdoc's MSO `status` reference (its list index): the same key
+ * or index in every presentation of a credential would let a relying party that logs refusals
+ * link them to one citizen.
  */
 function withheld<R extends PresentationResult>(result: R): R {
   const { keyBinding: _kb, deviceKey: _dk, ...rest } = result;
@@ -144,10 +146,12 @@ function withheld<R extends PresentationResult>(result: R): R {
  *   that are not an object, or an unusable mdoc or clock setting
  * @see OpenID4VP 1.0 §8.6 (verifying the presentation)
  */
-export function createVerifier(options: VerifierOptions = {}): Verifier {
+export function createVerifier(given: VerifierOptions = {}): Verifier {
   // null (or a JSON array) from a configuration file would otherwise be a raw TypeError below.
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
+  if (given === null || typeof given !== 'object' || Array.isArray(given))
     throw new ComityUsageError('ERR_USAGE_VERIFIER_OPTION', 'the verifier options must be an object');
+  // The policy is fixed here: the caller's object (and the lists in it) may change later, this copy does not.
+  const options = snapshotOptions(given);
   if (options.status !== undefined) checkStatusPolicy(options.status);
   checkVerifierOptions(options);
   const registryVerifier = options.verifierProfile ?? options.trustRegistry?.verifier;
@@ -246,7 +250,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         );
         return checked.valid ? checked : withheld(checked);
       }
-      const text = typeof presentation === 'string' ? presentation.trim() : new TextDecoder().decode(presentation).trim();
+      // Strict UTF-8: invalid bytes read as U+FFFD would verify a presentation other than the one received.
+      let text: string;
+      try {
+        text = (typeof presentation === 'string' ? presentation : utf8Decode(presentation, 'the presentation')).trim();
+      } catch (e) {
+        return unread(format, toIssue(e));
+      }
       const verified = await verifySdJwtPresentation(text, format === 'dc+sd-jwt', sdJwtConfig, expect, ctx);
       if (!verified.valid) return withheld(registry === undefined ? verified : { ...verified, trust: untrustedDecision(ctx.now()) });
       let trusted: PresentationResult = verified;

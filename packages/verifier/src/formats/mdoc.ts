@@ -98,9 +98,13 @@ export async function verifyMdocPresentation(
   return valid ? merged : withholdMdocClaims(merged);
 }
 
-/** The same result with every claim withheld: merged, device-signed and per document. */
-export function withholdMdocClaims(result: MdocPresentationResult): MdocPresentationResult {
-  const withheld = ({ deviceKey: _dk, ...d }: MdocDocumentResult): MdocDocumentResult => ({
+/**
+ * The same result with every claim withheld: merged, device-signed and per document; and the
+ * MSO `status` reference, whose list index is one per credential (a handle that links every
+ * refusal of it, as the device key would; an SD-JWT VC's `status` goes with its claims).
+ */
+export function withholdMdocClaims({ status: _status, ...result }: MdocPresentationResult): MdocPresentationResult {
+  const withheld = ({ deviceKey: _dk, status: _st, ...d }: MdocDocumentResult): MdocDocumentResult => ({
     ...d,
     valid: false,
     claims: {},
