@@ -141,6 +141,9 @@ function ruleValue(
   return value;
 }
 
+/** Up to this many (leaf, consumed path) pairs, the leaves are compared pair by pair. */
+const SMALL_PAIRS = 4096;
+
 /**
  * The leaves that no consumed path touches (is the leaf, one of its ancestors or one of its
  * descendants). Indexed by path prefixes, so the cost grows with the number of paths, not with
@@ -148,6 +151,11 @@ function ruleValue(
  */
 function untouched(leaves: readonly ClaimPath[], consumed: readonly ClaimPath[]): ClaimPath[] {
   if (consumed.length === 0) return leaves.slice();
+  // A usual credential (tens of claims, a few rules): comparing pairs allocates nothing and is
+  // several times faster than building the index, which pays off only for large claim sets.
+  if (leaves.length * consumed.length <= SMALL_PAIRS) {
+    return leaves.filter((leaf) => !consumed.some((c) => pathCovers(c, leaf) || pathCovers(leaf, c)));
+  }
   const exact = new Set<string>();
   const prefixes = new Set<string>();
   for (const c of consumed) {

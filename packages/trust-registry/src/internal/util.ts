@@ -69,7 +69,8 @@ export function getPath(root: unknown, path: ClaimPath): unknown {
  * Returns false, writing nothing, when a segment is not a string or is `__proto__`.
  */
 export function setPath(root: Record<string, unknown>, path: ClaimPath, value: unknown): boolean {
-  if (path.length === 0 || !path.every((seg) => typeof seg === 'string' && seg !== '__proto__')) return false;
+  if (path.length === 0) return false;
+  for (const seg of path) if (typeof seg !== 'string' || seg === '__proto__') return false;
   let cur: Record<string, unknown> = root;
   const last = path.length - 1;
   for (let i = 0; i <= last; i++) {
