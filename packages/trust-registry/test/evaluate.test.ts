@@ -16,7 +16,20 @@ import {
   verifyAgreementList,
   verifyStatusListJwt,
 } from '../src/index.js';
-import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST, result, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
+import {
+  type KeyedCert,
+  makeCa,
+  makeLeaf,
+  makeSigner,
+  NOW,
+  PID_ISSUANCE,
+  PID_LIST,
+  pidListSource,
+  result,
+  signedAgreementList,
+  WRPAC_ISSUANCE,
+  WRPAC_LIST,
+} from './helpers.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
@@ -339,16 +352,7 @@ describe('evaluateTrust', () => {
     expect(failed.outcome).toBe('rejected');
     expect(result(failed, 'TRUST_LIST_SIGNATURE')).toBe('fail');
     // The next refresh loads: decisions are taken on it again.
-    const fresh = createLoTE({
-      sequence: 4,
-      type: PID_LIST,
-      operator: 'EC',
-      territory: 'EU',
-      issued: NOW,
-      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [f.deCa.cert] }],
-    });
-    f.registry.addSource(await loadLoTE(await signLoTE(fresh, f.seal.signer, [f.seal.cert]), [f.seal.cert], { id: 'eu-pid', loa: 'high' }));
+    f.registry.addSource(await pidListSource(f.seal, f.deCa, { sequence: 4, issued: NOW }));
     expect(f.registry.failures).toHaveLength(0);
     expect((await evaluateTrust(f.registry, pid(f.deIssuer), { now: NOW })).outcome).toBe('accepted');
     // A failure of another id is ended explicitly, and stops decisions until then.
@@ -386,16 +390,7 @@ describe('agreement list freshness', () => {
     const issuer = await makeLeaf('C=DE, CN=DE PID Issuer', ca);
     const fr = await makeSigner('C=FR, CN=FR registrar');
     const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-    const lote = createLoTE({
-      sequence: 1,
-      type: PID_LIST,
-      operator: 'EC',
-      territory: 'EU',
-      issued: NOW,
-      nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-      entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-    });
-    registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid', loa: 'high' }));
+    registry.addSource(await pidListSource(seal, ca, { sequence: 1, issued: NOW }));
     const list: AgreementList = {
       type: 'comity-agreement-list',
       issuer: 'FR',
@@ -404,7 +399,7 @@ describe('agreement list freshness', () => {
       nextUpdate: iso(-DAY),
       agreements: [agreement()],
     };
-    registry.addAgreementList(await verifyAgreementList(await signAgreementList(list, fr.signer, [fr.cert]), [fr.cert]));
+    registry.addAgreementList(await signedAgreementList(list, fr));
     const d = await evaluateTrust(registry, pid(issuer), { now: NOW });
     expect(d.outcome).toBe('indeterminate');
     expect(d.checks.filter((c) => c.code === 'TRUST_LIST_FRESH').map((c) => c.result)).toContain('unknown');

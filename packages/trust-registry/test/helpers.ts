@@ -1,4 +1,15 @@
 import { type Certificate, ComityError, createCertificate, defaultCrypto, type Jwk, KeyUsage, localSigner, type Signer } from '@comity/core';
+import {
+  type AgreementList,
+  createLoTE,
+  type LoTEEntityInput,
+  loadLoTE,
+  signAgreementList,
+  signLoTE,
+  type TrustSource,
+  type VerifiedAgreementList,
+  verifyAgreementList,
+} from '../src/index.js';
 
 export const NOW = new Date('2026-11-26T12:00:00Z');
 const DAY = 86_400_000;
@@ -72,3 +83,30 @@ export async function code(p: Promise<unknown>): Promise<string> {
 
 /** The result of the check `code` in a trust decision (undefined when the decision has no such check). */
 export const result = (d: { checks: readonly { code: string; result: string }[] }, code: string) => d.checks.find((c) => c.code === code)?.result;
+
+/**
+ * The EU PID providers LoTE signed by `seal` and loaded as source `eu-pid` (LoA high): sequence 3,
+ * issued a day before NOW, valid 100 days, listing `entities` (default: German PID provider BD
+ * with the CA `ca`).
+ */
+export async function pidListSource(
+  seal: KeyedCert,
+  ca: KeyedCert,
+  over: { sequence?: number; issued?: Date; entities?: LoTEEntityInput[] } = {},
+): Promise<TrustSource> {
+  const lote = createLoTE({
+    sequence: over.sequence ?? 3,
+    type: PID_LIST,
+    operator: 'EC',
+    territory: 'EU',
+    issued: over.issued ?? new Date(NOW.getTime() - DAY),
+    nextUpdate: new Date(NOW.getTime() + 100 * DAY),
+    entities: over.entities ?? [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
+  });
+  return loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid', loa: 'high' });
+}
+
+/** `list` signed by `registrar` and verified with its certificate. */
+export async function signedAgreementList(list: AgreementList, registrar: KeyedCert): Promise<VerifiedAgreementList> {
+  return verifyAgreementList(await signAgreementList(list, registrar.signer, [registrar.cert]), [registrar.cert]);
+}

@@ -9,18 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AGREEMENT_LIST_TYP,
   type AgreementList,
-  createLoTE,
   evaluateTrust,
-  loadLoTE,
   type RecognitionAgreement,
   type RecognitionScope,
-  signAgreementList,
-  signLoTE,
   type TrustCredential,
   TrustRegistry,
   verifyAgreementList,
 } from '../src/index.js';
-import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST, result } from './helpers.js';
+import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, pidListSource, result, signedAgreementList } from './helpers.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
@@ -51,18 +47,9 @@ async function fixture(agreements: RecognitionAgreement[]): Promise<Fixture> {
   const deIssuer = await makeLeaf('C=DE, O=BD, CN=DE PID Issuer', deCa);
   const frRegistrar = await makeSigner('C=FR, CN=FR registrar');
   const registry = new TrustRegistry({ verifier: { jurisdiction: 'FR' } });
-  const lote = createLoTE({
-    sequence: 3,
-    type: PID_LIST,
-    operator: 'EC',
-    territory: 'EU',
-    issued: new Date(NOW.getTime() - DAY),
-    nextUpdate: new Date(NOW.getTime() + 100 * DAY),
-    entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [deCa.cert] }],
-  });
-  registry.addSource(await loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid', loa: 'high' }));
+  registry.addSource(await pidListSource(seal, deCa));
   const list: AgreementList = { type: 'comity-agreement-list', issuer: 'FR', sequence: 2, issued: iso(-5 * DAY), agreements };
-  registry.addAgreementList(await verifyAgreementList(await signAgreementList(list, frRegistrar.signer, [frRegistrar.cert]), [frRegistrar.cert]));
+  registry.addAgreementList(await signedAgreementList(list, frRegistrar));
   return { registry, deIssuer, frRegistrar };
 }
 
