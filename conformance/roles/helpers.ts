@@ -3,10 +3,11 @@
  * self-signed certificates, an mdoc PID presented by a wallet, and the outcome of a call as a
  * stable code.
  */
-import { type Certificate, ComityError, ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner } from '@comity/core';
+import { type Certificate, ComityError, ComityUsageError, createCertificate, createContext, type Jwk, KeyUsage, localSigner, type Signer } from '@comity/core';
 import { createWallet } from '@comity/holder';
 import { createIssuer } from '@comity/issuer';
 import { createTestDocumentSigner, createTestIaca, type HandoverInput } from '@comity/mdoc';
+import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { createVerifier } from '@comity/verifier';
 
 const ctx = createContext();
@@ -122,4 +123,28 @@ export async function mdocWallet(
     jwkThumbprint: null,
   } as const;
   return { wallet, stored, ds, iaca: iaca.certificate, handover, verifier: createVerifier({ trustAnchors: [iaca.certificate], ctx }) };
+}
+
+/** A PID SD-JWT VC (`age_over_18` and `given_name`, both disclosable; no status) signed by `signer` with `header`, bound to `holderKeys`. */
+export function issuePidSdJwt(signer: Signer, holderKeys: { publicJwk: Jwk }, header: Record<string, unknown> = {}): Promise<string> {
+  return issueSdJwtVc(
+    {
+      vct: 'urn:eudi:pid:1',
+      claims: { age_over_18: true, given_name: 'ERIKA' },
+      disclosable: [['age_over_18'], ['given_name']],
+      holderKey: holderKeys.publicJwk,
+      signer,
+      header,
+    },
+    ctx,
+  );
+}
+
+/** `credential` with both claims disclosed and a KB-JWT signed by `holderKeys` for `binding`. */
+export function presentBothClaims(credential: string, holderKeys: { privateJwk: Jwk }, binding: { nonce: string; audience: string }): Promise<string> {
+  return presentSdJwt(
+    credential,
+    { disclose: [['age_over_18'], ['given_name']], keyBinding: { signer: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ...binding } },
+    ctx,
+  );
 }

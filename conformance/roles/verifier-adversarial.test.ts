@@ -7,11 +7,11 @@
  */
 import { base64Encode, createContext, type Jwk, localSigner, type SignatureAlgorithm } from '@comity/core';
 import { createTestIaca } from '@comity/mdoc';
-import { createKeyBindingJwt, issueSdJwtVc, presentSdJwt, toJsonSerialization } from '@comity/sd-jwt-vc';
+import { createKeyBindingJwt, toJsonSerialization } from '@comity/sd-jwt-vc';
 import { TrustRegistry, x509AnchorSource } from '@comity/trust-registry';
 import { createVerifier, detectFormat, type StatusPolicy, type VerifierOptions } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, issuerPki, mdocWallet, PID_DS_EKU, presentedPidMdoc, selfSignedCertificate } from './helpers.js';
+import { codeOf, issuePidSdJwt, issuerPki, mdocWallet, PID_DS_EKU, presentBothClaims, presentedPidMdoc, selfSignedCertificate } from './helpers.js';
 
 const ctx = createContext();
 const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
@@ -27,22 +27,7 @@ beforeAll(async () => {
 
 /** A PID SD-JWT VC (no status reference), signed by the issuer key with `header`, presented with a KB-JWT bound to `binding`. */
 async function presentPid(header: Record<string, unknown> = {}): Promise<string> {
-  const credential = await issueSdJwtVc(
-    {
-      vct: 'urn:eudi:pid:1',
-      claims: { age_over_18: true, given_name: 'ERIKA' },
-      disclosable: [['age_over_18'], ['given_name']],
-      holderKey: holderKeys.publicJwk,
-      signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
-      header,
-    },
-    ctx,
-  );
-  return presentSdJwt(
-    credential,
-    { disclose: [['age_over_18'], ['given_name']], keyBinding: { signer: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ...binding } },
-    ctx,
-  );
+  return presentBothClaims(await issuePidSdJwt(localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), holderKeys, header), holderKeys, binding);
 }
 
 /** A test mDL (with `status` when given) presented for the OpenID4VP handover of `mdocWallet`. */
@@ -161,16 +146,7 @@ describe('the wallet does not choose the SD-JWT rules', () => {
     const honest = await verifier.verify(await presentPid(), binding);
     expect(codes(honest)).toEqual(['TEST_TYPE_METADATA_REFUSED']);
 
-    const credential = await issueSdJwtVc(
-      {
-        vct: 'urn:eudi:pid:1',
-        claims: { age_over_18: true, given_name: 'ERIKA' },
-        disclosable: [['age_over_18'], ['given_name']],
-        holderKey: holderKeys.publicJwk,
-        signer: localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto),
-      },
-      ctx,
-    );
+    const credential = await issuePidSdJwt(localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), holderKeys);
     const [jwt, ...rest] = credential.split('~');
     const disclosures = rest.filter((d) => d !== '');
     const [protectedHeader, payload, signature] = (jwt as string).split('.') as [string, string, string];

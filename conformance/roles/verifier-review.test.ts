@@ -5,11 +5,10 @@
  * asked only for an mdoc.
  */
 import { base64Encode, createContext, type Jwk, localSigner } from '@comity/core';
-import { issueSdJwtVc, presentSdJwt } from '@comity/sd-jwt-vc';
 import { TrustRegistry, x509AnchorSource } from '@comity/trust-registry';
 import { createVerifier } from '@comity/verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, issuerPki, PID_DS_EKU, presentedPidMdoc } from './helpers.js';
+import { codeOf, issuePidSdJwt, issuerPki, PID_DS_EKU, presentBothClaims, presentedPidMdoc } from './helpers.js';
 
 const ctx = createContext();
 const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
@@ -25,22 +24,7 @@ beforeAll(async () => {
 
 /** A PID SD-JWT VC presented with a KB-JWT bound to `binding` (given_name disclosed). */
 async function presentPid(signer = localSigner(issuerKeys.privateJwk, 'ES256', ctx.crypto), header: Record<string, unknown> = {}): Promise<string> {
-  const credential = await issueSdJwtVc(
-    {
-      vct: 'urn:eudi:pid:1',
-      claims: { age_over_18: true, given_name: 'ERIKA' },
-      disclosable: [['age_over_18'], ['given_name']],
-      holderKey: holderKeys.publicJwk,
-      signer,
-      header,
-    },
-    ctx,
-  );
-  return presentSdJwt(
-    credential,
-    { disclose: [['age_over_18'], ['given_name']], keyBinding: { signer: localSigner(holderKeys.privateJwk, 'ES256', ctx.crypto), ...binding } },
-    ctx,
-  );
+  return presentBothClaims(await issuePidSdJwt(signer, holderKeys, header), holderKeys, binding);
 }
 
 describe('expectations that could not be honoured', () => {
