@@ -29,4 +29,5 @@ export { createLoTE, type LoTEEntityInput, type LoTEInput, signLoTE } from './si
 export { signVical, type VicalInput } from './sign-vical.js';
 export { jwksAnchorSource, type LocalSourceOptions, x509AnchorSource } from './sources.js';
 export { statusAtIndex, type VerifiedStatusList, verifyStatusListJwt } from './status.js';
+export { createTestListOfTheLists, createTestTrustedList, signTestTrustedList, type TestListPointer, type TestTrustedListOptions } from './test-lists.js';
 export * from './types.js';
