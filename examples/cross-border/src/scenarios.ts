@@ -7,7 +7,7 @@ import { type Certificate, type ComityContext, defaultCrypto } from '@comity/cor
 import { FullDate, issueMdoc, verifyIssuerSigned } from '@comity/mdoc';
 import { issueSdJwtVc, verifySdJwtVc, x5cCertificatesOf, x5cIssuerKey } from '@comity/sd-jwt-vc';
 import { evaluateTrust, type TrustCheck, type TrustCredential, type TrustDecision, type TrustOutcome, type TrustRegistry } from '@comity/trust-registry';
-import { buildWorld, ctxAt, loadRegistry, MDL, MDL_NS, type Party, trustConfig, type World } from './world.js';
+import { buildWorld, ctxAt, DIPLOMA, loadRegistry, MDL, MDL_NS, type Party, trustConfig, type World } from './world.js';
 
 /** One scenario's result, as printed by `pnpm demo:cross-border --json`. */
 export interface ScenarioResult {
@@ -135,6 +135,8 @@ export async function runScenarios(options: { world?: World } = {}): Promise<Sce
   const ehic = await sdJwtCredential(world.deEaaIssuer, 'urn:de:ehic:1', { insurance_number: 'A123456789', family_name: 'MUSTERMANN' }, ctx);
   const chPid = await sdJwtCredential(world.chPidIssuer, 'urn:eudi:pid:ch:1', { family_name: 'MÜLLER', given_name: 'HANS', birthdate: '1970-07-07' }, ctx);
   const accessPid = await sdJwtCredential(world.accessLeafAsIssuer, 'urn:eudi:pid:de:1', DE_PID_CLAIMS, ctx);
+  const esDiploma = await sdJwtCredential(world.esDiplomaIssuer, DIPLOMA, { degree: 'Grado en Derecho', family_name: 'GARCÍA', given_name: 'LUCÍA' }, ctx);
+  const itDiploma = await sdJwtCredential(world.itDiplomaIssuer, DIPLOMA, { degree: 'Laurea in Fisica', family_name: 'ROSSI', given_name: 'MARCO' }, ctx);
 
   return [
     await run('de-pid-at-fr-service', 'German PID (SD-JWT VC) at a French service, mapped into the French identity schema', fr, dePid, now),
@@ -147,5 +149,7 @@ export async function runScenarios(options: { world?: World } = {}): Promise<Sce
     await run('list-stale', 'German PID while only a PID providers list past its NextUpdate is available', frStale, dePid, now),
     await run('not-transitive', 'Swiss PID at the French service: FR recognises DE, DE recognises CH, FR does not recognise CH', fr, chPid, now),
     await run('access-ca-as-issuer', 'A "German PID" signed under an access CA (WRPAC list), not a PID provider', fr, accessPid, now),
+    await run('other-national-list-down', "Spanish qualified diploma at the French service while Italy's trusted list is unreachable", fr, esDiploma, now),
+    await run('national-list-down', "Italian qualified diploma while Italy's trusted list is unreachable: retry later", fr, itDiploma, now),
   ];
 }

@@ -1,6 +1,7 @@
 /**
  * The cross-border demo world, generated on the fly with real keys: the Commission's PID and
- * access-CA LoTEs (signed JWS), an mDL VICAL (COSE_Sign1), national bundles, the FR and DE
+ * access-CA LoTEs (signed JWS), an mDL VICAL (COSE_Sign1), the EU list of the trusted lists
+ * (XML-DSig) with Spain's national list and Italy's unreachable, national bundles, the FR and DE
  * registrars' signed agreement lists, the FR agreement status list, and a trust configuration
  * file per verifier, all held in memory and loaded through `loadTrustConfig`.
  */
@@ -22,10 +23,13 @@ import {
 import {
   type AgreementList,
   createLoTE,
+  createTestListOfTheLists,
+  createTestTrustedList,
   loadTrustConfig,
   type RecognitionAgreement,
   signAgreementList,
   signLoTE,
+  signTestTrustedList,
   signVical,
   type TrustConfigFile,
   type TrustRegistry,
@@ -46,6 +50,10 @@ export const WRPAC_ISSUANCE = 'http://uri.etsi.org/19602/SvcType/WRPAC/Issuance'
 export const MDL = 'org.iso.18013.5.1.mDL';
 export const MDL_NS = 'org.iso.18013.5.1';
 export const STATUS_URI = 'https://registry.fr.example/status/agreements';
+/** A qualified electronic attestation of attributes (QEAA): a university diploma. */
+export const DIPLOMA = 'urn:eu:diploma:1';
+const ES_TL = 'https://tl.es.example/tsl.xml';
+const IT_TL = 'https://tl.it.example/tsl.xml';
 const MDL_DS_EKU = '1.0.18013.5.1.2';
 
 async function party(subject: string, opts: { issuer?: Party; ca?: boolean; pathLength?: number; eku?: string[]; now: Date }): Promise<Party> {
@@ -88,6 +96,13 @@ export interface World {
   readonly grDs: Party;
   readonly deIaca: Party;
   readonly deDs: Party;
+  readonly lotlSigner: Party;
+  readonly esTlSigner: Party;
+  readonly itTlSigner: Party;
+  readonly esQeaaCa: Party;
+  readonly esDiplomaIssuer: Party;
+  readonly itQeaaCa: Party;
+  readonly itDiplomaIssuer: Party;
   /** Files by path, as the configuration names them. */
   readonly files: Map<string, Uint8Array>;
 }
@@ -158,6 +173,19 @@ function frAgreements(w: Omit<World, 'files'>): RecognitionAgreement[] {
       validity,
       status: { state: 'active', since: validity.notBefore, statusList: { uri: STATUS_URI, idx: 1 } },
     },
+    // Qualified diplomas (QEAA) from Spain and Italy, anchored in their national trusted lists.
+    ...(['ES', 'IT'] as const).map(
+      (country, i): RecognitionAgreement => ({
+        id: `ra:FR<-${country}:qeaa-diploma`,
+        version: '1.0.0',
+        sequence: 2 + i,
+        recogniser: { jurisdiction: 'FR' },
+        recognised: { jurisdiction: country },
+        scopes: [{ format: 'dc+sd-jwt', types: [DIPLOMA], category: 'qeaa', acceptedClaims: [['degree'], ['family_name'], ['given_name']] }],
+        validity,
+        status: { state: 'active' },
+      }),
+    ),
   ];
 }
 
@@ -244,6 +272,13 @@ export async function buildWorld(now = new Date()): Promise<World> {
   const grDs = await party('C=GR, O=Hellenic Ministry of Transport (demo), CN=GR mDL DS', { ...o, issuer: grIaca, eku: [MDL_DS_EKU] });
   const deIaca = await party('C=DE, O=Kraftfahrt-Bundesamt (demo), CN=DE IACA', { ...o, ca: true, pathLength: 0 });
   const deDs = await party('C=DE, O=Kraftfahrt-Bundesamt (demo), CN=DE mDL DS', { ...o, issuer: deIaca, eku: [MDL_DS_EKU] });
+  const lotlSigner = await party('C=BE, O=European Commission, CN=EU List of Trusted Lists Signer (demo)', o);
+  const esTlSigner = await party('C=ES, O=Ministerio para la Transformación Digital (demo), CN=ES Trusted List Signer', o);
+  const itTlSigner = await party('C=IT, O=AgID (demo), CN=IT Trusted List Signer', o);
+  const esQeaaCa = await party('C=ES, O=FNMT (demo), CN=ES QEAA CA', { ...o, ca: true });
+  const esDiplomaIssuer = await party('C=ES, O=Universidad de Salamanca (demo), CN=Diplomas', { ...o, issuer: esQeaaCa });
+  const itQeaaCa = await party('C=IT, O=InfoCert (demo), CN=IT QEAA CA', { ...o, ca: true });
+  const itDiplomaIssuer = await party('C=IT, O=Università di Bologna (demo), CN=Diplomi', { ...o, issuer: itQeaaCa });
 
   const partial = {
     now,
@@ -267,6 +302,13 @@ export async function buildWorld(now = new Date()): Promise<World> {
     grDs,
     deIaca,
     deDs,
+    lotlSigner,
+    esTlSigner,
+    itTlSigner,
+    esQeaaCa,
+    esDiplomaIssuer,
+    itQeaaCa,
+    itDiplomaIssuer,
   };
   const files = new Map<string, Uint8Array>();
   const put = (name: string, data: string | Uint8Array): void => {
@@ -331,6 +373,16 @@ export async function buildWorld(now = new Date()): Promise<World> {
       [vicalSigner.cert],
     ),
   );
+  // The EU LOTL points to Spain's and Italy's trusted lists (TS 119 612 XML). Italy's cannot be
+  // fetched today: the configuration names no file for it.
+  const signed = (xml: string, signer: Party) => signTestTrustedList(xml, { privateJwk: signer.privateJwk, certificate: signer.cert });
+  const pointers = [
+    { location: ES_TL, territory: 'ES', signer: esTlSigner.cert },
+    { location: IT_TL, territory: 'IT', signer: itTlSigner.cert },
+  ];
+  put('eu-lotl.xml', signed(createTestListOfTheLists(pointers, { now }), lotlSigner));
+  put('es-tl.xml', signed(createTestTrustedList({ territory: 'ES', ca: esQeaaCa.cert, now }), esTlSigner));
+  put('eu-lotl-signer.pem', pem(lotlSigner.cert));
   put('ch-pid-anchors.pem', derToPem(chPidCa.cert.der));
   put('de-eaa-anchors.pem', derToPem(deEaaCa.cert.der));
   put('ec-seal.pem', pem(ecSeal.cert));
@@ -365,6 +417,8 @@ export function trustConfig(verifier: TrustConfigFile['verifier'], pidListFile =
       { id: 'eu-mdl-vical', kind: 'vical', file: 'eu-mdl.vical', signers: ['vical-signer.pem'] },
       { id: 'ch-pid-bundle', kind: 'x509', file: 'ch-pid-anchors.pem', category: 'pid', jurisdiction: 'CH', loa: 'high' },
       { id: 'de-eaa-bundle', kind: 'x509', file: 'de-eaa-anchors.pem', category: 'eaa', jurisdiction: 'DE', loa: 'substantial' },
+      // Only Spain's list is at hand: Italy's pointer has no file, so it is a failure scoped to IT.
+      { id: 'eu-lotl', kind: 'lotl', file: 'eu-lotl.xml', signers: ['eu-lotl-signer.pem'], lists: { [ES_TL]: 'es-tl.xml' } },
     ],
     agreementLists: [
       { file: 'fr-agreements.jws', signers: ['fr-registrar.pem'] },

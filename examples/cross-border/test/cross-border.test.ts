@@ -12,6 +12,8 @@ const EXPECTED: Record<string, { outcome: string; code: string; result: string }
   'list-stale': { outcome: 'indeterminate', code: 'TRUST_LIST_FRESH', result: 'unknown' },
   'not-transitive': { outcome: 'rejected', code: 'TRUST_NOT_TRANSITIVE', result: 'fail' },
   'access-ca-as-issuer': { outcome: 'rejected', code: 'TRUST_CATEGORY_MATCH', result: 'fail' },
+  'other-national-list-down': { outcome: 'accepted', code: 'TRUST_CLAIMS_MAPPED', result: 'pass' },
+  'national-list-down': { outcome: 'indeterminate', code: 'TRUST_LIST_SIGNATURE', result: 'unknown' },
 };
 
 describe('cross-border scenarios', async () => {
@@ -61,6 +63,20 @@ describe('cross-border scenarios', async () => {
     for (const el of ['family_name', 'given_name', 'birth_date', 'document_number', 'age_over_21', 'driving_privileges'])
       expect(dropped).toContain(`org.iso.18013.5.1/${el}`);
     expect(d?.checks.find((c) => c.code === 'TRUST_RULE_AGE_18')?.result).toBe('pass');
+  });
+
+  it('one unreachable national list: a diploma from another country is decided, one from that country is retried', () => {
+    const es = byName.get('other-national-list-down')?.decision;
+    const esList = es?.checks.find((c) => c.code === 'TRUST_LIST_SIGNATURE');
+    expect(esList?.result).toBe('pass');
+    expect(esList?.evidence?.notConsultedTerritories).toBe('IT');
+    expect(esList?.evidence?.notConsultedErrors).toBe('ERR_TRUST_LIST_MISSING');
+    expect(es?.agreement?.id).toBe('ra:FR<-ES:qeaa-diploma');
+    expect(es?.mappedClaims).toEqual({ degree: 'Grado en Derecho', family_name: 'GARCÍA', given_name: 'LUCÍA' });
+    const it = byName.get('national-list-down')?.decision;
+    expect(it?.checks.find((c) => c.code === 'TRUST_LIST_SIGNATURE')?.evidence).toMatchObject({ error: 'ERR_TRUST_LIST_MISSING', territory: 'IT' });
+    expect(it?.checks.find((c) => c.code === 'TRUST_ISSUER_ANCHORED')?.result).toBe('unknown');
+    expect(it?.mappedClaims).toEqual({});
   });
 
   it('never stops early except on a list signature failure', () => {
