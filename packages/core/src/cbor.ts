@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { ComityError } from './errors.js';
+import { ComityError, ComityUsageError } from './errors.js';
 
 /**
  * A decoded CBOR tag other than 24, kept with its number (tdate is tag 0, full-date tag 1004).
@@ -84,6 +84,11 @@ export interface DecodeLimits {
   /** Deepest accepted nesting of arrays, maps and tags (default 48). */
   readonly maxDepth?: number;
   /**
+   * Most data items decoded, every array, map, tag and scalar counted (default 262,144). The
+   * byte limit alone let 8 MiB of one-byte empty maps become about 1.7 GB of heap.
+   */
+  readonly maxItems?: number;
+  /**
    * Prefix of the error codes (default `ERR_CBOR`): a format keeps its own family, e.g.
    * `ERR_MDOC_CBOR` gives `ERR_MDOC_CBOR_TRUNCATED`.
    */
@@ -140,6 +145,15 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
 }
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 48;
+const DEFAULT_MAX_ITEMS = 262_144;
+
+/** A limit as given, or its default; anything but a whole number >= 0 would switch the check off. */
+function limit(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new ComityUsageError('ERR_USAGE_CBOR_LIMITS', `${name} must be a whole number >= 0`);
+  return value;
+}
 
 /** The ends of the codes the decoder raises, after the caller's prefix. */
 type Failure = 'MALFORMED' | 'TRUNCATED' | 'TOO_LARGE' | 'TOO_DEEP' | 'INDEFINITE_LENGTH' | 'DUPLICATE_KEY' | 'UNSUPPORTED' | 'UTF8' | 'TRAILING_BYTES';
@@ -148,12 +162,17 @@ class Reader {
   pos = 0;
   #view: DataView | undefined;
   notPreferred = false;
+  /** Items still allowed (maxItems counts down). */
+  itemsLeft: number;
   constructor(
     readonly buf: Uint8Array,
     readonly maxDepth: number,
+    maxItems: number,
     readonly spans: WeakMap<object, Uint8Array> | undefined,
     readonly codePrefix: string,
-  ) {}
+  ) {
+    this.itemsLeft = maxItems;
+  }
 
   fail(failure: Failure, message: string): ComityError {
     return cborError(this.codePrefix, failure, message);
@@ -221,6 +240,7 @@ class Reader {
 
   item(depth: number, asKey = false): CborValue {
     if (depth > this.maxDepth) throw this.fail('TOO_DEEP', 'CBOR nesting is too deep');
+    if (--this.itemsLeft < 0) throw this.fail('TOO_LARGE', 'CBOR input has too many items');
     this.need(1);
     const begin = this.pos;
     const ib = this.buf[this.pos++] as number;
@@ -275,8 +295,10 @@ class Reader {
         const len = this.length(info);
         // Every element takes at least one byte: refuse lengths the input cannot hold.
         if (len > this.buf.length - this.pos) throw this.fail('TRUNCATED', 'CBOR input is truncated');
-        const out: CborValue[] = new Array(len);
-        for (let i = 0; i < len; i++) out[i] = this.item(depth + 1);
+        // Grown as elements decode, never sized from the declared length: nested heads that each
+        // declare the rest of the input would otherwise reserve depth x input size before failing.
+        const out: CborValue[] = [];
+        for (let i = 0; i < len; i++) out.push(this.item(depth + 1));
         if (this.spans !== undefined) this.spans.set(out, this.buf.subarray(begin, this.pos));
         return out;
       }
@@ -395,17 +417,20 @@ function cborError(prefix: string, failure: Failure, message: string): ComityErr
  * const value = decodeCbor(bytes, { maxBytes: 1 << 20, maxDepth: 16 });
  * if (!(value instanceof Map)) throw new Error('not a map');
  * ```
- * @throws ComityError `<prefix>_MALFORMED`, `_TRUNCATED`, `_TOO_LARGE`, `_TOO_DEEP`, `_INDEFINITE_LENGTH`,
+ * @throws ComityError `<prefix>_MALFORMED`, `_TRUNCATED`, `_TOO_LARGE` (bytes or items), `_TOO_DEEP`, `_INDEFINITE_LENGTH`,
  *   `_DUPLICATE_KEY`, `_UNSUPPORTED`, `_UTF8`, `_TRAILING_BYTES` with the prefix `ERR_CBOR` unless
- *   `limits.codePrefix` says otherwise
+ *   `limits.codePrefix` says otherwise; ComityUsageError `ERR_USAGE_CBOR_LIMITS` for a limit that is not a whole number >= 0
  * @see RFC 8949 §5.3 (validity), §4.1 (preferred serialization)
  */
 export function decodeCbor(bytes: Uint8Array, limits: DecodeLimits = {}, notes?: DecodeNotes): CborValue {
   const codePrefix = limits.codePrefix ?? 'ERR_CBOR';
   if (!(bytes instanceof Uint8Array)) throw cborError(codePrefix, 'MALFORMED', 'CBOR input is not a byte array');
   if (bytes.length === 0) throw cborError(codePrefix, 'TRUNCATED', 'CBOR input is empty');
-  if (bytes.length > (limits.maxBytes ?? DEFAULT_MAX_BYTES)) throw cborError(codePrefix, 'TOO_LARGE', 'CBOR input exceeds the size limit');
-  const reader = new Reader(bytes, limits.maxDepth ?? DEFAULT_MAX_DEPTH, notes?.spans, codePrefix);
+  const maxBytes = limit(limits.maxBytes, DEFAULT_MAX_BYTES, 'maxBytes');
+  const maxDepth = limit(limits.maxDepth, DEFAULT_MAX_DEPTH, 'maxDepth');
+  const maxItems = limit(limits.maxItems, DEFAULT_MAX_ITEMS, 'maxItems');
+  if (bytes.length > maxBytes) throw cborError(codePrefix, 'TOO_LARGE', 'CBOR input exceeds the size limit');
+  const reader = new Reader(bytes, maxDepth, maxItems, notes?.spans, codePrefix);
   const value = reader.item(0);
   if (reader.pos !== bytes.length) throw cborError(codePrefix, 'TRAILING_BYTES', 'CBOR input has trailing bytes');
   if (notes !== undefined && reader.notPreferred) notes.notPreferred = true;
