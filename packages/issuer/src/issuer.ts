@@ -21,6 +21,7 @@ import { issueMdoc, type MsoDigestAlgorithm } from '@comity/mdoc';
 import { issueSdJwtVc } from '@comity/sd-jwt-vc';
 import {
   checkDecoys,
+  checkDigestAlgorithm,
   checkHolderKey,
   checkOptions,
   checkStatus,
@@ -29,9 +30,9 @@ import {
   checkVctIntegrity,
   copyClaims,
   copyDisclosable,
-  copyJsonMember,
   copyKeyAuthorizations,
   copyNameSpaces,
+  guardSigner,
 } from './internal/request-check.js';
 
 /** Who issues, and with which key. */
@@ -45,6 +46,8 @@ export interface IssuerOptions {
   /** The issuer's certificate chain, leaf first, without the root: sent as `x5c` / `x5chain`. */
   readonly certificateChain?: readonly Certificate[];
   readonly ctx?: ComityContext;
+  /** How long one signature may take before `issue` gives up with `ERR_ISSUER_SIGNER_TIMEOUT` (default 60 000 ms). */
+  readonly signerTimeoutMs?: number;
 }
 
 /** Validity of a credential, in whole seconds; the same rule for both formats. */
@@ -116,11 +119,17 @@ export interface Issuer {
  *   `ERR_USAGE_CERTIFICATE_CHAIN`; from `issue`: `ERR_USAGE_CREDENTIAL_REQUEST` (a request member of the wrong shape),
  *   `ERR_USAGE_FORMAT`, `ERR_USAGE_CLAIM_CONFLICT`, `ERR_USAGE_SD_PATH`, `ERR_USAGE_CERTIFICATE_CHAIN`, `ERR_USAGE_MDOC_ISSUE`,
  *   and the other usage errors of `issueSdJwtVc` and `issueMdoc`
+ * @throws ComityError from `issue`, when the signer fails: `ERR_ISSUER_SIGNER_FAILED` (it threw or rejected; the value is the
+ *   `cause`), `ERR_ISSUER_SIGNER_TIMEOUT` (no answer within `signerTimeoutMs`), `ERR_ISSUER_SIGNATURE_MALFORMED` (not a byte
+ *   array of the raw signature length of its `alg`)
  * @see draft-ietf-oauth-sd-jwt-vc §3; ISO/IEC 18013-5:2021 §9.1.2.4
  */
 export function createIssuer(options: IssuerOptions): Issuer {
-  const { signer, issuerId, kid, certificateChain } = checkOptions(options);
-  const ctx = options.ctx ?? createContext();
+  const checked = checkOptions(options);
+  const { issuerId, kid, certificateChain } = checked;
+  // What the formats call: the signer's alg and sign as they were here, its failures and answers checked.
+  const signer = guardSigner(checked.signer, options.signer, checked.signerTimeoutMs);
+  const ctx = checked.ctx ?? createContext();
   // kid is kept next to x5c (RFC 7515 §4.1.4 allows both): a verifier that resolves keys by kid
   // (issuer metadata, pinned keys) needs it, one that trusts the chain ignores it.
   const header: Record<string, unknown> = {};
@@ -147,7 +156,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
         expiresAt,
         ...(notBefore === undefined ? {} : { notBefore }),
         ...(issuerId === undefined ? {} : { issuer: issuerId }),
-        ...(status === undefined ? {} : { status: copyJsonMember(status, 'status') }),
+        ...(status === undefined ? {} : { status }),
         ...(vctIntegrity === undefined ? {} : { vctIntegrity }),
         ...(decoys === undefined ? {} : { decoys }),
         header,
@@ -167,6 +176,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
     const { notBefore, expiresAt } = checkValidity(request.validity, now, 'mso_mdoc');
     const keyAuthorizations = copyKeyAuthorizations(request.keyAuthorizations);
     const status = checkStatus(request.status);
+    const digestAlgorithm = checkDigestAlgorithm(request.digestAlgorithm);
     const bytes = await issueMdoc({
       docType: request.docType,
       nameSpaces,
@@ -174,7 +184,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
       signer,
       certificateChain,
       validity: { signed, validFrom: notBefore === undefined ? signed : new Date(notBefore * 1000), validUntil: new Date(expiresAt * 1000) },
-      ...(request.digestAlgorithm === undefined ? {} : { digestAlgorithm: request.digestAlgorithm }),
+      ...(digestAlgorithm === undefined ? {} : { digestAlgorithm }),
       ...(keyAuthorizations === undefined ? {} : { keyAuthorizations }),
       ...(status === undefined ? {} : { status }),
       ctx,

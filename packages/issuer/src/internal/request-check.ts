@@ -5,7 +5,21 @@
  *
  * @module
  */
-import { type Certificate, type ClaimPath, ComityError, ComityUsageError, isPlainObject, type Jwk, parsePublicJwk, type Signer } from '@comity/core';
+import {
+  algorithmInfo,
+  type Certificate,
+  type ClaimPath,
+  type ComityContext,
+  ComityError,
+  ComityUsageError,
+  isPlainObject,
+  isSignatureAlgorithm,
+  type Jwk,
+  parsePublicJwk,
+  type Signer,
+  Tagged,
+} from '@comity/core';
+import { FullDate, type MsoDigestAlgorithm } from '@comity/mdoc';
 import { copyJsonValue, isClaimPath, MAX_DECOYS } from '@comity/sd-jwt-vc';
 import { parseStatusReference } from '@comity/status-list';
 
@@ -19,14 +33,25 @@ export interface CheckedOptions {
   readonly issuerId: string | undefined;
   readonly kid: string | undefined;
   readonly certificateChain: readonly Certificate[];
+  readonly ctx: ComityContext | undefined;
+  readonly signerTimeoutMs: number;
 }
 
+/** How long `issue` waits for one signature by default (an HSM or KMS round trip is far shorter). */
+export const DEFAULT_SIGNER_TIMEOUT_MS = 60_000;
+
+/**
+ * The options, checked and captured: the signer's `alg` and `sign` are read once, and each
+ * certificate is a frozen copy, so that changing the options later changes no credential.
+ */
 export function checkOptions(options: unknown): CheckedOptions {
   if (!isPlainObject(options)) throw new ComityUsageError('ERR_USAGE_ISSUER_OPTIONS', 'createIssuer needs an options object');
-  const { signer, issuerId, kid, certificateChain } = options;
-  if (typeof signer !== 'object' || signer === null || typeof (signer as Signer).sign !== 'function' || typeof (signer as Signer).alg !== 'string') {
-    throw new ComityUsageError('ERR_USAGE_SIGNER', 'createIssuer needs a Signer');
-  }
+  const { signer, issuerId, kid, certificateChain, ctx, signerTimeoutMs } = options;
+  if (typeof signer !== 'object' || signer === null) throw new ComityUsageError('ERR_USAGE_SIGNER', 'createIssuer needs a Signer');
+  const { alg, sign } = signer as Signer;
+  if (typeof sign !== 'function' || typeof alg !== 'string') throw new ComityUsageError('ERR_USAGE_SIGNER', 'createIssuer needs a Signer');
+  // The JWS and COSE alg is the signer's: one comity cannot name (none, HS256, es256) gives a credential no verifier accepts.
+  if (!isSignatureAlgorithm(alg)) throw new ComityUsageError('ERR_USAGE_SIGNER', 'signer.alg is not a supported signature algorithm');
   for (const [name, value] of [
     ['issuerId', issuerId],
     ['kid', kid],
@@ -34,14 +59,70 @@ export function checkOptions(options: unknown): CheckedOptions {
     if (value !== undefined && (typeof value !== 'string' || value.length === 0))
       throw new ComityUsageError('ERR_USAGE_ISSUER_OPTIONS', `${name} must be a non-empty string`);
   }
+  if (
+    ctx !== undefined &&
+    (typeof ctx !== 'object' || ctx === null || typeof (ctx as ComityContext).now !== 'function' || typeof (ctx as ComityContext).crypto !== 'object')
+  )
+    throw new ComityUsageError('ERR_USAGE_ISSUER_OPTIONS', 'ctx must be a ComityContext');
+  if (
+    signerTimeoutMs !== undefined &&
+    !(Number.isSafeInteger(signerTimeoutMs) && (signerTimeoutMs as number) > 0 && (signerTimeoutMs as number) <= 2_147_483_647)
+  )
+    throw new ComityUsageError('ERR_USAGE_ISSUER_OPTIONS', 'signerTimeoutMs must be a positive whole number of milliseconds');
   if (certificateChain !== undefined && !Array.isArray(certificateChain))
     throw new ComityUsageError('ERR_USAGE_CERTIFICATE_CHAIN', 'certificateChain must be an array of Certificates');
-  const chain: Certificate[] = [...((certificateChain as unknown[] | undefined) ?? [])] as Certificate[];
-  for (const c of chain) {
-    if (typeof c !== 'object' || c === null || !(c.der instanceof Uint8Array) || c.der.length === 0)
+  const chain = ((certificateChain as unknown[] | undefined) ?? []).map((c) => {
+    const der = typeof c === 'object' && c !== null ? (c as Certificate).der : undefined;
+    if (!(der instanceof Uint8Array) || der.length === 0)
       throw new ComityUsageError('ERR_USAGE_CERTIFICATE_CHAIN', 'certificateChain holds an entry that is not a Certificate');
-  }
-  return { signer: signer as Signer, issuerId: issuerId as string | undefined, kid: kid as string | undefined, certificateChain: chain };
+    return Object.freeze({ ...(c as Certificate), der: new Uint8Array(der) });
+  });
+  return {
+    signer: { alg, sign, ...((signer as Signer).publicJwk === undefined ? {} : { publicJwk: (signer as Signer).publicJwk as Jwk }) },
+    issuerId: issuerId as string | undefined,
+    kid: kid as string | undefined,
+    certificateChain: chain,
+    ctx: ctx as ComityContext | undefined,
+    signerTimeoutMs: (signerTimeoutMs as number | undefined) ?? DEFAULT_SIGNER_TIMEOUT_MS,
+  };
+}
+
+// An RSA signature is as long as the modulus: 2048 bits at least (the holder key rule), 16384 at most.
+const RSA_SIGNATURE_BYTES = { min: 256, max: 2048 } as const;
+
+/**
+ * The signer as the formats call it: `sign` bound to the captured function, its failure (any
+ * thrown value, or no answer within `timeoutMs`) an `ERR_ISSUER_SIGNER_FAILED` with the value
+ * as `cause`, and its answer refused unless it is a byte array of the algorithm's length
+ * (`ERR_ISSUER_SIGNATURE_MALFORMED`: a DER ECDSA signature or one of another algorithm).
+ */
+export function guardSigner(captured: Signer, original: object, timeoutMs: number): Signer {
+  const { alg, sign } = captured;
+  const expected = algorithmInfo(alg).sigLength;
+  return Object.freeze({
+    alg,
+    ...(captured.publicJwk === undefined ? {} : { publicJwk: captured.publicJwk }),
+    async sign(data: Uint8Array): Promise<Uint8Array> {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let signature: unknown;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new ComityError('ERR_ISSUER_SIGNER_TIMEOUT', `the signer gave no signature within ${timeoutMs} ms`)), timeoutMs);
+        });
+        signature = await Promise.race([(async () => sign.call(original, data))(), timeout]);
+      } catch (cause) {
+        if (cause instanceof ComityError && cause.code === 'ERR_ISSUER_SIGNER_TIMEOUT') throw cause;
+        throw new ComityError('ERR_ISSUER_SIGNER_FAILED', 'the signer failed', { cause });
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!(signature instanceof Uint8Array)) throw new ComityError('ERR_ISSUER_SIGNATURE_MALFORMED', 'the signer did not return a byte array');
+      const n = signature.length;
+      if (expected > 0 ? n !== expected : n < RSA_SIGNATURE_BYTES.min || n > RSA_SIGNATURE_BYTES.max)
+        throw new ComityError('ERR_ISSUER_SIGNATURE_MALFORMED', `the signer returned ${n} bytes, not a raw ${alg} signature`, { details: { alg, length: n } });
+      return new Uint8Array(signature);
+    },
+  });
 }
 
 /** The wallet's key, the same rule for both formats: a supported public JWK. */
@@ -90,14 +171,16 @@ export function checkValidity(value: unknown, now: number, format: 'dc+sd-jwt' |
 export function checkStatus(value: unknown): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) refuse('status must be an object');
+  // Copied (JSON values only) before it is checked: what is checked is what is signed.
+  const copy = copyJson(value, ['status']) as Record<string, unknown>;
   try {
     // The verifiers' own reading of a reference: what the issuer writes, they can read.
-    parseStatusReference(value);
+    parseStatusReference(copy);
   } catch (e) {
     if (e instanceof ComityError) refuse('status must be { status_list: { idx: a non-negative integer, uri: an absolute URI } }');
     throw e;
   }
-  return { ...value, status_list: { ...(value.status_list as Record<string, unknown>) } };
+  return copy;
 }
 
 // SRI hash expressions comity can check, with their digest lengths in base64 characters (no padding).
@@ -132,11 +215,6 @@ export function copyClaims(value: unknown): Record<string, unknown> {
     if (Object.hasOwn(value, name)) throw new ComityUsageError('ERR_USAGE_CLAIM_CONFLICT', `claims must not hold "${name}": the issuer sets it`);
   }
   return copyJson(value, ['claims']) as Record<string, unknown>;
-}
-
-/** A copy of a JSON member of the request (`status` of an SD-JWT VC), checked as `claims` are. */
-export function copyJsonMember<T>(value: T, name: string): T {
-  return copyJson(value, [name]) as T;
 }
 
 function copyJson(value: unknown, path: ClaimPath): unknown {
@@ -178,9 +256,53 @@ export function copyNameSpaces(value: unknown): Record<string, Record<string, un
   for (const ns of Object.keys(value)) {
     const elements = value[ns];
     if (!isPlainObject(elements) || Object.keys(elements).length === 0) refuse('each namespace in nameSpaces must be an object with at least one element');
-    Object.defineProperty(out, ns, { value: { ...elements }, enumerable: true, writable: true, configurable: true });
+    const copy: Record<string, unknown> = {};
+    for (const [id, v] of Object.entries(elements)) define(copy, id, copyElementValue(v, 0));
+    define(out, ns, copy);
   }
   return out;
+}
+
+function define(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+// The nesting issueMdoc encodes (depth 0 is the element value itself).
+const MAX_ELEMENT_DEPTH = 32;
+
+/**
+ * A deep copy of an mdoc element value, made before anything is awaited: issueMdoc encodes
+ * each element after the digest of the one before, so a value changed meanwhile would be
+ * signed. Containers and byte strings are copied; values it cannot encode are passed on for
+ * issueMdoc to refuse with its own code.
+ */
+function copyElementValue(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > MAX_ELEMENT_DEPTH) throw new ComityUsageError('ERR_USAGE_ELEMENT_VALUE', 'element value is nested too deeply');
+  if (value instanceof Uint8Array) return new Uint8Array(value);
+  if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof FullDate) return new FullDate(value.value);
+  if (value instanceof Tagged) return new Tagged(value.tag, copyElementValue(value.value, depth + 1) as Tagged['value']);
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    // Holes stay holes (issueMdoc refuses them like undefined).
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = copyElementValue(value[i], depth + 1);
+    return out;
+  }
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, copyElementValue(v, depth + 1)]));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) define(out, k, copyElementValue(v, depth + 1));
+    return out;
+  }
+  return value;
+}
+
+/** The MSO digest algorithm: one of the three names (a non-string would reach the MSO as it is). */
+export function checkDigestAlgorithm(value: unknown): MsoDigestAlgorithm | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'SHA-256' && value !== 'SHA-384' && value !== 'SHA-512') throw new ComityUsageError('ERR_USAGE_MDOC_ISSUE', 'unsupported digest algorithm');
+  return value;
 }
 
 type KeyAuthorizations = { nameSpaces?: string[]; dataElements?: Record<string, string[]> };
@@ -188,20 +310,25 @@ type KeyAuthorizations = { nameSpaces?: string[]; dataElements?: Record<string, 
 export function copyKeyAuthorizations(value: unknown): KeyAuthorizations | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) refuse('keyAuthorizations must be an object');
-  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  // Each member read once and copied before it is checked.
+  const strings = (v: unknown): string[] | undefined => {
+    const copy: unknown = Array.isArray(v) ? [...v] : v;
+    return Array.isArray(copy) && copy.every((s) => typeof s === 'string') ? copy : undefined;
+  };
+  const { nameSpaces, dataElements } = value;
   const out: KeyAuthorizations = {};
-  if (value.nameSpaces !== undefined) {
-    if (!strings(value.nameSpaces)) refuse('keyAuthorizations.nameSpaces must be an array of strings');
-    out.nameSpaces = [...value.nameSpaces];
+  if (nameSpaces !== undefined) {
+    const copy = strings(nameSpaces);
+    if (copy === undefined) refuse('keyAuthorizations.nameSpaces must be an array of strings');
+    out.nameSpaces = copy;
   }
-  if (value.dataElements !== undefined) {
-    const de = value.dataElements;
-    if (!isPlainObject(de)) refuse('keyAuthorizations.dataElements must be an object');
+  if (dataElements !== undefined) {
+    if (!isPlainObject(dataElements)) refuse('keyAuthorizations.dataElements must be an object');
     const copy: Record<string, string[]> = {};
-    for (const ns of Object.keys(de)) {
-      const els = de[ns];
-      if (!strings(els)) refuse('keyAuthorizations.dataElements must map namespaces to arrays of strings');
-      Object.defineProperty(copy, ns, { value: [...els], enumerable: true, writable: true, configurable: true });
+    for (const [ns, els] of Object.entries(dataElements)) {
+      const list = strings(els);
+      if (list === undefined) refuse('keyAuthorizations.dataElements must map namespaces to arrays of strings');
+      define(copy, ns, list);
     }
     out.dataElements = copy;
   }
