@@ -38,8 +38,9 @@ function rsaKeys(bits: number): { publicJwk: Jwk; privateJwk: Jwk } {
   return { publicJwk: pair.publicKey.export({ format: 'jwk' }) as Jwk, privateJwk: pair.privateKey.export({ format: 'jwk' }) as Jwk };
 }
 
-async function ecRoot(subject = 'C=FR, CN=Review Root') {
-  const keys = await defaultCrypto.generateKeyPair('ES256');
+/** A self-signed root CA, with an ES256 key unless `given`. */
+async function ecRoot(subject = 'C=FR, CN=Review Root', given?: { publicJwk: Jwk; privateJwk: Jwk }) {
+  const keys = given ?? (await defaultCrypto.generateKeyPair('ES256'));
   const cert = await createCertificate({
     subject,
     publicJwk: keys.publicJwk,
@@ -267,25 +268,8 @@ describe('X.509 review: RSA subject public keys', async () => {
   });
 
   it('an RSA root with a real 3072-bit key still anchors a chain it signed', async () => {
-    const keys = rsaKeys(3072);
-    const rsaRoot = await createCertificate({
-      subject: 'C=FR, CN=RSA 3072 Root',
-      publicJwk: keys.publicJwk,
-      signingKey: keys.privateJwk,
-      notBefore: t0,
-      notAfter: new Date(+t0 + 3650 * day),
-      ca: true,
-      keyUsage: KeyUsage.keyCertSign,
-    });
-    const leafKeys = await defaultCrypto.generateKeyPair('ES256');
-    const leaf = await createCertificate({
-      subject: 'C=FR, CN=Leaf',
-      publicJwk: leafKeys.publicJwk,
-      issuer: rsaRoot,
-      signingKey: keys.privateJwk,
-      notBefore: t0,
-      notAfter: new Date(+t0 + 365 * day),
-    });
+    const { cert: rsaRoot, keys } = await ecRoot('C=FR, CN=RSA 3072 Root', rsaKeys(3072));
+    const leaf = await createCertificate(await leafTemplate(rsaRoot, keys.privateJwk));
     expect(await outcome(validateCertificateChain([leaf], { now, anchors: [rsaRoot] }))).toBe('OK');
   });
 });
