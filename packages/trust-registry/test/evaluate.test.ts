@@ -24,6 +24,7 @@ import {
   NOW,
   PID_ISSUANCE,
   PID_LIST,
+  pidAgreement,
   pidListSource,
   result,
   signedAgreementList,
@@ -35,31 +36,19 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 
 function agreement(over: Partial<RecognitionAgreement> = {}): RecognitionAgreement {
-  return {
-    id: 'ra:FR<-DE:pid',
-    version: '1.0.0',
-    sequence: 1,
-    recogniser: { jurisdiction: 'FR' },
-    recognised: { jurisdiction: 'DE' },
-    scopes: [
-      {
-        format: 'dc+sd-jwt',
-        types: ['urn:eudi:pid:de:1'],
-        category: 'pid',
-        minLoA: 'substantial',
-        mapping: {
-          targetSchema: 'fr',
-          rules: [
-            { from: ['family_name'], to: ['nom'], required: true },
-            { from: ['birthdate'], to: ['naissance'], transform: 'date-iso' },
-          ],
-        },
+  return pidAgreement(
+    {
+      minLoA: 'substantial',
+      mapping: {
+        targetSchema: 'fr',
+        rules: [
+          { from: ['family_name'], to: ['nom'], required: true },
+          { from: ['birthdate'], to: ['naissance'], transform: 'date-iso' },
+        ],
       },
-    ],
-    validity: { notBefore: iso(-30 * DAY), notAfter: iso(300 * DAY) },
-    status: { state: 'active' },
-    ...over,
-  };
+    },
+    over,
+  );
 }
 
 interface Fixture {

@@ -4,6 +4,8 @@ import {
   createLoTE,
   type LoTEEntityInput,
   loadLoTE,
+  type RecognitionAgreement,
+  type RecognitionScope,
   signAgreementList,
   signLoTE,
   type TrustSource,
@@ -109,4 +111,20 @@ export async function pidListSource(
 /** `list` signed by `registrar` and verified with its certificate. */
 export async function signedAgreementList(list: AgreementList, registrar: KeyedCert): Promise<VerifiedAgreementList> {
   return verifyAgreementList(await signAgreementList(list, registrar.signer, [registrar.cert]), [registrar.cert]);
+}
+
+/** FR's agreement recognising German PIDs (SD-JWT VC, category pid), valid from 30 days before NOW to 300 after; `scope` and `over` amend it. */
+export function pidAgreement(scope: Partial<RecognitionScope> = {}, over: Partial<RecognitionAgreement> = {}): RecognitionAgreement {
+  const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+  return {
+    id: 'ra:FR<-DE:pid',
+    version: '1.0.0',
+    sequence: 1,
+    recogniser: { jurisdiction: 'FR' },
+    recognised: { jurisdiction: 'DE' },
+    scopes: [{ format: 'dc+sd-jwt', types: ['urn:eudi:pid:de:1'], category: 'pid', ...scope }],
+    validity: { notBefore: iso(-30 * DAY), notAfter: iso(300 * DAY) },
+    status: { state: 'active' },
+    ...over,
+  };
 }

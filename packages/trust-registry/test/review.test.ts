@@ -18,26 +18,28 @@ import {
   verifyStatusListJwt,
   x509AnchorSource,
 } from '../src/index.js';
-import { code, type KeyedCert, makeCa, makeLeaf, makeSigner, NOT_AFTER, NOW, PID_ISSUANCE, PID_LIST, result, WRPAC_ISSUANCE, WRPAC_LIST } from './helpers.js';
+import {
+  code,
+  type KeyedCert,
+  makeCa,
+  makeLeaf,
+  makeSigner,
+  NOT_AFTER,
+  NOW,
+  PID_ISSUANCE,
+  PID_LIST,
+  pidAgreement,
+  result,
+  WRPAC_ISSUANCE,
+  WRPAC_LIST,
+} from './helpers.js';
 import { lotl, nationalTl, signXml } from './tl-xml.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 const b64 = (c: Certificate) => Buffer.from(c.der).toString('base64');
 
-function agreement(over: Partial<RecognitionAgreement> = {}): RecognitionAgreement {
-  return {
-    id: 'ra:FR<-DE:pid',
-    version: '1.0.0',
-    sequence: 1,
-    recogniser: { jurisdiction: 'FR' },
-    recognised: { jurisdiction: 'DE' },
-    scopes: [{ format: 'dc+sd-jwt', types: ['urn:eudi:pid:de:1'], category: 'pid' }],
-    validity: { notBefore: iso(-30 * DAY), notAfter: iso(300 * DAY) },
-    status: { state: 'active' },
-    ...over,
-  };
-}
+const agreement = (over: Partial<RecognitionAgreement> = {}): RecognitionAgreement => pidAgreement({}, over);
 
 async function agreementList(signer: KeyedCert, agreements: RecognitionAgreement[], over: Partial<AgreementList> = {}) {
   const list: AgreementList = { type: 'comity-agreement-list', issuer: 'FR', sequence: 1, issued: iso(-5 * DAY), agreements, ...over };

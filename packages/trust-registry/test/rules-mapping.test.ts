@@ -11,29 +11,16 @@ import {
   type AgreementList,
   evaluateTrust,
   type RecognitionAgreement,
-  type RecognitionScope,
   type TrustCredential,
   TrustRegistry,
   verifyAgreementList,
 } from '../src/index.js';
-import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, pidListSource, result, signedAgreementList } from './helpers.js';
+import { type KeyedCert, makeCa, makeLeaf, makeSigner, NOW, pidAgreement, pidListSource, result, signedAgreementList } from './helpers.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 
-function agreement(scope: Partial<RecognitionScope> = {}, over: Partial<RecognitionAgreement> = {}): RecognitionAgreement {
-  return {
-    id: 'ra:FR<-DE:pid',
-    version: '1.0.0',
-    sequence: 1,
-    recogniser: { jurisdiction: 'FR' },
-    recognised: { jurisdiction: 'DE' },
-    scopes: [{ format: 'dc+sd-jwt', types: ['urn:eudi:pid:de:1'], category: 'pid', ...scope }],
-    validity: { notBefore: iso(-30 * DAY), notAfter: iso(300 * DAY) },
-    status: { state: 'active' },
-    ...over,
-  };
-}
+const agreement = pidAgreement;
 
 interface Fixture {
   registry: TrustRegistry;
