@@ -52,8 +52,7 @@ export interface IssueSdJwtInput {
  * @throws ComityUsageError `ERR_USAGE_SD_PATH` when a path is malformed or names no claim; `ERR_USAGE_RESERVED_CLAIM` for a claim named
  *   `_sd`, `...` or `_sd_alg`, or a claim named `__proto__` that is not selectively disclosable; `ERR_USAGE_DECOYS` for decoys that
  *   are not whole numbers, or more than {@link MAX_DECOYS} in all; `ERR_USAGE_CLAIM_VALUE` for a claim that is not a JSON value (NaN,
- *   Infinity, a BigInt, a Date, a Map, an array hole, a cycle, nesting deeper than verifiers accept). An object member set to
- *   `undefined` is absent, as in JSON text.
+ *   Infinity, `undefined`, a BigInt, a Date, a Map, an array hole, a cycle, nesting deeper than verifiers accept)
  * @see RFC 9901 §4.2
  */
 export async function issueSdJwt(input: IssueSdJwtInput, ctx: ComityContext): Promise<string> {
