@@ -5,22 +5,11 @@
  *
  * @module
  */
-import {
-  base64urlDecode,
-  base64urlEncode,
-  type ClaimPath,
-  type ComityContext,
-  ComityError,
-  ComityUsageError,
-  createContext,
-  isPlainObject,
-  type Signer,
-} from '@comity/core';
+import { base64urlDecode, base64urlEncode, type ClaimPath, type ComityContext, ComityError, isPlainObject, type Signer } from '@comity/core';
 import { buildSessionTranscript, type HandoverInput, parseIssuerSigned, presentMdoc, toJsonValue } from '@comity/mdoc';
 import {
   type DecodedSdJwt,
   type IssuerKeyResolver,
-  isClaimPath,
   parseSdJwtJson,
   pathMatches,
   presentSdJwt,
@@ -29,6 +18,7 @@ import {
   toJsonSerialization,
 } from '@comity/sd-jwt-vc';
 import { msoFactsOf, plainClaimsOf } from './internal/always-sent.js';
+import { checkWalletOptions } from './internal/options.js';
 import { disclosedBy, disclosuresFor, parentRevealedWhole, reach, revealedBeyond, withholdable } from './internal/reveal.js';
 import {
   checkBoundToSigner,
@@ -39,7 +29,7 @@ import {
   checkReceivedSignature,
   verifiedOtherSignatures,
 } from './receive-checks.js';
-import { checkHandoverBinding, checkMdocRequest, checkRequest } from './request-check.js';
+import { checkConsent, checkHandoverBinding, checkMdocRequest, checkRequest, checkTranscriptMatches } from './request-check.js';
 
 /** A credential in the wallet. */
 export interface StoredCredential {
@@ -193,7 +183,8 @@ export function createWallet(options: {
    */
   issuerKey?: IssuerKeyResolver;
 }): Wallet {
-  const ctx = options.ctx ?? createContext();
+  // Captured once: changing the options, the signer or its key later changes nothing here.
+  const { signer, ctx, issuerKey } = checkWalletOptions(options);
   // `json`: the credential came in the JWS JSON Serialization (RFC 9901 §8) and is presented in it.
   // Unprotected header parameters other than disclosures and kb_jwt are never kept (see `notForwarded`).
   type JsonForm = { form: 'flattened' | 'general'; otherSignatures: SdJwtJsonSignature[] };
@@ -237,9 +228,16 @@ export function createWallet(options: {
         const bytes = base64urlDecode(text, 'mdoc credential');
         const issuer = await checkReceivedMdoc(bytes, ctx);
         const parsed = parseIssuerSigned(bytes);
-        checkBoundToSigner(parsed.mso.deviceKey, options.keyBindingSigner);
+        checkBoundToSigner(parsed.mso.deviceKey, signer);
+        // Defined, not assigned: a namespace named `__proto__` is a namespace, not the object's prototype.
         const claims: Record<string, Record<string, unknown>> = {};
-        for (const [ns, items] of parsed.nameSpaces) claims[ns] = Object.fromEntries(items.map((i) => [i.elementIdentifier, toJsonValue(i.elementValue)]));
+        for (const [ns, items] of parsed.nameSpaces)
+          Object.defineProperty(claims, ns, {
+            value: Object.fromEntries(items.map((i) => [i.elementIdentifier, toJsonValue(i.elementValue)])),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         const id = base64urlEncode(ctx.crypto.randomBytes(12));
         const stored: StoredCredential = deepFreeze({
           id,
@@ -256,13 +254,13 @@ export function createWallet(options: {
       const decoded = await receiveSdJwt(text, ctx);
       checkReceivedHeader(decoded);
       checkReceivedDisclosures(decoded);
-      const received = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, options.issuerKey, ctx);
+      const received = await checkReceivedSignature(text.slice(0, text.indexOf('~')), decoded, issuerKey, ctx);
       const issuerSignature = received.issuerSignature;
       const vct = decoded.claims.vct;
       if (typeof vct !== 'string') throw new ComityError('ERR_SDJWT_VC_VCT_MISSING', 'the credential lacks a string "vct"');
       checkReceivedNotExpired(decoded.claims, ctx);
       const cnf = decoded.claims.cnf;
-      checkBoundToSigner(isPlainObject(cnf) ? cnf.jwk : undefined, options.keyBindingSigner);
+      checkBoundToSigner(isPlainObject(cnf) ? cnf.jwk : undefined, signer);
       let jsonForm: JsonForm | undefined;
       let notForwarded: StoredCredential['notForwarded'];
       if (parsed !== undefined) {
@@ -295,8 +293,8 @@ export function createWallet(options: {
     credentials() {
       return [...store.values()].map((v) => v.stored);
     },
-    describeRequest(credentialId, request) {
-      checkRequest(request, false);
+    describeRequest(credentialId, given) {
+      const request = checkRequest(given, false);
       const { decoded, stored, alwaysSent } = get(credentialId);
       if (decoded === undefined) {
         checkMdocRequest(request.claims);
@@ -331,15 +329,15 @@ export function createWallet(options: {
         alwaysSent,
       };
     },
-    async present(credentialId, request, consent) {
-      checkRequest(request, true);
-      if (!Array.isArray(consent) || !consent.every(isClaimPath))
-        throw new ComityUsageError('ERR_USAGE_CONSENT', 'consent is the list of claim paths the citizen agreed to share');
+    async present(credentialId, given, consent) {
+      // The wallet's own copies, each field read once: what is checked is what is signed and logged,
+      // whatever the caller's objects do meanwhile (getters, changes while the signer works).
+      const request = checkRequest(given, true);
+      const agreedPaths = checkConsent(consent);
       const { stored, raw, decoded, issuerSigned, json, alwaysSent } = get(credentialId);
-      // Copied: the log must not change when the caller reuses its arrays.
-      const requested = request.claims.map((p) => [...p]);
+      const requested = request.claims;
       const key = (p: ClaimPath) => JSON.stringify(p);
-      const agreed = new Set(consent.map(key));
+      const agreed = new Set(agreedPaths.map(key));
       const chosen = requested.filter((p) => agreed.has(key(p)));
       let presentation: string;
       let disclosed: ClaimPath[];
@@ -348,13 +346,14 @@ export function createWallet(options: {
         checkHandoverBinding(request);
         // presentMdoc leaves out what the credential does not hold.
         disclosed = chosen.filter((p) => reach(stored.claims, p));
-        const transcript = request.sessionTranscript ?? (request.handover === undefined ? undefined : await buildSessionTranscript(request.handover, ctx));
+        const fromHandover = request.handover === undefined ? undefined : await buildSessionTranscript(request.handover, ctx);
+        // The handover is what was compared with the verifier and nonce: a transcript given too must be its own.
+        if (request.sessionTranscript !== undefined && fromHandover !== undefined) checkTranscriptMatches(request.sessionTranscript, fromHandover);
+        const transcript = request.sessionTranscript ?? fromHandover;
         if (transcript === undefined) throw new ComityError('ERR_HOLDER_SESSION_TRANSCRIPT_REQUIRED', 'an mdoc presentation needs the handover of the request');
-        presentation = base64urlEncode(
-          await presentMdoc({ issuerSigned, disclose: chosen, deviceSigner: options.keyBindingSigner, sessionTranscript: transcript, ctx }),
-        );
+        presentation = base64urlEncode(await presentMdoc({ issuerSigned, disclose: chosen, deviceSigner: signer, sessionTranscript: transcript, ctx }));
       } else {
-        const keyBinding = { signer: options.keyBindingSigner, audience: request.verifier, nonce: request.nonce };
+        const keyBinding = { signer, audience: request.verifier, nonce: request.nonce };
         presentation = await presentSdJwt(raw, { disclose: chosen, keyBinding }, ctx);
         disclosed = disclosedBy(decoded as DecodedSdJwt, presentation, requested);
         if (json !== undefined) presentation = JSON.stringify(toJsonSerialization(presentation, json));
