@@ -148,7 +148,8 @@ export function parseSdJwtJson(value: unknown): ParsedSdJwtJson {
   const payload = json.payload;
   if (!isSegment(payload)) throw malformed('"payload" is not a base64url string');
   const general = Object.hasOwn(json, 'signatures');
-  const entries: unknown[] = general ? (Array.isArray(json.signatures) ? json.signatures : []) : [json];
+  const signatures = general ? json.signatures : undefined;
+  const entries: unknown[] = general ? (Array.isArray(signatures) ? signatures : []) : [json];
   const allowed = general ? ['payload', 'signatures'] : ['payload', 'protected', 'header', 'signature'];
   if (Object.keys(json).some((k) => !allowed.includes(k))) throw malformed('unexpected members for its form');
   if (entries.length === 0 || entries.length > MAX_JSON_SIGNATURES) throw malformed('"signatures" is not an array of 1 to 8 signatures');
@@ -170,23 +171,31 @@ export function parseSdJwtJson(value: unknown): ParsedSdJwtJson {
     const unprotected: JsonObject = {};
     // A "__proto__" member (own property of a caller's JSON.parse result) is refused, as parseJson refuses it in text.
     if (Object.hasOwn(header, '__proto__')) throw malformed('a header has a "__proto__" member');
-    for (const [name, v] of Object.entries(header)) if (!RESERVED.has(name)) unprotected[name] = v as JsonObject[string];
-    if (index === 0) {
-      disclosures = disclosuresOf(header.disclosures);
-      if (header.kb_jwt !== undefined && (typeof header.kb_jwt !== 'string' || header.kb_jwt === '')) throw malformed('"kb_jwt" is not a non-empty string');
-      kbJwt = header.kb_jwt as string | undefined;
-    } else if (Object.hasOwn(header, 'disclosures') || Object.hasOwn(header, 'kb_jwt')) {
-      throw malformed('only the first signature may carry "disclosures" or "kb_jwt"');
+    // Each member is read once: what was checked is what is used.
+    for (const [name, v] of Object.entries(header)) {
+      if (name === 'disclosures' || name === 'kb_jwt') {
+        if (index > 0) throw malformed('only the first signature may carry "disclosures" or "kb_jwt"');
+        if (name === 'disclosures') disclosures = disclosuresOf(v);
+        // A "~" would move the KB-JWT's text into the Disclosures of the compact form.
+        else if (v !== undefined && (typeof v !== 'string' || v === '' || v.includes('~'))) throw malformed('"kb_jwt" is not a non-empty string without "~"');
+        else kbJwt = v;
+      } else if (name === 'crit') {
+        // RFC 7515 §4.1.11: "crit" must be integrity protected.
+        throw malformed('"crit" is in the unprotected header');
+      } else {
+        unprotected[name] = v as JsonObject[string];
+      }
     }
-    if (Object.keys(unprotected).length > 0) {
+    if (Object.keys(header).length > 0) {
       let signedHeader: JsonObject;
       try {
         signedHeader = decodeJsonSegment(protectedHeader, 'JWS protected header');
       } catch (cause) {
         throw new ComityError('ERR_SDJWT_MALFORMED', 'SD-JWT JSON serialization has a malformed protected header', { cause });
       }
-      // RFC 7515 §7.2.1: the protected and unprotected parameter names must be disjoint.
-      if (Object.keys(unprotected).some((name) => Object.hasOwn(signedHeader, name))) throw malformed('a header parameter is both protected and unprotected');
+      // RFC 7515 §7.2.1: the protected and unprotected parameter names must be disjoint,
+      // "disclosures" and "kb_jwt" included.
+      for (const name of Object.keys(header)) if (Object.hasOwn(signedHeader, name)) throw malformed('a header parameter is both protected and unprotected');
     }
     signed.push({ jwt: `${protectedHeader}.${payload}.${signature}`, unprotected });
   });
@@ -222,8 +231,10 @@ function isSegment(value: unknown): value is string {
 function disclosuresOf(value: unknown): readonly string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_DISCLOSURES) throw malformed('"disclosures" is not an array of at most 1000 strings');
-  for (const d of value) if (typeof d !== 'string' || d === '' || d.includes('~')) throw malformed('a Disclosure is not a non-empty string');
-  return value as string[];
+  // Copied, then checked: the copy is what verification uses.
+  const copy: unknown[] = [...value];
+  for (const d of copy) if (typeof d !== 'string' || d === '' || d.includes('~')) throw malformed('a Disclosure is not a non-empty string');
+  return copy as string[];
 }
 
 function malformed(reason: string): ComityError {

@@ -101,7 +101,9 @@ export async function checkKeyBinding(
   },
   ctx: ComityContext,
 ): Promise<{ errors: Issue[]; warnings: Issue[]; info?: KeyBindingInfo }> {
-  checkTimeOptions(input.skewSeconds, input.policy.maxAgeSeconds);
+  // The policy is read once, before the first await: the rules checked are the rules the call began with.
+  const { nonce, audience, maxAgeSeconds, algorithms } = input.policy;
+  checkTimeOptions(input.skewSeconds, maxAgeSeconds);
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   let jws: ReturnType<typeof decodeCompactJws>;
@@ -109,7 +111,7 @@ export async function checkKeyBinding(
     jws = decodeCompactJws(kbJwt, 'Key Binding JWT', 'ERR_SDJWT_KB');
     if (!typMatches(jws.header.typ, ['kb+jwt'])) throw new ComityError('ERR_SDJWT_KB_TYP', 'Key Binding JWT "typ" is not "kb+jwt"');
     await verifyJwsSignature(jws, input.cnfJwk, {
-      algorithms: input.policy.algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS,
+      algorithms: algorithms ?? DEFAULT_SIGNATURE_ALGORITHMS,
       crypto: ctx.crypto,
       what: 'Key Binding JWT',
       codePrefix: 'ERR_SDJWT_KB',
@@ -123,7 +125,7 @@ export async function checkKeyBinding(
 
   if (typeof p.iat !== 'number' || !Number.isFinite(p.iat)) errors.push({ code: 'ERR_SDJWT_KB_IAT_MISSING', message: 'Key Binding JWT lacks a numeric "iat"' });
   else if (p.iat > now + skew) errors.push({ code: 'ERR_SDJWT_KB_IAT_FUTURE', message: 'Key Binding JWT "iat" is in the future' });
-  else if (p.iat < now - (input.policy.maxAgeSeconds ?? 300) - skew) errors.push({ code: 'ERR_SDJWT_KB_IAT_TOO_OLD', message: 'Key Binding JWT is too old' });
+  else if (p.iat < now - (maxAgeSeconds ?? 300) - skew) errors.push({ code: 'ERR_SDJWT_KB_IAT_TOO_OLD', message: 'Key Binding JWT is too old' });
 
   // §7.3 step 8: a valid JWT in all other respects (RFC 7519 §4.1.4, §4.1.5): `exp` and `nbf` when present.
   if (p.exp !== undefined) {
@@ -138,13 +140,12 @@ export async function checkKeyBinding(
   }
 
   if (typeof p.nonce !== 'string') errors.push({ code: 'ERR_SDJWT_KB_NONCE_MISSING', message: 'Key Binding JWT lacks a string "nonce"' });
-  else if (input.policy.nonce === undefined)
-    warnings.push({ code: 'WARN_SDJWT_KB_NONCE_UNCHECKED', message: 'no expected nonce was configured: replay is not prevented' });
-  else if (p.nonce !== input.policy.nonce) errors.push({ code: 'ERR_SDJWT_KB_NONCE_MISMATCH', message: 'Key Binding JWT "nonce" is not the expected one' });
+  else if (nonce === undefined) warnings.push({ code: 'WARN_SDJWT_KB_NONCE_UNCHECKED', message: 'no expected nonce was configured: replay is not prevented' });
+  else if (p.nonce !== nonce) errors.push({ code: 'ERR_SDJWT_KB_NONCE_MISMATCH', message: 'Key Binding JWT "nonce" is not the expected one' });
 
   if (typeof p.aud !== 'string') errors.push({ code: 'ERR_SDJWT_KB_AUD_INVALID', message: 'Key Binding JWT "aud" is not a single string' });
-  else if (input.policy.audience === undefined) warnings.push({ code: 'WARN_SDJWT_KB_AUD_UNCHECKED', message: 'no expected audience was configured' });
-  else if (p.aud !== input.policy.audience) errors.push({ code: 'ERR_SDJWT_KB_AUD_MISMATCH', message: 'Key Binding JWT "aud" is not the expected audience' });
+  else if (audience === undefined) warnings.push({ code: 'WARN_SDJWT_KB_AUD_UNCHECKED', message: 'no expected audience was configured' });
+  else if (p.aud !== audience) errors.push({ code: 'ERR_SDJWT_KB_AUD_MISMATCH', message: 'Key Binding JWT "aud" is not the expected audience' });
 
   if (typeof p.sd_hash !== 'string') errors.push({ code: 'ERR_SDJWT_KB_SD_HASH_MISSING', message: 'Key Binding JWT lacks "sd_hash"' });
   // Every part of sdJwtWithoutKb was decoded as strict base64url before this point: it is ASCII.

@@ -91,7 +91,9 @@ export interface SdJwtVerificationResult extends VerificationResult {
  * const result = await verifySdJwt(token, { issuerKey: pinnedIssuerKeys([jwk]), keyBinding: { nonce, audience } }, ctx);
  * if (!result.valid) console.log(result.errors.map((e) => e.code));
  * ```
- * @throws ComityUsageError `ERR_USAGE_POLICY` for a policy without `issuerKey` or with a clock skew / KB max age that is not a finite non-negative number
+ * @throws ComityUsageError `ERR_USAGE_POLICY` for a policy without `issuerKey`, with a list option (`algorithms`, `hashAlgorithms`, `typ`, `vctValues`,
+ *   `keyBinding.algorithms`) that is not an array, or with a clock skew / KB max age that is not a finite non-negative number.
+ *   The policy is read once, when the call starts: changing it while the promise is pending has no effect.
  * @see RFC 9901 §7.1, §7.3
  */
 export function verifySdJwt(token: string | SdJwtJson, policy: SdJwtVerifyPolicy, ctx: ComityContext): Promise<SdJwtVerificationResult> {
@@ -136,11 +138,47 @@ function failed(format: string, errors: Issue[], warnings: Issue[] = [], issuer?
   return { valid: false, format, claims: {}, issuer, errors, warnings, disclosedPaths: [], undisclosedParents: [] };
 }
 
-async function run(token: string | SdJwtJson, policy: SdJwtVcVerifyPolicy, ctx: ComityContext, vc: boolean): Promise<SdJwtVerificationResult> {
+/**
+ * The policy as it is when the verification starts: every member read once, lists copied.
+ * Verification awaits (key resolution, crypto, Type Metadata); a caller's object changed
+ * meanwhile (a shared policy whose nonce is set per request) must not change the rules
+ * halfway, and a getter must not answer one thing to a check and another to its use.
+ */
+function snapshotPolicy(policy: SdJwtVcVerifyPolicy): SdJwtVcVerifyPolicy & { readonly keyBinding: KeyBindingPolicy } {
+  const issuerKey = policy?.issuerKey;
+  if (typeof issuerKey !== 'function') throw new ComityUsageError('ERR_USAGE_POLICY', 'policy.issuerKey is required');
+  const kb = policy.keyBinding ?? {};
+  const typ = policy.typ;
+  return {
+    issuerKey,
+    algorithms: listOption(policy.algorithms, 'algorithms'),
+    hashAlgorithms: listOption(policy.hashAlgorithms, 'hashAlgorithms'),
+    typ: typeof typ === 'string' ? typ : listOption(typ, 'typ'),
+    keyBinding: {
+      required: kb.required,
+      nonce: kb.nonce,
+      audience: kb.audience,
+      maxAgeSeconds: kb.maxAgeSeconds,
+      algorithms: listOption(kb.algorithms, 'keyBinding.algorithms'),
+    },
+    clockSkewSeconds: policy.clockSkewSeconds,
+    requireExp: policy.requireExp,
+    vctValues: listOption(policy.vctValues, 'vctValues'),
+    typeMetadata: policy.typeMetadata,
+  };
+}
+
+function listOption<T>(value: readonly T[] | undefined, name: string): readonly T[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new ComityUsageError('ERR_USAGE_POLICY', `policy.${name} must be an array`);
+  return value.slice();
+}
+
+async function run(token: string | SdJwtJson, given: SdJwtVcVerifyPolicy, ctx: ComityContext, vc: boolean): Promise<SdJwtVerificationResult> {
   const format = vc ? 'dc+sd-jwt' : 'sd-jwt';
-  if (typeof policy?.issuerKey !== 'function') throw new ComityUsageError('ERR_USAGE_POLICY', 'policy.issuerKey is required');
+  const policy = snapshotPolicy(given);
   const skew = policy.clockSkewSeconds ?? 60;
-  const kbPolicy = policy.keyBinding ?? {};
+  const kbPolicy = policy.keyBinding;
   // A NaN or negative skew or age would switch the time checks off: refuse it like a missing issuerKey.
   checkTimeOptions(skew, kbPolicy.maxAgeSeconds);
   const kbRequired = kbPolicy.required ?? true;
@@ -383,14 +421,24 @@ function checkVcClaims(claims: Record<string, unknown>, disclosedPaths: readonly
 }
 
 // Wallets present the same holder key again and again: checked, frozen keys are kept by
-// their first public coordinate (`x`, or `n` for RSA) and reused only when every public
-// member matches. No cache key string is built per verification.
+// their first public coordinate (`x`, or `n` for RSA) and reused only when every member
+// parsePublicJwk keeps matches, the usage restrictions (`alg`, `use`, `key_ops`) included:
+// one credential's cnf must never decide how another one's key may be used. No cache key
+// string is built per verification.
 const checkedHolderKeys = new Map<string, Jwk>();
-const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid'] as const;
+const KEPT_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'] as const;
+/** The members parsePublicJwk refuses as private key material: such a cnf is never taken from the cache. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
 
 function sameHolderKey(known: Jwk, jwk: Record<string, unknown>): boolean {
-  for (const m of PUBLIC_MEMBERS) if (known[m] !== jwk[m]) return false;
-  return true;
+  for (const m of KEPT_MEMBERS) if (known[m] !== jwk[m]) return false;
+  // A key_ops list is rare in a cnf: such keys are parsed again rather than compared.
+  return known.key_ops === undefined && jwk.key_ops === undefined;
+}
+
+function hasPrivateMember(jwk: Record<string, unknown>): boolean {
+  for (const m of PRIVATE_MEMBERS) if (m in jwk) return true;
+  return false;
 }
 
 function cnfKeyOf(claims: Record<string, unknown>): Jwk {
@@ -402,7 +450,7 @@ function cnfKeyOf(claims: Record<string, unknown>): Jwk {
     throw new ComityError('ERR_SDJWT_CNF_UNSUPPORTED', '"cnf" does not carry an embedded "jwk"', { details: { path: ['cnf'] } });
   }
   const jwk = cnf.jwk;
-  const id = isPlainObject(jwk) && !('d' in jwk || 'p' in jwk || 'q' in jwk) ? (jwk.x ?? jwk.n) : undefined;
+  const id = isPlainObject(jwk) && !hasPrivateMember(jwk) ? (jwk.x ?? jwk.n) : undefined;
   const known = typeof id === 'string' ? checkedHolderKeys.get(id) : undefined;
   if (known !== undefined && sameHolderKey(known, jwk as Record<string, unknown>)) return known;
   try {
