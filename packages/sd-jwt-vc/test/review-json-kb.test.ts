@@ -3,92 +3,22 @@
  * (RFC 9901 §8), the Key Binding JWT (§4.3, §7.3), verification policies read while the
  * verification awaits, and results on refusal. Real keys and signatures, no mocks.
  */
-import {
-  base64urlEncode,
-  ComityError,
-  ComityUsageError,
-  createContext,
-  type HashAlgorithm,
-  type Jwk,
-  localSigner,
-  signCompactJws,
-  toPublicJwk,
-  utf8Encode,
-} from '@comity/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { localSigner, signCompactJws, toPublicJwk } from '@comity/core';
+import { describe, expect, it } from 'vitest';
 import {
   checkKeyBinding,
   compactOfSdJwtJson,
   type IssuerKeyResolver,
   type SdJwtJsonFlattened,
-  type SdJwtVcVerifyPolicy,
   splitSdJwt,
   toJsonSerialization,
   verifySdJwt,
   verifySdJwtVc,
 } from '../src/index.js';
+import { AUD, codeOf, codes, crafting, ctx, keys, NOW, pinned } from './fixtures/crafted.js';
 
-const NOW = 1_750_000_000;
 const NONCE = 'n-review-2';
-const AUD = 'x509_san_dns:verifier.example.org';
-const ctx = createContext({ now: () => new Date(NOW * 1000) });
-
-interface KeyPair {
-  readonly privateJwk: Jwk;
-  readonly publicJwk: Jwk;
-}
-let issuer: KeyPair;
-let holder: KeyPair;
-
-beforeAll(async () => {
-  issuer = await ctx.crypto.generateKeyPair('ES256');
-  holder = await ctx.crypto.generateKeyPair('ES256');
-});
-
-const pinned = (): IssuerKeyResolver => async () => [{ jwk: toPublicJwk(issuer.publicJwk), issuer: { keyMethod: 'jwk', jwk: issuer.publicJwk } }];
-const policy = (extra: Partial<SdJwtVcVerifyPolicy> = {}): SdJwtVcVerifyPolicy => ({
-  issuerKey: pinned(),
-  keyBinding: { nonce: NONCE, audience: AUD },
-  ...extra,
-});
-const b64json = (v: unknown): string => base64urlEncode(utf8Encode(JSON.stringify(v)));
-const digest = async (d: string, alg: HashAlgorithm = 'sha-256') => base64urlEncode(await ctx.crypto.digest(alg, utf8Encode(d)));
-const disclose = async (name: string, value: unknown) => {
-  const d = b64json([base64urlEncode(ctx.crypto.randomBytes(16)), name, value]);
-  return { d, h: await digest(d) };
-};
-const vcPayload = (extra: Record<string, unknown> = {}, holderKey: KeyPair = holder) => ({
-  iss: 'https://issuer.example.com',
-  iat: NOW - 60,
-  exp: NOW + 86_400,
-  vct: 'urn:eudi:pid:1',
-  cnf: { jwk: toPublicJwk(holderKey.publicJwk) },
-  ...extra,
-});
-async function kbJwt(sdJwtWithoutKb: string, set: Record<string, unknown> = {}, holderKey: KeyPair = holder): Promise<string> {
-  const payload = { iat: NOW, aud: AUD, nonce: NONCE, sd_hash: await digest(sdJwtWithoutKb), ...set };
-  return signCompactJws({ typ: 'kb+jwt' }, payload, localSigner(holderKey.privateJwk, 'ES256', ctx.crypto));
-}
-async function craft(
-  payload: Record<string, unknown>,
-  disclosures: readonly string[] = [],
-  kb: false | Record<string, unknown> = {},
-  holderKey: KeyPair = holder,
-) {
-  const jwt = await signCompactJws({ typ: 'dc+sd-jwt' }, payload, localSigner(issuer.privateJwk, 'ES256', ctx.crypto));
-  const sdJwt = `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
-  return kb === false ? sdJwt : `${sdJwt}${await kbJwt(sdJwt, kb, holderKey)}`;
-}
-const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
-
-const codeOf = async (p: Promise<unknown> | (() => unknown)): Promise<string | undefined> => {
-  try {
-    await (typeof p === 'function' ? p() : p);
-    return undefined;
-  } catch (e) {
-    return e instanceof ComityError || e instanceof ComityUsageError ? e.code : `raw:${(e as Error)?.name}`;
-  }
-};
+const { policy, disclose, vcPayload, kbJwt, craft } = crafting(NONCE);
 /** An issuer key resolver that runs `during` while the verification awaits it. */
 const resolverThat =
   (during: () => void): IssuerKeyResolver =>
@@ -130,7 +60,7 @@ describe('JWS JSON Serialization header rules (RFC 9901 §8, RFC 7515 §7.2.1)',
     const jwt = await signCompactJws(
       { typ: 'dc+sd-jwt', ...protectedExtra },
       vcPayload({ _sd: [given.h] }),
-      localSigner(issuer.privateJwk, 'ES256', ctx.crypto),
+      localSigner(keys.issuer.privateJwk, 'ES256', ctx.crypto),
     );
     const sdJwt = `${jwt}~${given.d}~`;
     return { vp: `${sdJwt}${await kbJwt(sdJwt)}`, given };
@@ -229,7 +159,7 @@ describe('the policy is the one the verification began with', () => {
         return reads <= 1 ? 300 : Number.NaN;
       },
     };
-    const input = { cnfJwk: toPublicJwk(holder.publicJwk), sdJwtWithoutKb: sdJwt, hashAlg: 'sha-256' as const, policy: kbPolicy, skewSeconds: 60 };
+    const input = { cnfJwk: toPublicJwk(keys.holder.publicJwk), sdJwtWithoutKb: sdJwt, hashAlg: 'sha-256' as const, policy: kbPolicy, skewSeconds: 60 };
     expect(codes(await checkKeyBinding(kb, input, ctx))).toEqual(['ERR_SDJWT_KB_IAT_TOO_OLD']);
   });
 
@@ -255,6 +185,6 @@ describe('refused results carry no credential data', () => {
     expect(r.keyBinding).toBeUndefined();
     expect(r.disclosedPaths).toEqual([]);
     const text = JSON.stringify(r);
-    for (const secret of ['Erika-Secret-Value', given.d, String(holder.publicJwk.x)]) expect(text).not.toContain(secret);
+    for (const secret of ['Erika-Secret-Value', given.d, String(keys.holder.publicJwk.x)]) expect(text).not.toContain(secret);
   });
 });

@@ -2,24 +2,10 @@
  * Adversarial review of @comity/sd-jwt-vc: each test names the rule it enforces and was
  * seen failing on the code before its fix. Real keys and signatures, no mocks.
  */
-import {
-  base64urlEncode,
-  ComityError,
-  ComityUsageError,
-  createCertificate,
-  createContext,
-  type HashAlgorithm,
-  type Jwk,
-  KeyUsage,
-  localSigner,
-  signCompactJws,
-  toPublicJwk,
-  utf8Encode,
-} from '@comity/core';
+import { base64urlEncode, createCertificate, createContext, KeyUsage, localSigner, signCompactJws, toPublicJwk, utf8Encode } from '@comity/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeSdJwt,
-  type IssuerKeyResolver,
   issuerKeyResolverFor,
   pinnedIssuerKeys,
   resolveTypeMetadata,
@@ -29,69 +15,11 @@ import {
   verifySdJwt,
   verifySdJwtVc,
 } from '../src/index.js';
+import { AUD, codeOf, codes, crafting, ctx, keys, NOW, pinned } from './fixtures/crafted.js';
 import { type LoopbackServer, startLoopbackServer } from './fixtures/issuer-key/harness.js';
 
-const NOW = 1_750_000_000;
 const NONCE = 'n-review-1';
-const AUD = 'x509_san_dns:verifier.example.org';
-const ctx = createContext({ now: () => new Date(NOW * 1000) });
-
-interface KeyPair {
-  readonly privateJwk: Jwk;
-  readonly publicJwk: Jwk;
-}
-let issuer: KeyPair;
-let holder: KeyPair;
-
-beforeAll(async () => {
-  issuer = await ctx.crypto.generateKeyPair('ES256');
-  holder = await ctx.crypto.generateKeyPair('ES256');
-});
-
-const pinned = (): IssuerKeyResolver => async () => [{ jwk: toPublicJwk(issuer.publicJwk), issuer: { keyMethod: 'jwk', jwk: issuer.publicJwk } }];
-const policy = (extra: Partial<SdJwtVcVerifyPolicy> = {}): SdJwtVcVerifyPolicy => ({
-  issuerKey: pinned(),
-  keyBinding: { nonce: NONCE, audience: AUD },
-  ...extra,
-});
-
-const b64json = (v: unknown): string => base64urlEncode(utf8Encode(JSON.stringify(v)));
-const digest = async (d: string, alg: HashAlgorithm = 'sha-256') => base64urlEncode(await ctx.crypto.digest(alg, utf8Encode(d)));
-const disclose = async (name: string | undefined, value: unknown) => {
-  const salt = base64urlEncode(ctx.crypto.randomBytes(16));
-  const d = b64json(name === undefined ? [salt, value] : [salt, name, value]);
-  return { d, h: await digest(d) };
-};
-const vcPayload = (extra: Record<string, unknown> = {}) => ({
-  iss: 'https://issuer.example.com',
-  iat: NOW - 60,
-  exp: NOW + 86_400,
-  vct: 'urn:eudi:pid:1',
-  cnf: { jwk: toPublicJwk(holder.publicJwk) },
-  ...extra,
-});
-
-async function kbJwt(sdJwtWithoutKb: string, set: Record<string, unknown> = {}): Promise<string> {
-  const payload = { iat: NOW, aud: AUD, nonce: NONCE, sd_hash: await digest(sdJwtWithoutKb), ...set };
-  return signCompactJws({ typ: 'kb+jwt' }, payload, localSigner(holder.privateJwk, 'ES256', ctx.crypto));
-}
-
-async function craft(payload: Record<string, unknown>, disclosures: readonly string[] = [], kb: false | Record<string, unknown> = {}): Promise<string> {
-  const jwt = await signCompactJws({ typ: 'dc+sd-jwt' }, payload, localSigner(issuer.privateJwk, 'ES256', ctx.crypto));
-  const sdJwt = `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
-  return kb === false ? sdJwt : `${sdJwt}${await kbJwt(sdJwt, kb)}`;
-}
-
-const codes = (r: { errors: readonly { code: string }[] }) => r.errors.map((e) => e.code);
-
-const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e instanceof ComityError || e instanceof ComityUsageError ? e.code : `raw:${(e as Error)?.name}`;
-  }
-};
+const { policy, b64json, disclose, vcPayload, craft } = crafting(NONCE);
 
 describe('Key Binding JWT: valid in all other respects (RFC 9901 §7.3 step 8, RFC 7519 §4.1.4-4.1.5)', () => {
   it('control: a crafted presentation verifies, also with a KB-JWT exp in the future', async () => {
@@ -165,8 +93,8 @@ describe('numeric policy options fail closed', () => {
 describe('issuer key candidates (draft-ietf-oauth-sd-jwt-vc §2.5)', () => {
   it('sd-jwt-vc-2.5-pinned-keys-do-not-crowd-out: with 8 pinned keys the key the credential names (DID) is still tried', async () => {
     const others = await Promise.all(Array.from({ length: 8 }, () => ctx.crypto.generateKeyPair('ES256')));
-    const did = `did:jwk:${b64json(toPublicJwk(issuer.publicJwk))}`;
-    const jwt = await signCompactJws({ typ: 'dc+sd-jwt', kid: `${did}#0` }, vcPayload({ iss: did }), localSigner(issuer.privateJwk, 'ES256', ctx.crypto));
+    const did = `did:jwk:${b64json(toPublicJwk(keys.issuer.publicJwk))}`;
+    const jwt = await signCompactJws({ typ: 'dc+sd-jwt', kid: `${did}#0` }, vcPayload({ iss: did }), localSigner(keys.issuer.privateJwk, 'ES256', ctx.crypto));
     const issuerKey = issuerKeyResolverFor({ pinnedKeys: others.map((o) => o.publicJwk), did: true });
     const r = await verifySdJwtVc(`${jwt}~`, { issuerKey, keyBinding: { required: false } }, ctx);
     expect(codes(r)).toEqual([]);
@@ -176,7 +104,7 @@ describe('issuer key candidates (draft-ietf-oauth-sd-jwt-vc §2.5)', () => {
   it('sd-jwt-vc-2.5-many-pinned-keys: the ninth and later pinned keys verify credentials too', async () => {
     const others = await Promise.all(Array.from({ length: 11 }, () => ctx.crypto.generateKeyPair('ES256')));
     const vp = await craft(vcPayload(), [], false);
-    const issuerKey = pinnedIssuerKeys([...others.map((o) => o.publicJwk), issuer.publicJwk]);
+    const issuerKey = pinnedIssuerKeys([...others.map((o) => o.publicJwk), keys.issuer.publicJwk]);
     expect(codes(await verifySdJwtVc(vp, { issuerKey, keyBinding: { required: false } }, ctx))).toEqual([]);
     // Control: without the issuer key it does not verify.
     expect(codes(await verifySdJwtVc(vp, { issuerKey: pinnedIssuerKeys(others.map((o) => o.publicJwk)), keyBinding: { required: false } }, ctx))).toEqual([
@@ -231,7 +159,7 @@ describe('JWS JSON Serialization: the key is found from signed header parameters
     // A certificate for the issuer key naming another organisation.
     const leaf = await createCertificate({
       subject: 'C=FR, O=Someone Else, CN=Not The Issuer',
-      publicJwk: issuer.publicJwk,
+      publicJwk: keys.issuer.publicJwk,
       issuer: rootCert,
       signingKey: root.privateJwk,
       keyUsage: KeyUsage.digitalSignature,
@@ -247,7 +175,7 @@ describe('JWS JSON Serialization: the key is found from signed header parameters
     expect(codes(r)).toEqual(['ERR_SDJWT_ISSUER_KEY_UNRESOLVED']);
     expect(r.issuer).toBeUndefined();
     // Control: the same chain in the protected header is the issuer's own statement.
-    const jwt = await signCompactJws({ typ: 'dc+sd-jwt', x5c }, payload, localSigner(issuer.privateJwk, 'ES256', ctx.crypto));
+    const jwt = await signCompactJws({ typ: 'dc+sd-jwt', x5c }, payload, localSigner(keys.issuer.privateJwk, 'ES256', ctx.crypto));
     const signed = await verifySdJwtVc(toJsonSerialization(`${jwt}~`), p, ctx);
     expect(codes(signed)).toEqual([]);
     expect(signed.issuer).toMatchObject({ id: leaf.subject, keyMethod: 'x5c' });
