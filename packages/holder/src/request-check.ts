@@ -7,6 +7,7 @@
 import { bytesEqual, type ClaimPath, ComityError, ComityUsageError } from '@comity/core';
 import { type HandoverInput, normalizeSessionTranscript } from '@comity/mdoc';
 import { isClaimPath } from '@comity/sd-jwt-vc';
+import type { WalletPresentationRequest } from './wallet.js';
 
 /** Most claims one request may ask for: a request is shown to the citizen, claim by claim. */
 const MAX_REQUESTED_CLAIMS = 256;
@@ -16,15 +17,7 @@ const MAX_REQUESTED_CLAIMS = 256;
  * checked is what is shown, signed and logged, even when the caller's object has getters that
  * answer differently on a second read or is changed while `present` awaits the signer.
  */
-export interface CheckedRequest {
-  readonly verifier: string;
-  /** Checked only when presenting. */
-  readonly nonce: string;
-  readonly purpose?: string;
-  readonly claims: readonly ClaimPath[];
-  readonly handover?: HandoverInput;
-  readonly sessionTranscript?: Uint8Array;
-}
+export type CheckedRequest = WalletPresentationRequest;
 
 const invalid = (field: string, cause?: unknown) =>
   new ComityError('ERR_HOLDER_REQUEST_INVALID', `the presentation request has no valid ${field}`, {
