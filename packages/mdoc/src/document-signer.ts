@@ -41,6 +41,21 @@ const DEFAULT_EKUS = [EKU_MDL_DOCUMENT_SIGNER];
 // fresh cache) and the validated paths by chain.
 const chainCache = new WeakMap<readonly Certificate[], { anchors: readonly Certificate[]; paths: Map<string, ValidatedChain> }>();
 
+const anchorSnapshots = new WeakMap<readonly Certificate[], readonly Certificate[]>();
+
+/**
+ * The members of a caller's anchor array as they are now, frozen: one verification uses one
+ * set of anchors even when the caller edits its array meanwhile. While the members stay the
+ * same the snapshot is the same array, so the chain cache (keyed by it) keeps its entries.
+ */
+export function snapshotAnchors(anchors: readonly Certificate[]): readonly Certificate[] {
+  const known = anchorSnapshots.get(anchors);
+  if (known !== undefined && known.length === anchors.length && known.every((a, i) => a === anchors[i])) return known;
+  const copy = Object.freeze([...anchors]);
+  anchorSnapshots.set(anchors, copy);
+  return copy;
+}
+
 function profileError(code: string, message: string, index: number): ComityError {
   return new ComityError(code, message, { details: { index } });
 }

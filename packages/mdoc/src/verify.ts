@@ -23,7 +23,7 @@ import {
   type VerificationResult,
 } from '@comity/core';
 import { checkSign1Alg, computeMac0Tag, decodeCoseMac0, decodeCoseSign1, verifyCoseSign1 } from './cose.js';
-import { checkDocumentSignerChain } from './document-signer.js';
+import { checkDocumentSignerChain, snapshotAnchors } from './document-signer.js';
 import { type CborMap, type CborValue, DataItem, type DecodeNotes, decodeCbor, wrapTag24 } from './internal/cbor.js';
 import { asArray, asMap, asText, asUint, fail, required } from './internal/read.js';
 import { MAX_DOCUMENT_ERRORS, MAX_ELEMENT_ERRORS, MAX_NAME_LENGTH } from './internal/response-errors.js';
@@ -194,6 +194,21 @@ function setClaim(target: Record<string, unknown>, key: string, value: unknown):
   else target[key] = value;
 }
 
+/**
+ * The options as they are when the call starts: each member read once and the lists copied, so
+ * a caller editing its arrays (a trust list refresh) while verification awaits changes nothing
+ * in that call. A non-list is left as it is, for the checks that refuse it.
+ */
+function snapshotOptions<T extends VerifyIssuerSignedOptions>(options: T): T {
+  const { trustAnchors, allowedAlgorithms, documentSignerEkus } = options;
+  return {
+    ...options,
+    trustAnchors: Array.isArray(trustAnchors) ? snapshotAnchors(trustAnchors) : trustAnchors,
+    allowedAlgorithms: Array.isArray(allowedAlgorithms) ? Object.freeze([...allowedAlgorithms]) : allowedAlgorithms,
+    documentSignerEkus: Array.isArray(documentSignerEkus) ? Object.freeze([...documentSignerEkus]) : documentSignerEkus,
+  };
+}
+
 function invalid(errors: Issue[], warnings: Issue[] = [], docType?: string): MdocVerificationResult {
   return { valid: false, format: FORMAT, claims: {}, deviceClaims: {}, errors, warnings, docType };
 }
@@ -291,6 +306,14 @@ async function checkIssuerSigned(
     errors.push({ code: 'ERR_MDOC_NOT_YET_VALID', message: 'the MSO is not yet valid', path: ['mso', 'validityInfo', 'validFrom'] });
   if (t - tolerance > mso.validityInfo.validUntil.date.getTime())
     errors.push({ code: 'ERR_MDOC_EXPIRED', message: 'the MSO has expired', path: ['mso', 'validityInfo', 'validUntil'] });
+  // A window in itself, whatever the clock: a tolerance must not open an inverted or empty one.
+  const until = mso.validityInfo.validUntil.date.getTime();
+  if (until <= mso.validityInfo.validFrom.date.getTime() || mso.validityInfo.signed.date.getTime() > until)
+    errors.push({
+      code: 'ERR_MDOC_VALIDITY_INVALID',
+      message: 'MSO validUntil is not after validFrom, or the MSO was signed after its validUntil',
+      path: ['mso', 'validityInfo'],
+    });
 
   // Value digests over the received IssuerSignedItemBytes.
   const hash = mso.hash;
@@ -393,7 +416,8 @@ function finish(part: IssuerPart, docType: string | undefined, extraErrors: Issu
  *   `ERR_USAGE_MDOC_VERIFY_OPTION`)
  * @see ISO/IEC 18013-5:2021 §9.3.1
  */
-export async function verifyIssuerSigned(bytes: Uint8Array, options: VerifyIssuerSignedOptions): Promise<MdocVerificationResult> {
+export async function verifyIssuerSigned(bytes: Uint8Array, given: VerifyIssuerSignedOptions): Promise<MdocVerificationResult> {
+  const options = snapshotOptions(given);
   const tolerance = toleranceMs(options);
   const countryScope = countryNameSpaces(options);
   const now = options.ctx.now();
@@ -526,7 +550,8 @@ async function checkDeviceAuth(
  *   `ERR_USAGE_MDOC_VERIFY_OPTION` for an `issuingCountryNameSpaces` that is not a list of namespace names
  * @see ISO/IEC 18013-5:2021 §9.1.2.4, §9.1.3, §9.3.1; OpenID4VP 1.0 Appendix B.2
  */
-export async function verifyDeviceResponse(bytes: Uint8Array, options: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
+export async function verifyDeviceResponse(bytes: Uint8Array, given: VerifyDeviceResponseOptions): Promise<MdocVerificationResult[]> {
+  const options = snapshotOptions(given);
   const tolerance = toleranceMs(options);
   const countryScope = countryNameSpaces(options);
   const now = options.ctx.now();
