@@ -9,7 +9,7 @@ import type { StatusListCache } from './cache.js';
 import { type DecodedStatusList, decodeStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
 import { checkStatusResourceUrl, fetchStatusResource } from './internal/fetch.js';
-import { checkContext } from './internal/token-checks.js';
+import { checkContext, snapshotOptions } from './internal/token-checks.js';
 import { checkReference, type StatusReference } from './parse-reference.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from './sign-jwt.js';
@@ -106,8 +106,10 @@ export interface StatusVerificationResult {
  */
 export async function verifyStatus(
   reference: StatusReference,
-  options: CheckStatusOptions & { readonly acceptedStatuses?: readonly number[] },
+  given: CheckStatusOptions & { readonly acceptedStatuses?: readonly number[] },
 ): Promise<StatusVerificationResult> {
+  // Read once: `acceptedStatuses` is applied after the fetch, as it was when the call started.
+  const options = snapshotOptions(given);
   let check: StatusCheck;
   try {
     check = await resolveStatus(reference, options);
@@ -139,7 +141,9 @@ async function resolveStatus(reference: StatusReference, options: CheckStatusOpt
  * @internal Fetches (or takes from the cache) and verifies the Status List Token at `uri`.
  * Also used to prefetch the lists of an aggregation.
  */
-export async function loadStatusList(uri: string, options: CheckStatusOptions): Promise<VerifiedStatusListToken> {
+export async function loadStatusList(uri: string, given: CheckStatusOptions): Promise<VerifiedStatusListToken> {
+  // Read once: the options checked before the fetch are the ones the token is verified with.
+  const options = snapshotOptions(given);
   if (options === undefined || options.ctx === undefined) throw new ComityUsageError('ERR_USAGE_CONTEXT', 'options.ctx is required');
   if (options.format !== undefined && options.format !== 'jwt' && options.format !== 'cwt' && options.format !== 'any') {
     throw new ComityUsageError('ERR_USAGE_STATUS_FORMAT', 'format must be "jwt", "cwt" or "any"');

@@ -24,7 +24,7 @@ import { type DecodedStatusList, readCborStatusList } from './decode.js';
 import { statusError } from './errors.js';
 import { CBOR_LIMITS } from './internal/cbor.js';
 import { CWT_CLAIM } from './internal/cwt.js';
-import { checkContext, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
+import { checkContext, snapshotOptions, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import { STATUS_LIST_CWT_TYP } from './sign-cwt.js';
 import type { VerifiedStatusListToken, VerifyStatusListTokenOptions } from './verify-jwt.js';
 
@@ -63,9 +63,11 @@ function coseSign1(outer: Tagged): CoseSign1 {
 /** @internal Verification with a pluggable list reader (the cache reuses decoded lists). */
 export async function verifyStatusListCwtWith(
   token: Uint8Array,
-  options: VerifyStatusListTokenOptions,
+  given: VerifyStatusListTokenOptions,
   decodeList: (statusList: unknown, maxBytes: number) => DecodedStatusList,
 ): Promise<VerifiedStatusListToken> {
+  // Read once: what is checked below is what is used after the awaits.
+  const options = snapshotOptions(given);
   checkContext(options);
   if (!(token instanceof Uint8Array)) malformed('the status list token is not a byte array');
   const allowed = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;

@@ -16,7 +16,7 @@ import {
 } from '@comity/core';
 import { type DecodedStatusList, decodeStatusList } from './decode.js';
 import { statusError } from './errors.js';
-import { checkContext, type KeyResolver, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
+import { checkContext, type KeyResolver, snapshotOptions, type TokenClaims, verifiedToken, verifyWithKeys } from './internal/token-checks.js';
 import type { StatusList } from './status-list.js';
 
 const WHAT = 'status list token';
@@ -72,9 +72,11 @@ export interface VerifiedStatusListToken {
 /** @internal Verification with a pluggable list decoder (the cache reuses decoded lists). */
 export async function verifyStatusListJwtWith(
   token: string,
-  options: VerifyStatusListTokenOptions,
+  given: VerifyStatusListTokenOptions,
   decodeList: (statusList: unknown, maxBytes: number) => DecodedStatusList,
 ): Promise<VerifiedStatusListToken> {
+  // Read once: what is checked below is what is used after the awaits.
+  const options = snapshotOptions(given);
   checkContext(options);
   const allowed = options.allowedAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS;
 

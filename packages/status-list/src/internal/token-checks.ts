@@ -5,9 +5,10 @@
  * @module
  */
 import { type ComityContext, ComityError, ComityUsageError, epochSeconds, type JsonObject, type Jwk, type SignatureAlgorithm, toPublicJwk } from '@comity/core';
+import type { CheckStatusOptions } from '../check.js';
 import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList } from '../decode.js';
 import { statusError } from '../errors.js';
-import type { VerifiedStatusListToken } from '../verify-jwt.js';
+import type { VerifiedStatusListToken, VerifyStatusListTokenOptions } from '../verify-jwt.js';
 
 const MAX_CANDIDATE_KEYS = 16;
 
@@ -31,6 +32,47 @@ export interface TokenClaims {
   readonly exp?: number;
   readonly nbf?: number;
   readonly ttl?: number;
+}
+
+/** Every option the verify and check functions read (their union; a function ignores the rest). */
+const OPTION_NAMES = [
+  'ctx',
+  'keys',
+  'uri',
+  'allowedAlgorithms',
+  'maxAgeSeconds',
+  'clockSkewSeconds',
+  'maxListBytes',
+  'historicalTime',
+  'allowLoopbackHttp',
+  'cache',
+  'maxTokenBytes',
+  'timeoutMs',
+  'format',
+  'acceptedStatuses',
+] as const;
+
+// An option missing from the list would be silently dropped by the snapshot: the compiler
+// refuses a list that does not name every option of the functions that take a snapshot.
+type Unlisted = Exclude<keyof (CheckStatusOptions & VerifyStatusListTokenOptions & { acceptedStatuses?: unknown }), (typeof OPTION_NAMES)[number]>;
+const everyOptionListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyOptionListed;
+
+/**
+ * The options as they are when a call starts: each member read once and the lists (`keys`,
+ * `allowedAlgorithms`, `acceptedStatuses`) copied, so a caller changing its options object while
+ * the call awaits a fetch or a signature check does not change what that call checks and uses.
+ * Anything that is not an object is returned as is, for the usage checks to refuse.
+ */
+export function snapshotOptions<T>(options: T): T {
+  if (options === null || typeof options !== 'object') return options;
+  const source = options as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of OPTION_NAMES) {
+    const value = source[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? [...value] : value;
+  }
+  return out as T;
 }
 
 /**
