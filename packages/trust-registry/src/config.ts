@@ -4,8 +4,19 @@
  *
  * @module
  */
-import { type Certificate, ComityError, type CryptoProvider, defaultCrypto, isPlainObject, parseCertificate, pemToDerList, utf8Decode } from '@comity/core';
+import {
+  type Certificate,
+  ComityError,
+  type CryptoProvider,
+  defaultCrypto,
+  isPlainObject,
+  parseCertificate,
+  parseJsonObject,
+  pemToDerList,
+  utf8Decode,
+} from '@comity/core';
 import { verifyAgreementList } from './agreements.js';
+import { MAX_LIST_BYTES, textOf } from './internal/source-common.js';
 import { isCategory, isJurisdiction, isLoa } from './internal/util.js';
 import { loadLoTE } from './parse-lote.js';
 import { loadLoTEXml } from './parse-lote-xml.js';
@@ -71,6 +82,16 @@ async function readNamed(read: (p: string) => Promise<Uint8Array>, base: string,
       cause,
       details: { field, reason: 'unreadable' },
     });
+  }
+}
+
+/** A JWKS file: list-sized, and invalid JSON is a malformed source (a stable code), not `ERR_INTERNAL`. */
+function parseJwksFile(bytes: Uint8Array): unknown {
+  const text = textOf(bytes, 'JWKS');
+  try {
+    return parseJsonObject(text, 'JWKS', MAX_LIST_BYTES);
+  } catch (cause) {
+    throw new ComityError('ERR_TRUST_LIST_MALFORMED', 'JWKS is not a JSON object', { cause });
   }
 }
 
@@ -204,10 +225,14 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
   });
 
   const sources = Array.isArray(cfg.sources) ? cfg.sources : bad('sources');
+  const ids = new Set<string>();
   for (const [i, raw] of sources.entries()) {
     if (!isPlainObject(raw)) bad(`sources[${i}]`);
     const s = raw as unknown as TrustConfigSource;
     if (typeof s.id !== 'string' || typeof s.file !== 'string') bad(`sources[${i}]`);
+    // Agreements name sources by id: a second source of the same id would silently replace the first one's anchors.
+    if (ids.has(s.id)) bad(`sources[${i}].id`);
+    ids.add(s.id);
     if (s.category !== undefined && !isCategory(s.category)) bad(`sources[${i}].category`);
     if (s.loa !== undefined && !isLoa(s.loa)) bad(`sources[${i}].loa`);
     if (!(['lote', 'trusted-list', 'lotl', 'vical', 'x509', 'jwks'] as unknown[]).includes(s.kind)) bad(`sources[${i}].kind`);
@@ -250,7 +275,7 @@ export async function loadTrustConfig(json: unknown, ctx: TrustConfigContext): P
         case 'jwks':
           if (s.category === undefined) bad(`sources[${i}].category`);
           if (typeof s.issuerId !== 'string') bad(`sources[${i}].issuerId`);
-          loaded.push(await jwksAnchorSource(JSON.parse(utf8Decode(bytes, 'JWKS')), { ...opts, category: s.category, issuerId: s.issuerId }));
+          loaded.push(await jwksAnchorSource(parseJwksFile(bytes), { ...opts, category: s.category, issuerId: s.issuerId }));
           break;
         default:
           bad(`sources[${i}].kind`);

@@ -152,7 +152,8 @@ export async function parseLoTE(
   const lote = obj(root.LoTE) ?? root;
   const info = obj(lote.ListAndSchemeInformation) ?? malformed('ListAndSchemeInformation');
   const sequence = info.LoTESequenceNumber;
-  if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 1) malformed('LoTESequenceNumber');
+  // Safe integers only: 1e300 or 2**53 + 1 would compare wrongly against minSequence and pin every later list out.
+  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) malformed('LoTESequenceNumber');
   checkSequence(sequence, options.minSequence, 'LoTE');
   const issued = parseDate(info.ListIssueDateTime, 'ListIssueDateTime', 'ERR_TRUST_LIST_MALFORMED');
   const nextUpdate =

@@ -126,6 +126,7 @@ async function readVicalPayload(payload: Uint8Array, options: SourceOptions, dig
   if (!Array.isArray(infos)) bad('certificateInfos');
   const id = options.id ?? `vical:${provider}`;
   const anchors: TrustAnchor[] = [];
+  const seen = new Map<string, TrustAnchor>();
   for (const info of infos) {
     if (!(info instanceof Map)) bad('certificateInfos[]');
     const der = info.get('certificate');
@@ -139,18 +140,30 @@ async function readVicalPayload(payload: Uint8Array, options: SourceOptions, dig
     if (!Array.isArray(docTypes) || docTypes.length === 0 || !docTypes.every((d) => typeof d === 'string')) bad('docType');
     if (info.has('issuingCountry') && typeof country !== 'string') bad('issuingCountry');
     const certificate = await parseCertificate(der);
-    anchors.push({
+    const jurisdiction = typeof country === 'string' ? country.toUpperCase() : (options.jurisdiction ?? certificate.subjectAttributes.C?.[0]?.toUpperCase());
+    // The registry answers with one anchor per certificate: an IACA listed again (for other
+    // docTypes) is merged into its first entry, else the docTypes of the later entry are lost.
+    const held = seen.get(certificate.sha256);
+    if (held !== undefined) {
+      if (held.jurisdiction !== jurisdiction) bad('issuingCountry');
+      const merged = held.docTypes as string[];
+      for (const d of docTypes as string[]) if (!merged.includes(d)) merged.push(d);
+      continue;
+    }
+    const anchor: TrustAnchor = {
       category: options.category ?? 'mdl',
       certificate,
       thumbprint: certificate.sha256,
       subjectKeyId: certificate.subjectKeyId,
-      jurisdiction: typeof country === 'string' ? country.toUpperCase() : (options.jurisdiction ?? certificate.subjectAttributes.C?.[0]?.toUpperCase()),
+      jurisdiction,
       entityName: certificate.subjectAttributes.CN?.[0],
-      docTypes: docTypes as string[],
+      docTypes: [...(docTypes as string[])],
       loa: options.loa,
       statuses: [{ status: 'listed', active: true }],
       sourceId: id,
-    });
+    };
+    seen.set(certificate.sha256, anchor);
+    anchors.push(anchor);
   }
   return { id, kind: 'vical', listType: 'ISO18013-5 VICAL', territory: undefined, sequence, issued, nextUpdate, digest, anchors };
 }
