@@ -209,6 +209,6 @@ if (story !== undefined) {
   say(`  ${JSON.stringify(d.mappedClaims)}`);
   say(`Dropped (not covered by the agreement): ${d.droppedClaims.map((p) => p.join('.')).join(', ') || 'nothing'}`);
   say();
-  say('Nine more scenarios (suspended agreement, unlisted issuer, wrong type, low LoA, tampered or stale list,');
-  say('no transitivity, wrong anchor category): pnpm --silent demo:cross-border');
+  say('Eleven more scenarios (suspended agreement, unlisted issuer, wrong type, low LoA, tampered or stale list,');
+  say('no transitivity, wrong anchor category, a national trusted list that cannot be fetched): pnpm --silent demo:cross-border');
 }
