@@ -56,6 +56,19 @@ async function withValidity(signed: number, validFrom: number, validUntil: numbe
   );
 }
 
+/** A DeviceResponse with two documents of one mDL: family_name in the first, given_name in the second. */
+async function twoMdlResponse(): Promise<Uint8Array> {
+  const issued = await issueTestMdl(pki);
+  return presentMdoc({
+    documents: [
+      { issuerSigned: issued, disclose: [[NS, 'family_name']], deviceSigner: deviceSigner(pki) },
+      { issuerSigned: issued, disclose: [[NS, 'given_name']], deviceSigner: deviceSigner(pki) },
+    ],
+    sessionTranscript: transcript,
+    ctx: pki.ctx,
+  });
+}
+
 describe('MSO validityInfo must be a window', () => {
   it('18013-5-9.1.2.4-validity-window: validFrom after validUntil is refused, even when the clock tolerance spans the gap', async () => {
     const now = Date.now();
@@ -126,15 +139,7 @@ describe('verify options are read once, when the call starts', () => {
   });
 
   it('verify-options-snapshot: an algorithm added to allowedAlgorithms during verifyDeviceResponse is not accepted in that call', async () => {
-    const issued = await issueTestMdl(pki);
-    const response = await presentMdoc({
-      documents: [
-        { issuerSigned: issued, disclose: [[NS, 'family_name']], deviceSigner: deviceSigner(pki) },
-        { issuerSigned: issued, disclose: [[NS, 'given_name']], deviceSigner: deviceSigner(pki) },
-      ],
-      sessionTranscript: transcript,
-      ctx: pki.ctx,
-    });
+    const response = await twoMdlResponse();
     const allowedAlgorithms: SignatureAlgorithm[] = ['ES384'];
     const ctx = contextMutatingOn('digest', () => allowedAlgorithms.push('ES256'));
     const results = await verifyDeviceResponse(response, { trustAnchors: [pki.iaca.certificate], sessionTranscript: transcript, ctx, allowedAlgorithms });
@@ -156,15 +161,7 @@ describe('verify options are read once, when the call starts', () => {
 
 describe('documents of one response are judged apart (pins behaviour that was already right)', () => {
   it('18013-5-8.3.2.1.2.2-documents: two documents of one docType, one tampered: only the intact one has claims, none are merged', async () => {
-    const issued = await issueTestMdl(pki);
-    const response = await presentMdoc({
-      documents: [
-        { issuerSigned: issued, disclose: [[NS, 'family_name']], deviceSigner: deviceSigner(pki) },
-        { issuerSigned: issued, disclose: [[NS, 'given_name']], deviceSigner: deviceSigner(pki) },
-      ],
-      sessionTranscript: transcript,
-      ctx: pki.ctx,
-    });
+    const response = await twoMdlResponse();
     // Swap the second document's item for a copy whose value the issuer never signed.
     const top = decodeCbor(response) as CborMap;
     const doc = (top.get('documents') as CborMap[])[1] as CborMap;
