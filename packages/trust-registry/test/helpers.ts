@@ -96,16 +96,20 @@ export async function pidListSource(
   ca: KeyedCert,
   over: { sequence?: number; issued?: Date; entities?: LoTEEntityInput[] } = {},
 ): Promise<TrustSource> {
-  const lote = createLoTE({
+  return loadLoTE(await signLoTE(pidLoTE(ca, over), seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid', loa: 'high' });
+}
+
+/** The unsigned EU PID providers LoTE of {@link pidListSource}; `nextUpdate` 100 days after NOW unless given. */
+export function pidLoTE(ca: KeyedCert, over: { sequence?: number; issued?: Date; nextUpdate?: Date; entities?: LoTEEntityInput[] } = {}) {
+  return createLoTE({
     sequence: over.sequence ?? 3,
     type: PID_LIST,
     operator: 'EC',
     territory: 'EU',
     issued: over.issued ?? new Date(NOW.getTime() - DAY),
-    nextUpdate: new Date(NOW.getTime() + 100 * DAY),
+    nextUpdate: over.nextUpdate ?? new Date(NOW.getTime() + 100 * DAY),
     entities: over.entities ?? [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
   });
-  return loadLoTE(await signLoTE(lote, seal.signer, [seal.cert]), [seal.cert], { id: 'eu-pid', loa: 'high' });
 }
 
 /** `list` signed by `registrar` and verified with its certificate. */

@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AgreementList,
-  createLoTE,
   evaluateTrust,
   inspectTrustFile,
   loadTrustConfig,
@@ -17,7 +16,7 @@ import {
   trustListAsRegistry,
   verifyAgreementList,
 } from '../src/index.js';
-import { code, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST } from './helpers.js';
+import { code, makeCa, makeLeaf, makeSigner, NOW, pidLoTE } from './helpers.js';
 
 const DAY = 86_400_000;
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -118,19 +117,7 @@ describe('configuration, single-list mode and inspection', () => {
     const fr = await makeSigner('C=FR, CN=FR registrar');
     const ca = await makeCa('C=DE, CN=DE PID CA');
     const issuer = await makeLeaf('C=DE, CN=DE PID Issuer', ca);
-    const lote = await signLoTE(
-      createLoTE({
-        sequence: 1,
-        type: PID_LIST,
-        operator: 'EC',
-        territory: 'EU',
-        issued: NOW,
-        nextUpdate: new Date(NOW.getTime() + DAY),
-        entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-      }),
-      seal.signer,
-      [seal.cert],
-    );
+    const lote = await signLoTE(pidLoTE(ca, { sequence: 1, issued: NOW, nextUpdate: new Date(NOW.getTime() + DAY) }), seal.signer, [seal.cert]);
     const files = new Map<string, Uint8Array>([
       ['/cfg/pid.jws', utf8Encode(lote)],
       ['/cfg/seal.pem', utf8Encode(derToPem(seal.cert.der))],

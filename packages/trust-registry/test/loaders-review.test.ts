@@ -4,8 +4,8 @@
  */
 import { derToPem, utf8Encode } from '@comity/core';
 import { describe, expect, it } from 'vitest';
-import { createLoTE, inspectTrustFile, loadTrustConfig, loadVical, parseLoTE, signLoTE, signVical, TrustRegistry } from '../src/index.js';
-import { code, makeCa, makeLeaf, makeSigner, NOW, PID_ISSUANCE, PID_LIST } from './helpers.js';
+import { inspectTrustFile, loadTrustConfig, loadVical, parseLoTE, signLoTE, signVical, TrustRegistry } from '../src/index.js';
+import { code, makeCa, makeLeaf, makeSigner, NOW, pidLoTE } from './helpers.js';
 
 const DAY = 86_400_000;
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -13,15 +13,7 @@ const OTHER = 'org.example.other.1';
 
 async function pidLote(sequence: number) {
   const ca = await makeCa('C=DE, CN=DE PID CA');
-  return createLoTE({
-    sequence,
-    type: PID_LIST,
-    operator: 'EC',
-    territory: 'EU',
-    issued: NOW,
-    nextUpdate: new Date(NOW.getTime() + DAY),
-    entities: [{ name: 'BD', country: 'DE', serviceType: PID_ISSUANCE, certificates: [ca.cert] }],
-  }) as { LoTE: { ListAndSchemeInformation: Record<string, unknown> } };
+  return pidLoTE(ca, { sequence, issued: NOW, nextUpdate: new Date(NOW.getTime() + DAY) }) as { LoTE: { ListAndSchemeInformation: Record<string, unknown> } };
 }
 
 describe('LoTE (JSON / JWS)', () => {
