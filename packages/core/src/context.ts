@@ -41,6 +41,21 @@ export function createContext(overrides: Partial<ComityContext> = {}): ComityCon
   };
 }
 
+/**
+ * True when `value` has the shape of a {@link ComityContext} (a clock function and a crypto
+ * object): what role options check before keeping a caller's context.
+ *
+ * @example
+ * ```ts
+ * if (!isComityContext(options.ctx)) throw new TypeError('ctx must be a ComityContext');
+ * ```
+ */
+export function isComityContext(value: unknown): value is ComityContext {
+  if (value === null || typeof value !== 'object') return false;
+  const { now, crypto } = value as Partial<ComityContext>;
+  return typeof now === 'function' && typeof crypto === 'object' && crypto !== null;
+}
+
 /** Seconds since the epoch of a context's clock. */
 export function epochSeconds(ctx: ComityContext): number {
   return Math.floor(ctx.now().getTime() / 1000);

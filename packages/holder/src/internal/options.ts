@@ -2,7 +2,7 @@
  * The wallet's options, checked and captured once at createWallet: changing the options object,
  * the signer or its public key afterwards changes nothing the wallet does.
  */
-import { type ComityContext, ComityUsageError, createContext, isSignatureAlgorithm, type Jwk, type Signer } from '@comity/core';
+import { type ComityContext, ComityUsageError, createContext, isComityContext, isSignatureAlgorithm, type Jwk, type Signer } from '@comity/core';
 import type { IssuerKeyResolver } from '@comity/sd-jwt-vc';
 
 export interface WalletOptions {
@@ -33,11 +33,7 @@ export function checkWalletOptions(options: unknown): WalletOptions {
   } catch {
     throw new ComityUsageError('ERR_USAGE_SIGNER', 'keyBindingSigner.publicJwk must be a JWK when given');
   }
-  if (
-    ctx !== undefined &&
-    (ctx === null || typeof ctx !== 'object' || typeof (ctx as ComityContext).now !== 'function' || typeof (ctx as ComityContext).crypto !== 'object')
-  )
-    throw new ComityUsageError('ERR_USAGE_WALLET_OPTIONS', 'ctx must be a ComityContext');
+  if (ctx !== undefined && !isComityContext(ctx)) throw new ComityUsageError('ERR_USAGE_WALLET_OPTIONS', 'ctx must be a ComityContext');
   if (issuerKey !== undefined && typeof issuerKey !== 'function')
     throw new ComityUsageError('ERR_USAGE_WALLET_OPTIONS', 'issuerKey must be an IssuerKeyResolver');
   const signer: Signer = Object.freeze({

@@ -12,6 +12,7 @@ import {
   type ComityContext,
   ComityError,
   ComityUsageError,
+  isComityContext,
   isPlainObject,
   isSignatureAlgorithm,
   type Jwk,
@@ -59,11 +60,7 @@ export function checkOptions(options: unknown): CheckedOptions {
     if (value !== undefined && (typeof value !== 'string' || value.length === 0))
       throw new ComityUsageError('ERR_USAGE_ISSUER_OPTIONS', `${name} must be a non-empty string`);
   }
-  if (
-    ctx !== undefined &&
-    (typeof ctx !== 'object' || ctx === null || typeof (ctx as ComityContext).now !== 'function' || typeof (ctx as ComityContext).crypto !== 'object')
-  )
-    throw new ComityUsageError('ERR_USAGE_ISSUER_OPTIONS', 'ctx must be a ComityContext');
+  if (ctx !== undefined && !isComityContext(ctx)) throw new ComityUsageError('ERR_USAGE_ISSUER_OPTIONS', 'ctx must be a ComityContext');
   if (
     signerTimeoutMs !== undefined &&
     !(Number.isSafeInteger(signerTimeoutMs) && (signerTimeoutMs as number) > 0 && (signerTimeoutMs as number) <= 2_147_483_647)

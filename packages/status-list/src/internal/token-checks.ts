@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { type ComityContext, ComityError, ComityUsageError, epochSeconds, type JsonObject, type Jwk, type SignatureAlgorithm, toPublicJwk } from '@comity/core';
+import {
+  type ComityContext,
+  ComityError,
+  ComityUsageError,
+  epochSeconds,
+  isComityContext,
+  type JsonObject,
+  type Jwk,
+  type SignatureAlgorithm,
+  toPublicJwk,
+} from '@comity/core';
 import type { CheckStatusOptions } from '../check.js';
 import { DEFAULT_MAX_STATUS_LIST_BYTES, type DecodedStatusList } from '../decode.js';
 import { statusError } from '../errors.js';
@@ -80,7 +90,7 @@ export function snapshotOptions<T>(options: T): T {
  * numbers: a string or NaN would silently turn the expiry and age comparisons off (fail open).
  */
 export function checkContext(options: Partial<Pick<TokenCheckOptions, 'ctx' | 'clockSkewSeconds' | 'maxAgeSeconds' | 'historicalTime'>>): void {
-  if (options?.ctx === undefined || typeof options.ctx.now !== 'function') throw new ComityUsageError('ERR_USAGE_CONTEXT', 'a ComityContext is required');
+  if (!isComityContext(options?.ctx)) throw new ComityUsageError('ERR_USAGE_CONTEXT', 'a ComityContext is required');
   for (const name of ['clockSkewSeconds', 'maxAgeSeconds'] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
